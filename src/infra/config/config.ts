@@ -1,0 +1,71 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const seconds = z.coerce.number().positive().finite();
+
+/** Environment the daemon reads; every value has a default (SPEC §6.6, §8). */
+const EnvSchema = z.object({
+  DECNET_DB: z.string().min(1).optional(),
+  DECNET_EXEC_TIMEOUT: seconds.default(8),
+  DECNET_EXEC_MAX_OUTPUT: z.coerce.number().int().positive().default(64 * 1024),
+  DECNET_EVENTS_KEEP: z.coerce.number().int().positive().default(10_000),
+  DECNET_EMAILS_KEEP: z.coerce.number().int().positive().default(5_000),
+  DECNET_SPOOL_ROOT: z.string().startsWith('/').default('/var/spool/decnet-emails'),
+  DECNET_RESYNC: seconds.default(30),
+  DOCKER_HOST: z.string().optional(),
+  // only containers carrying this extra label (`key=value`) are managed: one engine, many DECNETs
+  DECNET_DOCKER_SCOPE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+=[^\s=]+$/, 'expected key=value')
+    .optional(),
+  XDG_STATE_HOME: z.string().optional(),
+  STATE_DIRECTORY: z.string().optional(),
+});
+
+/** Resolved configuration shared by every command. */
+export interface Config {
+  dbPath: string;
+  execTimeoutMs: number;
+  execMaxOutputBytes: number;
+  eventsKeepPerDecky: number;
+  emailsKeepPerDecky: number;
+  spoolRoot: string;
+  resyncMs: number;
+  dockerHost?: string;
+  /** extra `key=value` label a decky container must carry to be discovered */
+  dockerScope?: string;
+}
+
+/** Thrown for configuration the operator must fix; the message names the variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Reads and validates configuration from the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`invalid ${String(issue?.path[0])}: ${issue?.message}`);
+  }
+  const e = parsed.data;
+  return {
+    dbPath: e.DECNET_DB ?? defaultDbPath(e),
+    execTimeoutMs: Math.round(e.DECNET_EXEC_TIMEOUT * 1000),
+    execMaxOutputBytes: e.DECNET_EXEC_MAX_OUTPUT,
+    eventsKeepPerDecky: e.DECNET_EVENTS_KEEP,
+    emailsKeepPerDecky: e.DECNET_EMAILS_KEEP,
+    spoolRoot: e.DECNET_SPOOL_ROOT,
+    resyncMs: Math.round(e.DECNET_RESYNC * 1000),
+    dockerHost: e.DOCKER_HOST,
+    dockerScope: e.DECNET_DOCKER_SCOPE,
+  };
+}
+
+// systemd's StateDirectory= sets STATE_DIRECTORY (/var/lib/decnet); elsewhere the XDG state dir.
+function defaultDbPath(e: z.infer<typeof EnvSchema>): string {
+  if (e.STATE_DIRECTORY) return join(e.STATE_DIRECTORY.split(':')[0]!, 'decnet.sqlite');
+  const base = e.XDG_STATE_HOME ?? join(homedir(), '.local', 'state');
+  return join(base, 'decnet', 'decnet.sqlite');
+}

@@ -1,0 +1,81 @@
+/** One command to run inside a container; argv is never joined into a shell string. */
+export interface ExecRequest {
+  /** container name, e.g. `web01-ssh` */
+  container: string;
+  argv: readonly string[];
+  /** bytes written to the process's stdin, then stdin is closed */
+  stdin?: Uint8Array | string;
+  /** wall-clock bound; past it the exec is abandoned and rc is 124 (default from config, 8 s) */
+  timeoutMs?: number;
+  /** bytes of stdout+stderr read at most; past it the exec is abandoned and `truncated` is set */
+  maxOutputBytes?: number;
+}
+
+/**
+ * Exit codes an exec reports when the process itself did not decide one (coreutils and the
+ * original Python driver use the same numbers).
+ */
+export const ExecRc = {
+  /** the wall-clock bound passed; the exec was abandoned */
+  TIMEOUT: 124,
+  /** engine or transport error, refused request, or output past maxOutputBytes (`truncated`) */
+  ENGINE: 125,
+  /** the binary or the container does not exist */
+  NOT_FOUND: 127,
+} as const;
+
+/** What came back from an exec. Expected failures are results, never exceptions. */
+export interface ExecResult {
+  /**
+   * exit code; 124 on timeout, 127 when the binary or container is missing, 125 on engine errors
+   * and when output passed maxOutputBytes (then `truncated` is set)
+   */
+  rc: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** output passed maxOutputBytes and the exec was abandoned */
+  truncated: boolean;
+  durationMs: number;
+}
+
+/** A decky service container as the engine reports it. */
+export interface ContainerInfo {
+  id: string;
+  /** name without the leading slash */
+  name: string;
+  running: boolean;
+  labels: Readonly<Record<string, string>>;
+  /** `decnet.ip` label when it is an IP literal, else the address on its first network, if any */
+  ip?: string;
+}
+
+/** A container lifecycle change from the engine's event stream. */
+export interface ContainerEvent {
+  /** engine action: `create`, `start`, `die`, `stop`, `destroy`, … (exec_* events are not reported) */
+  action: string;
+  containerId: string;
+  /** container name without the leading slash, when the engine says it */
+  name?: string;
+  /** the container's labels */
+  labels: Readonly<Record<string, string>>;
+}
+
+/** The Docker engine, in domain words: exec, list, watch. One port per Docker host. */
+export interface DockerPort {
+  /** short name for logs: `local`, or a swarm host uuid */
+  readonly hostId: string;
+  /** runs argv in a container, bounded by timeout and output cap; never throws */
+  exec(req: ExecRequest): Promise<ExecResult>;
+  /**
+   * containers carrying a `decnet.decky` label, running or not; `ip` is the `decnet.ip` label when
+   * it is an IP literal, else the first network's address. Throws DockerError when the engine fails.
+   */
+  listDeckyContainers(): Promise<ContainerInfo[]>;
+  /** subscribes to container events for labelled containers; returns the unsubscribe */
+  watchEvents(onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
+  /** true when the engine answers; never throws */
+  ping(): Promise<boolean>;
+  /** releases pooled connections; the port must not be used afterwards */
+  close?(): void;
+}

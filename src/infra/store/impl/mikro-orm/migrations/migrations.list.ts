@@ -1,0 +1,11 @@
+import { Migration0001InventoryAndEvents } from './0001-inventory-and-events.migration.js';
+import { Migration0002Emails } from './0002-emails.migration.js';
+
+/**
+ * Every migration, in order. Names are what `mikro_orm_migrations` records: never rename one
+ * that has shipped, only append.
+ */
+export const MIGRATIONS = [
+  { name: '0001-inventory-and-events', class: Migration0001InventoryAndEvents },
+  { name: '0002-emails', class: Migration0002Emails },
+];

@@ -1,0 +1,75 @@
+import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/sqlite';
+import type { Logger } from '../../../log/logger.port.js';
+import { isBusy, withBusyRetry } from './busy-retry.js';
+import {
+  DeckyShardEntity,
+  FleetDeckyEntity,
+  SwarmHostEntity,
+  TopologyDeckyEntity,
+  TopologyEntity,
+} from './entities/inventory.entities.js';
+import { EmailEntity, EventEntity } from './entities/record.entities.js';
+import { MIGRATIONS } from './migrations/migrations.list.js';
+
+/** How long a connection waits for another process's write lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+// busy_timeout first so the journal_mode switch itself waits for a concurrent opener.
+const PRAGMAS = [
+  `pragma busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  'pragma journal_mode = wal',
+  'pragma synchronous = normal',
+  'pragma foreign_keys = on',
+].join('; ');
+
+interface SqliteConn {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+}
+
+/**
+ * Opens the SQLite file with MikroORM (WAL, busy timeout) and brings the schema up to date with
+ * the checked-in migrations. The schema generator is never used at runtime.
+ */
+export async function openOrm(dbPath: string, logger: Logger): Promise<MikroORM> {
+  if (dbPath !== ':memory:') await mkdir(dirname(dbPath), { recursive: true });
+  const orm = await MikroORM.init({
+    dbName: dbPath,
+    entities: [TopologyEntity, TopologyDeckyEntity, FleetDeckyEntity, DeckyShardEntity, SwarmHostEntity, EventEntity, EmailEntity],
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, snapshot: false, silent: true, transactional: true, allOrNothing: true },
+    ensureDatabase: false,
+    allowGlobalContext: false,
+    debug: false,
+    logger: (message) => logger.debug({ orm: message }, 'mikro-orm'),
+    pool: {
+      afterCreate: (conn: SqliteConn, done: (err: Error | null, conn: SqliteConn) => void) => {
+        conn.exec(PRAGMAS, (err) => done(err, conn));
+      },
+    },
+  });
+  try {
+    // two processes opening a fresh file race to migrate; the loser retries and finds nothing pending.
+    const applied = await withBusyRetry(() => migrateOnce(orm));
+    if (applied.length > 0) logger.info({ migrations: applied, dbPath }, 'store migrated');
+  } catch (err) {
+    await orm.close(true);
+    throw err;
+  }
+  return orm;
+}
+
+async function migrateOnce(orm: MikroORM): Promise<string[]> {
+  try {
+    const done = await orm.getMigrator().up();
+    return done.map((m) => m.name);
+  } catch (err) {
+    // a concurrent opener committed the same migration first: retry sees it as executed.
+    if (!isBusy(err) && /already exists/.test(String((err as Error).message))) {
+      throw Object.assign(new Error('SQLITE_BUSY: concurrent migration'), { code: 'SQLITE_BUSY', cause: err });
+    }
+    throw err;
+  }
+}

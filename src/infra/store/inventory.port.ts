@@ -1,0 +1,36 @@
+/** Where a decky row lives (SPEC §1.1). */
+export type DeckySource = 'topology' | 'fleet' | 'shard';
+
+/** A row of the union view: one running decky, whatever its source (SPEC §1.1). */
+export interface RunningDecky {
+  /** topology: row uuid; fleet and shard: `<host_uuid>:<name>` */
+  uuid: string;
+  name: string;
+  ip: string | null;
+  /** null when the stored value cannot be decoded as a list of strings */
+  services: string[] | null;
+  source: DeckySource;
+  topologyId?: string;
+  hostUuid?: string;
+}
+
+/** What discovery saw of one decky on one Docker host (SPEC §1.3). */
+export interface ObservedDecky {
+  name: string;
+  hostUuid: string;
+  /** set when a `decnet.topology` label is present */
+  topologyId?: string;
+  services: string[];
+  ip: string | null;
+  running: boolean;
+}
+
+/** Decky inventory: the three source tables and the union view over them. */
+export interface InventoryPort {
+  listRunningDeckies(): Promise<RunningDecky[]>;
+  /**
+   * Makes the inventory of one Docker host match what it runs: upserts every observed decky,
+   * and marks deckies of that host not in `observed` as torn_down. `remote` → shard table.
+   */
+  reconcileHost(hostUuid: string, observed: ObservedDecky[], opts: { remote: boolean }): Promise<void>;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 180_000,
+    // e2e files share one docker engine; keep files in separate forks but few at once.
+    pool: 'forks',
+    maxWorkers: 2,
+  },
+});
