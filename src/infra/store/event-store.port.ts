@@ -1,6 +1,9 @@
 /** Event kinds of `orchestrator_events` (SPEC §4.1). */
 export type EventKind = 'traffic' | 'file';
 
+/** Every event kind, for validation and help texts. */
+export const EVENT_KINDS: readonly EventKind[] = ['traffic', 'file'];
+
 /** One synthetic action, as recorded (SPEC §4.1). */
 export interface OrchestratorEvent {
   uuid: string;
@@ -22,6 +25,7 @@ export interface Page<T> {
   data: T[];
 }
 
+/** Paging and filter for `listEvents`, newest first. */
 export interface ListQuery {
   /** 1..1000 */
   limit: number;

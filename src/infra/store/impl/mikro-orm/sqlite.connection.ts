@@ -35,6 +35,14 @@ interface SqliteConn {
  */
 export async function openOrm(dbPath: string, logger: Logger): Promise<MikroORM> {
   if (dbPath !== ':memory:') await mkdir(dirname(dbPath), { recursive: true });
+  // two processes opening a fresh file race to switch it to WAL and to migrate; the loser
+  // gets SQLITE_BUSY without waiting, and a second attempt finds the work done.
+  const { orm, applied } = await withBusyRetry(() => openAndMigrate(dbPath, logger));
+  if (applied.length > 0) logger.info({ migrations: applied, dbPath }, 'store migrated');
+  return orm;
+}
+
+async function openAndMigrate(dbPath: string, logger: Logger): Promise<{ orm: MikroORM; applied: string[] }> {
   const orm = await MikroORM.init({
     dbName: dbPath,
     entities: [TopologyEntity, TopologyDeckyEntity, FleetDeckyEntity, DeckyShardEntity, SwarmHostEntity, EventEntity, EmailEntity],
@@ -51,14 +59,11 @@ export async function openOrm(dbPath: string, logger: Logger): Promise<MikroORM>
     },
   });
   try {
-    // two processes opening a fresh file race to migrate; the loser retries and finds nothing pending.
-    const applied = await withBusyRetry(() => migrateOnce(orm));
-    if (applied.length > 0) logger.info({ migrations: applied, dbPath }, 'store migrated');
+    return { orm, applied: await migrateOnce(orm) };
   } catch (err) {
     await orm.close(true);
     throw err;
   }
-  return orm;
 }
 
 async function migrateOnce(orm: MikroORM): Promise<string[]> {

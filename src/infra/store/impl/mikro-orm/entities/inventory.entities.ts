@@ -7,6 +7,8 @@ export interface TopologyRow {
   name: string;
   languageDefault: string;
   emailPersonas: unknown[];
+  /** IANA zone for personas that set none; null → the host's */
+  timezone: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -55,6 +57,7 @@ export const TopologyEntity = new EntitySchema<TopologyRow>({
     name: { type: 'string', columnType: 'text' },
     languageDefault: { type: 'string', columnType: 'text', default: 'en' },
     emailPersonas: { type: 'json', columnType: 'text', default: '[]' },
+    timezone: { type: 'string', columnType: 'text', nullable: true },
     createdAt: { type: UtcDateType },
     updatedAt: { type: UtcDateType },
   },

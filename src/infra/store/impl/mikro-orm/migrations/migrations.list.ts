@@ -1,5 +1,6 @@
 import { Migration0001InventoryAndEvents } from './0001-inventory-and-events.migration.js';
 import { Migration0002Emails } from './0002-emails.migration.js';
+import { Migration0003TopologyTimezone } from './0003-topology-timezone.migration.js';
 
 /**
  * Every migration, in order. Names are what `mikro_orm_migrations` records: never rename one
@@ -8,4 +9,5 @@ import { Migration0002Emails } from './0002-emails.migration.js';
 export const MIGRATIONS = [
   { name: '0001-inventory-and-events', class: Migration0001InventoryAndEvents },
   { name: '0002-emails', class: Migration0002Emails },
+  { name: '0003-topology-timezone', class: Migration0003TopologyTimezone },
 ];

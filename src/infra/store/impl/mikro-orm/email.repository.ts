@@ -1,0 +1,174 @@
+import type { EmailListQuery, EmailRecord, EmailStorePort } from '../../email-store.port.js';
+import type { Page } from '../../event-store.port.js';
+import { validateKeep, validatePaging } from '../../store-errors.js';
+import { withBusyRetry } from './busy-retry.js';
+import { EmailEntity, type EmailRow } from './entities/record.entities.js';
+import { pruneNewest } from './event.repository.js';
+import { knexOf, type Db, type SqliteOrm } from './orm.types.js';
+import { chunks, decodePayload, insertValues, toDbBool } from './row-codec.js';
+
+// 13 columns × 500 rows stays far under SQLite's bound-variable limit.
+const CHUNK = 500;
+const COLUMNS = [
+  'uuid',
+  'ts',
+  'mail_decky_uuid',
+  'thread_id',
+  'message_id',
+  'in_reply_to',
+  'sender_email',
+  'recipient_email',
+  'subject',
+  'language',
+  'eml_path',
+  'success',
+  'payload',
+] as const;
+// a reply chain deeper than this is a loop or garbage, not a conversation.
+const MAX_CHAIN = 200;
+
+type EmailDbRow = Record<string, unknown>;
+
+/** `orchestrator_emails` (SPEC §4.2): batched writes, reply lookups, per-mail-decky retention. */
+export class SqliteEmailStore implements EmailStorePort {
+  private readonly db: Db;
+
+  constructor(private readonly orm: SqliteOrm) {
+    this.db = knexOf(orm);
+  }
+
+  /** Writes all rows in one transaction. */
+  async recordEmails(rows: readonly EmailRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const dbRows = rows.map(toDbRow).map((r) => COLUMNS.map((c) => r[c]));
+    await withBusyRetry(() =>
+      this.db.transaction(async (trx) => {
+        for (const part of chunks(dbRows, CHUNK)) await insertValues(trx, 'orchestrator_emails', COLUMNS, part);
+      }),
+    );
+  }
+
+  /** Newest first, optionally for one mail decky. */
+  async listEmails(q: EmailListQuery): Promise<Page<EmailRecord>> {
+    validatePaging(q);
+    return this.db.transaction(async (trx) => {
+      const where = (qb: ReturnType<Db>) => (q.mailDeckyUuid === undefined ? qb : qb.where({ mail_decky_uuid: q.mailDeckyUuid }));
+      const counted = (await where(trx('orchestrator_emails')).count({ n: '*' }).first()) as { n: number } | undefined;
+      const rows = (await where(trx('orchestrator_emails'))
+        .select('*')
+        .orderBy([
+          { column: 'ts', order: 'desc' },
+          { column: 'rowid', order: 'desc' },
+        ])
+        .limit(q.limit)
+        .offset(q.offset)) as EmailDbRow[];
+      return { total: Number(counted?.n ?? 0), limit: q.limit, offset: q.offset, data: rows.map(fromDbRow) };
+    });
+  }
+
+  /** Newest successful email of the pair, either direction; the columns compare case-insensitively. */
+  async findLatestBetween(a: string, b: string, opts: { mailDeckyUuid?: string } = {}): Promise<EmailRecord | null> {
+    let q = this.db('orchestrator_emails')
+      .where({ success: 1 })
+      .andWhere((w) => {
+        w.where({ sender_email: a, recipient_email: b }).orWhere({ sender_email: b, recipient_email: a });
+      });
+    if (opts.mailDeckyUuid !== undefined) q = q.andWhere({ mail_decky_uuid: opts.mailDeckyUuid });
+    const row = (await q
+      .orderBy([
+        { column: 'ts', order: 'desc' },
+        { column: 'rowid', order: 'desc' },
+      ])
+      .first()) as EmailDbRow | undefined;
+    return row === undefined ? null : fromDbRow(row);
+  }
+
+  /** The successful email with this Message-ID, or null. */
+  async getByMessageId(messageId: string): Promise<EmailRecord | null> {
+    if (messageId === '') return null;
+    const row = await this.orm.em.fork().findOne(EmailEntity, { messageId, success: true }, { orderBy: { ts: 'desc' } });
+    return row === null ? null : fromEntity(row);
+  }
+
+  /** Successful emails of one thread, oldest first. */
+  async threadChain(threadId: string): Promise<EmailRecord[]> {
+    const rows = await this.orm.em.fork().find(EmailEntity, { threadId, success: true }, { orderBy: { ts: 'asc' } });
+    return rows.map(fromEntity);
+  }
+
+  /** Root-first Message-IDs ending with `messageId`, walking In-Reply-To (bounded, cycle-safe). */
+  async referencesFor(messageId: string): Promise<string[]> {
+    const start = await this.getByMessageId(messageId);
+    if (start === null) return messageId === '' ? [] : [messageId];
+    const byId = new Map((await this.threadChain(start.threadId)).map((e) => [e.messageId, e]));
+    const chain = [start.messageId];
+    const seen = new Set(chain);
+    for (let cur = start.inReplyTo; cur && !seen.has(cur) && chain.length < MAX_CHAIN; ) {
+      chain.push(cur);
+      seen.add(cur);
+      cur = byId.get(cur)?.inReplyTo ?? null;
+    }
+    return chain.reverse();
+  }
+
+  /** Keeps the newest rows per mail decky with one DELETE. */
+  async pruneEmails(keepPerMailDecky: number): Promise<number> {
+    validateKeep(keepPerMailDecky);
+    return withBusyRetry(() => pruneNewest(this.db, 'orchestrator_emails', 'mail_decky_uuid', keepPerMailDecky));
+  }
+}
+
+function toDbRow(e: EmailRecord): EmailDbRow {
+  return {
+    uuid: e.uuid,
+    ts: e.ts.toISOString(),
+    mail_decky_uuid: e.mailDeckyUuid,
+    thread_id: e.threadId,
+    message_id: e.messageId,
+    in_reply_to: e.inReplyTo,
+    sender_email: e.senderEmail,
+    recipient_email: e.recipientEmail,
+    subject: e.subject,
+    language: e.language,
+    eml_path: e.emlPath,
+    success: toDbBool(e.success),
+    payload: JSON.stringify(e.payload),
+  };
+}
+
+function fromDbRow(r: EmailDbRow): EmailRecord {
+  return {
+    uuid: String(r.uuid),
+    ts: new Date(String(r.ts)),
+    mailDeckyUuid: String(r.mail_decky_uuid),
+    threadId: String(r.thread_id),
+    messageId: String(r.message_id),
+    inReplyTo: r.in_reply_to === null ? null : String(r.in_reply_to),
+    senderEmail: String(r.sender_email),
+    recipientEmail: String(r.recipient_email),
+    subject: String(r.subject),
+    language: String(r.language),
+    emlPath: String(r.eml_path),
+    success: r.success === 1,
+    payload: decodePayload(r.payload),
+  };
+}
+
+// copy field by field: a managed entity carries ORM internals that must not leak to callers.
+function fromEntity(e: EmailRow): EmailRecord {
+  return {
+    uuid: e.uuid,
+    ts: e.ts,
+    mailDeckyUuid: e.mailDeckyUuid,
+    threadId: e.threadId,
+    messageId: e.messageId,
+    inReplyTo: e.inReplyTo,
+    senderEmail: e.senderEmail,
+    recipientEmail: e.recipientEmail,
+    subject: e.subject,
+    language: e.language,
+    emlPath: e.emlPath,
+    success: Boolean(e.success),
+    payload: decodePayload(e.payload),
+  };
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../../../log/logger.port.js';
+import type { DeckySource, InventoryPort, ObservedDecky, RunningDecky } from '../../inventory.port.js';
+import { withBusyRetry } from './busy-retry.js';
+import type { Db } from './orm.types.js';
+import { chunks, decodeServices } from './row-codec.js';
+
+const CHUNK = 500;
+// states that mean "containers existed when we last looked": these become torn_down when gone.
+const LIVE_STATES = ['running', 'stopped', 'degraded'];
+
+const UNION_SQL = `
+  select uuid, name, ip, services, 'topology' as source, topology_id, host_uuid
+    from topology_deckies where state = 'running'
+  union all
+  select host_uuid || ':' || name, name, ip, services, 'fleet', null, host_uuid
+    from fleet_deckies where state = 'running'
+  union all
+  select host_uuid || ':' || name, name, ip, services, 'shard', null, host_uuid
+    from decky_shards where state = 'running'
+  order by source, name, uuid`;
+
+interface UnionRow {
+  uuid: string;
+  name: string;
+  ip: string | null;
+  services: unknown;
+  source: DeckySource;
+  topology_id: string | null;
+  host_uuid: string | null;
+}
+
+/** Inventory over the three decky tables (SPEC §1.1), kept true by discovery (SPEC §1.3). */
+export class SqliteInventory implements InventoryPort {
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The union view: running deckies of every source, services decoded leniently. */
+  async listRunningDeckies(): Promise<RunningDecky[]> {
+    const rows = (await this.db.raw(UNION_SQL)) as UnionRow[];
+    return rows.map((r) => {
+      const decky: RunningDecky = { uuid: r.uuid, name: r.name, ip: r.ip, services: decodeServices(r.services), source: r.source };
+      if (r.topology_id !== null) decky.topologyId = r.topology_id;
+      if (r.host_uuid !== null) decky.hostUuid = r.host_uuid;
+      return decky;
+    });
+  }
+
+  /** Upserts what one host runs and tears down what it no longer runs, in one transaction. */
+  async reconcileHost(hostUuid: string, observed: ObservedDecky[], opts: { remote: boolean }): Promise<void> {
+    const hostTable = opts.remote ? 'decky_shards' : 'fleet_deckies';
+    await withBusyRetry(() =>
+      this.db.transaction(async (trx) => {
+        const now = new Date().toISOString();
+        const known = await existingTopologies(trx, observed);
+        const topo: ObservedDecky[] = [];
+        const host: ObservedDecky[] = [];
+        for (const o of observed) {
+          if (o.topologyId !== undefined && known.has(o.topologyId)) topo.push(o);
+          else {
+            if (o.topologyId !== undefined) {
+              this.logger.warn({ decky: o.name, topologyId: o.topologyId, hostUuid }, 'unknown topology label; kept as a host decky');
+            }
+            host.push(o);
+          }
+        }
+        await upsertTopologyDeckies(trx, hostUuid, topo, now);
+        await upsertHostDeckies(trx, hostTable, hostUuid, host, now);
+        const gone =
+          (await tearDownTopologyDeckies(trx, hostUuid, topo, !opts.remote, now)) +
+          (await tearDownHostDeckies(trx, hostTable, hostUuid, host, now));
+        this.logger.debug({ hostUuid, observed: observed.length, tornDown: gone }, 'host reconciled');
+      }),
+    );
+  }
+}
+
+async function existingTopologies(trx: Db, observed: ObservedDecky[]): Promise<Set<string>> {
+  const ids = [...new Set(observed.flatMap((o) => (o.topologyId === undefined ? [] : [o.topologyId])))];
+  const found = new Set<string>();
+  for (const part of chunks(ids, CHUNK)) {
+    for (const r of (await trx('topologies').whereIn('id', part).select('id')) as { id: string }[]) found.add(r.id);
+  }
+  return found;
+}
+
+function observedState(o: ObservedDecky): string {
+  return o.running ? 'running' : 'stopped';
+}
+
+// a stopped container reports no ip; keep the last known one rather than forget it.
+const IP_MERGE = (table: string) => `case when excluded.state = 'running' then excluded.ip else coalesce(excluded.ip, ${table}.ip) end`;
+
+async function upsertTopologyDeckies(trx: Db, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
+  for (const part of chunks(rows, CHUNK)) {
+    await trx('topology_deckies')
+      .insert(
+        part.map((o) => ({
+          uuid: randomUUID(),
+          topology_id: o.topologyId,
+          name: o.name,
+          services: JSON.stringify(o.services),
+          ip: o.ip,
+          state: observedState(o),
+          host_uuid: hostUuid,
+          last_seen: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict(['topology_id', 'name'])
+      .merge({
+        services: trx.raw('excluded.services'),
+        ip: trx.raw(IP_MERGE('topology_deckies')),
+        state: trx.raw('excluded.state'),
+        host_uuid: trx.raw('excluded.host_uuid'),
+        last_seen: trx.raw('excluded.last_seen'),
+        updated_at: trx.raw('excluded.updated_at'),
+      });
+  }
+}
+
+async function upsertHostDeckies(trx: Db, table: string, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
+  for (const part of chunks(rows, CHUNK)) {
+    await trx(table)
+      .insert(
+        part.map((o) => ({
+          host_uuid: hostUuid,
+          name: o.name,
+          services: JSON.stringify(o.services),
+          ip: o.ip,
+          state: observedState(o),
+          last_seen: now,
+          updated_at: now,
+        })),
+      )
+      .onConflict(['host_uuid', 'name'])
+      .merge({
+        services: trx.raw('excluded.services'),
+        ip: trx.raw(IP_MERGE(table)),
+        state: trx.raw('excluded.state'),
+        last_seen: trx.raw('excluded.last_seen'),
+        updated_at: trx.raw('excluded.updated_at'),
+      });
+  }
+}
+
+async function tearDownHostDeckies(trx: Db, table: string, hostUuid: string, seen: ObservedDecky[], now: string): Promise<number> {
+  const seenNames = new Set(seen.map((o) => o.name));
+  const live = (await trx(table).where({ host_uuid: hostUuid }).whereIn('state', LIVE_STATES).select('name')) as { name: string }[];
+  const gone = live.map((r) => r.name).filter((n) => !seenNames.has(n));
+  for (const part of chunks(gone, CHUNK)) {
+    await trx(table).where({ host_uuid: hostUuid }).whereIn('name', part).update({ state: 'torn_down', updated_at: now });
+  }
+  return gone.length;
+}
+
+// topology deckies carry the host they were seen on; never-seen ones (host null) are local.
+async function tearDownTopologyDeckies(trx: Db, hostUuid: string, seen: ObservedDecky[], local: boolean, now: string): Promise<number> {
+  const key = (topologyId: string, name: string) => `${topologyId}\u0000${name}`;
+  const seenKeys = new Set(seen.map((o) => key(o.topologyId!, o.name)));
+  const live = (await trx('topology_deckies')
+    .whereIn('state', LIVE_STATES)
+    .andWhere((q) => {
+      q.where('host_uuid', hostUuid);
+      if (local) q.orWhereNull('host_uuid');
+    })
+    .select('uuid', 'topology_id', 'name')) as { uuid: string; topology_id: string; name: string }[];
+  const gone = live.filter((r) => !seenKeys.has(key(r.topology_id, r.name))).map((r) => r.uuid);
+  for (const part of chunks(gone, CHUNK)) {
+    await trx('topology_deckies').whereIn('uuid', part).update({ state: 'torn_down', updated_at: now });
+  }
+  return gone.length;
+}

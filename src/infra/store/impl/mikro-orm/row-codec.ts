@@ -1,0 +1,55 @@
+import type { Knex } from '@mikro-orm/sqlite';
+import type { Db } from './orm.types.js';
+
+/** Splits a list into chunks; keeps every statement well under SQLite's 32,766 bound variables. */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Decodes a stored `services` value; anything but a JSON list of strings is unknown (null), SPEC §1.1. */
+export function decodeServices(raw: unknown): string[] | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return Array.isArray(value) && value.every((s) => typeof s === 'string') ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Decodes a stored payload; a row someone corrupted by hand reads as an empty object, not a crash. */
+export function decodePayload(raw: unknown): Record<string, unknown> {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) return raw as Record<string, unknown>;
+  if (typeof raw !== 'string') return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** SQLite booleans are 0/1 integers. */
+export function toDbBool(b: boolean): number {
+  return b ? 1 : 0;
+}
+
+/**
+ * Multi-row `INSERT ... VALUES (...), (...)` with bound parameters. Knex's SQLite builder emits
+ * `SELECT ... UNION ALL` instead, which SQLite caps at 500 terms; VALUES lists have no such cap.
+ * Table, column names and `suffix` (an ON CONFLICT clause) are code constants, never data.
+ */
+export async function insertValues(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  suffix = '',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  const sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')} ${suffix}`;
+  await db.raw(sql, rows.flat() as Knex.RawBinding[]);
+}

@@ -1,0 +1,28 @@
+import { StoreError, StoreQueryError } from '../../store-errors.js';
+import { isBusy } from './busy-retry.js';
+
+const MAX_DETAIL = 200;
+
+/**
+ * Runs one store operation and turns driver failures into a short StoreError. Knex puts the whole
+ * SQL with every bound value into its messages: for a batch that is megabytes of
+ * attacker-influenced text (banners, stderr) in one log line.
+ */
+export async function guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof StoreQueryError || err instanceof StoreError) throw err;
+    throw new StoreError(`${op} failed: ${conciseMessage(err)}`, isBusy(err), { cause: err });
+  }
+}
+
+/** The driver's own words without knex's SQL prefix, bounded. */
+export function conciseMessage(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = (err as { code?: unknown }).code;
+  // knex formats `<sql> - <driver message>`; the driver message starts with its code.
+  const at = typeof code === 'string' ? message.lastIndexOf(`${code}:`) : -1;
+  const detail = at >= 0 ? message.slice(at) : message;
+  return detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail;
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { isIanaTimeZone, PersonaSchema } from '../personas/persona.schema.js';
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+// names become container names (`<decky>-<service>`) and topic segments: a safe token only.
+const token = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(NAME_RE, `${what} must start with a letter or digit and contain only letters, digits, '_', '.', '-'`);
+
+/** One decky of a topology file. */
+export const TopologyFileDeckySchema = z.strictObject({
+  name: token('name'),
+  services: z.array(token('service')).max(32),
+  ip: z.ipv4().optional(),
+  state: z
+    .string()
+    .regex(/^[a-z][a-z_]{0,31}$/, 'state must be a lowercase word such as pending or running')
+    .optional(),
+});
+
+
+/** A topology file as `decnet topology import` reads it (SPEC §1.2). */
+export const TopologyFileSchema = z
+  .strictObject({
+    id: z.guid('id must be a uuid').optional(),
+    name: z.string().trim().min(1).max(128),
+    language_default: z
+      .string()
+      .regex(/^[a-z]{2}$/, 'language_default must be an ISO 639-1 code (two lowercase letters)')
+      .default('en'),
+    timezone: z.string().trim().refine(isIanaTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin').optional(),
+    // the personas package's schema: an import is strict (a bad persona rejects the file), the
+    // stored list is its normalised output, and the worker's lenient parse reads it back.
+    email_personas: z.array(PersonaSchema).max(1000).default([]),
+    deckies: z.array(TopologyFileDeckySchema).max(10_000),
+  })
+  .superRefine((file, ctx) => {
+    const names = new Set<string>();
+    file.deckies.forEach((d, i) => {
+      if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['deckies', i, 'name'], message: `duplicate name "${d.name}"` });
+      names.add(d.name);
+    });
+    // sender and recipient must differ by address: two personas sharing one would be dropped later.
+    const emails = new Set<string>();
+    file.email_personas.forEach((p, i) => {
+      const key = p.email.toLowerCase();
+      if (emails.has(key)) ctx.addIssue({ code: 'custom', path: ['email_personas', i, 'email'], message: `duplicate email ${p.email}` });
+      emails.add(key);
+    });
+  });
+
+/** A validated topology file, before an id is assigned. */
+export type TopologyFileInput = z.output<typeof TopologyFileSchema>;
+
+/** A validated topology file with its id resolved (given or generated). */
+export type TopologyFile = TopologyFileInput & { id: string; idGenerated: boolean };
+
+/** Why a topology file was rejected; `message` names the field path, e.g. `deckies[1].services`. */
+export class TopologyFileError extends Error {
+  readonly code = 'TOPOLOGY_FILE_INVALID';
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Validates parsed JSON as a topology file; throws TopologyFileError naming the first bad field. */
+export function parseTopologyFile(json: unknown): TopologyFile {
+  const parsed = TopologyFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const path = formatPath(issue.path);
+    const detail = issue.message.replace(/^Invalid input: /, '');
+    throw new TopologyFileError(`${path}: ${detail}`, path);
+  }
+  const file = parsed.data;
+  return { ...file, id: file.id?.toLowerCase() ?? randomUUID(), idGenerated: file.id === undefined };
+}
+
+/** `['deckies', 1, 'services']` → `deckies[1].services`; the empty path is `(root)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : `${out ? '.' : ''}${String(seg)}`;
+  return out || '(root)';
+}

@@ -1,0 +1,52 @@
+import sqlite3 from 'sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../../src/infra/store/store.factory.js';
+import { anEmail, anEvent, observed, tempDir } from './store-fixtures.js';
+
+/** A second "process": its own connection holding the write lock for `ms`. */
+function holdWriteLock(dbPath: string, ms: number): Promise<{ released: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(dbPath);
+    db.exec('begin immediate', (err) => {
+      if (err) return reject(err);
+      const released = new Promise<void>((done) => {
+        setTimeout(() => db.exec('commit', () => db.close(() => done())), ms);
+      });
+      resolve({ released });
+    });
+  });
+}
+
+describe('store shared by two processes', () => {
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  beforeAll(async () => {
+    tmp = await tempDir();
+  });
+  afterAll(() => tmp.cleanup());
+
+  it('waits for another writer instead of failing with SQLITE_BUSY', async () => {
+    const dbPath = tmp.dbPath();
+    const store = await openStore({ dbPath });
+    const { released } = await holdWriteLock(dbPath, 400);
+    const started = Date.now();
+    await store.events.recordEvents([anEvent()]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    await released;
+    expect((await store.events.listEvents({ limit: 1, offset: 0 })).total).toBe(1);
+    await store.close();
+  });
+
+  it('loses nothing when two stores write events, emails and inventory at once', async () => {
+    const dbPath = tmp.dbPath();
+    const [orchestrator, emailgen] = await Promise.all([openStore({ dbPath }), openStore({ dbPath })]);
+    await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => orchestrator.events.recordEvents([anEvent(), anEvent({ dstDeckyUuid: `local:d${i}` })])),
+      ...Array.from({ length: 30 }, () => emailgen.emails.recordEmails([anEmail()])),
+      ...Array.from({ length: 10 }, (_, i) => orchestrator.inventory.reconcileHost('local', [observed(`web${i % 3}`)], { remote: false })),
+      ...Array.from({ length: 10 }, () => emailgen.events.pruneEvents(1_000)),
+    ]);
+    expect((await emailgen.events.listEvents({ limit: 1, offset: 0 })).total).toBe(60);
+    expect((await orchestrator.emails.listEmails({ limit: 1, offset: 0 })).total).toBe(30);
+    await Promise.all([orchestrator.close(), emailgen.close()]);
+  });
+});

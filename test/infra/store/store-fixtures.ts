@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
+import type { EmailRecord } from '../../../src/infra/store/email-store.port.js';
+import type { OrchestratorEvent } from '../../../src/infra/store/event-store.port.js';
+import type { ObservedDecky } from '../../../src/infra/store/inventory.port.js';
+
+/** A fresh temp directory per test file; `cleanup` removes it. */
+export async function tempDir(): Promise<{ dir: string; dbPath: (name?: string) => string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'decnet-store-'));
+  return {
+    dir,
+    dbPath: (name = `${randomUUID()}.sqlite`) => join(dir, name),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Runs SQL on the file with the raw driver: an outside view of what the store really wrote. */
+export function sql<T = Record<string, unknown>>(dbPath: string, query: string, params: unknown[] = []): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(dbPath, (err) => {
+      if (err) return reject(err);
+      db.all(query, params, (qErr, rows) => {
+        db.close();
+        if (qErr) reject(qErr);
+        else resolve(rows as T[]);
+      });
+    });
+  });
+}
+
+/** An event with sensible defaults. */
+export function anEvent(over: Partial<OrchestratorEvent> = {}): OrchestratorEvent {
+  return {
+    uuid: randomUUID(),
+    ts: new Date('2025-01-01T00:00:00.000Z'),
+    kind: 'traffic',
+    protocol: 'ssh',
+    action: 'exec:tcp_connect:22',
+    srcDeckyUuid: 'local:web01',
+    dstDeckyUuid: 'local:web02',
+    success: true,
+    payload: { banner: 'SSH-2.0-OpenSSH_9.2p1' },
+    ...over,
+  };
+}
+
+/** A delivered email with sensible defaults. */
+export function anEmail(over: Partial<EmailRecord> = {}): EmailRecord {
+  const id = randomUUID().slice(0, 8);
+  return {
+    uuid: randomUUID(),
+    ts: new Date('2025-01-01T09:00:00.000Z'),
+    mailDeckyUuid: 'local:mail01',
+    threadId: randomUUID(),
+    messageId: `<${id}@corp.example>`,
+    inReplyTo: null,
+    senderEmail: 'ann@corp.example',
+    recipientEmail: 'bob@corp.example',
+    subject: 'Quarterly numbers',
+    language: 'en',
+    emlPath: `/var/spool/decnet-emails/t/${id}.eml`,
+    success: true,
+    payload: { stage: 'delivered' },
+    ...over,
+  };
+}
+
+/** What discovery would report for a running decky on the local host. */
+export function observed(name: string, over: Partial<ObservedDecky> = {}): ObservedDecky {
+  return { name, hostUuid: 'local', services: ['ssh'], ip: '172.20.0.10', running: true, ...over };
+}
+
+/** `n` ms after a fixed instant: distinct, ordered timestamps. */
+export function at(n: number): Date {
+  return new Date(Date.UTC(2025, 0, 1) + n);
+}
