@@ -1,0 +1,95 @@
+import type { Persona } from '../../infra/personas/persona.schema.js';
+import { type Rng, pickOne } from './random.js';
+
+/** Probability that a persona answers an existing thread instead of starting one (SPEC §6.3). */
+export const REPLY_PROBABILITY = 0.6;
+/** Subject used when neither the model nor the parent offers one. */
+export const FALLBACK_SUBJECT = 'Business Communication';
+/** Most Message-IDs kept in a References header: the root and the newest ones. */
+export const MAX_REFERENCES = 50;
+
+// any run of "re:", "RE :", "Re[2]:", "re：" at the start, with whatever spacing a client used
+const REPLY_PREFIX = /^(?:\s*re\s*(?:\[\d+\])?\s*[:：]\s*)+/i;
+
+/** The subject without any leading reply prefixes, whitespace collapsed. */
+export function stripReplyPrefixes(subject: string): string {
+  return subject.replace(/\s+/g, ' ').replace(REPLY_PREFIX, '').trim();
+}
+
+/** Reply subject: exactly one `Re: ` before the parent's subject, whatever the parent carried. */
+export function replySubject(parentSubject: string): string {
+  return `Re: ${stripReplyPrefixes(parentSubject) || FALLBACK_SUBJECT}`;
+}
+
+/** The subject an email gets: a reply's is derived from its parent in code; a new thread's never starts with `Re:`. */
+export function threadSubject(modelSubject: string, parentSubject: string | null): string {
+  if (parentSubject !== null) return replySubject(parentSubject);
+  return stripReplyPrefixes(modelSubject) || FALLBACK_SUBJECT;
+}
+
+/** True with probability 0.6: the persona wants to reply rather than start a thread. */
+export function wantsReply(rng: Rng): boolean {
+  return rng() < REPLY_PROBABILITY;
+}
+
+/** A stored message as far as threading needs it. */
+export interface ThreadMessage {
+  messageId: string;
+  inReplyTo: string | null;
+}
+
+/**
+ * Message-IDs from the thread root down to `parentId`, walking In-Reply-To through `lookup`.
+ * Stops at an unknown id (kept, it is still an ancestor) or a cycle.
+ */
+export function ancestorChain(parentId: string, lookup: (messageId: string) => ThreadMessage | undefined): string[] {
+  const chain: string[] = [];
+  const seen = new Set<string>();
+  let id: string | null = parentId;
+  while (id && !seen.has(id)) {
+    seen.add(id);
+    chain.push(id);
+    id = lookup(id)?.inReplyTo ?? null;
+  }
+  return chain.reverse();
+}
+
+/** References of a reply: the parent's own References (or ancestors) followed by the parent, deduplicated. */
+export function buildReferences(parent: { messageId: string; references?: readonly string[] }): string[] {
+  const ids = [...(parent.references ?? []), parent.messageId].filter((id) => id.length > 0);
+  return capReferences([...new Set(ids)]);
+}
+
+/** Trims a long chain to the root plus the newest ids, as mail clients do, keeping it under MAX_REFERENCES. */
+export function capReferences(ids: readonly string[], max: number = MAX_REFERENCES): string[] {
+  if (ids.length <= max) return [...ids];
+  return [ids[0]!, ...ids.slice(ids.length - (max - 1))];
+}
+
+const sameAddress = (a: Persona, b: Persona) => a.email.toLowerCase() === b.email.toLowerCase();
+
+/** A recipient for `sender` among the personas active now, never the sender's own address. */
+export function pickRecipient(
+  sender: Persona,
+  personas: readonly Persona[],
+  rng: Rng,
+  isActiveNow: (p: Persona) => boolean,
+): Persona | null {
+  return pickOne(
+    personas.filter((p) => !sameAddress(p, sender) && isActiveNow(p)),
+    rng,
+  ) ?? null;
+}
+
+/** Sender and recipient among active personas (SPEC §6.3); null unless two distinct addresses are active. */
+export function pickPair(
+  personas: readonly Persona[],
+  rng: Rng,
+  isActiveNow: (p: Persona) => boolean,
+): { sender: Persona; recipient: Persona } | null {
+  const active = personas.filter(isActiveNow);
+  const sender = pickOne(active, rng);
+  if (!sender) return null;
+  const recipient = pickRecipient(sender, active, rng, () => true);
+  return recipient ? { sender, recipient } : null;
+}
