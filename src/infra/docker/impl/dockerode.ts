@@ -1,5 +1,3 @@
-import http from 'node:http';
-import https from 'node:https';
 import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
@@ -22,6 +20,8 @@ export interface DockerodePortOptions {
   maxOutputBytes?: number;
   /** also kill the process inside the container via coreutils `timeout` (default true) */
   killInContainer?: boolean;
+  /** an extra `key=value` label every managed container must carry (several DECNETs on one engine) */
+  scope?: string;
   logger?: Logger;
 }
 
@@ -30,9 +30,9 @@ const LIFECYCLE = ['create', 'start', 'restart', 'die', 'stop', 'kill', 'destroy
 // event attributes the engine adds beside the labels
 const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'signal']);
 
-/** A DockerPort on one dockerode instance, reused for every call (keep-alive on the hot path). */
+/** A DockerPort on one dockerode instance, reused for every call. */
 export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { close(): void } {
-  const { docker, agent } = toDocker(opts.docker);
+  const docker = toDocker(opts.docker);
   const log = (opts.logger ?? silentLogger).child({ docker: opts.hostId });
   const deps = {
     docker,
@@ -41,6 +41,8 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
     killInContainer: opts.killInContainer ?? true,
   };
 
+  const labelFilter = opts.scope ? ['decnet.decky', opts.scope] : ['decnet.decky'];
+
   return {
     hostId: opts.hostId,
     exec: (req) => runExec(deps, req),
@@ -48,7 +50,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
     async listDeckyContainers(): Promise<ContainerInfo[]> {
       let list: Docker.ContainerInfo[];
       try {
-        list = await docker.listContainers({ all: true, filters: { label: ['decnet.decky'] } });
+        list = await docker.listContainers({ all: true, filters: { label: labelFilter } });
       } catch (err) {
         throw new DockerError(`listing containers on ${opts.hostId} failed`, 'DOCKER_UNAVAILABLE', true, { cause: err });
       }
@@ -76,7 +78,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
       });
       docker
         .getEvents({
-          filters: { type: ['container'], label: ['decnet.decky'], event: LIFECYCLE },
+          filters: { type: ['container'], label: labelFilter, event: LIFECYCLE },
           abortSignal: abort.signal,
         })
         .then(
@@ -99,30 +101,27 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
 
     async ping(): Promise<boolean> {
       try {
-        await docker.ping({ abortSignal: AbortSignal.timeout(3000) });
+        // the typings omit ping's abortSignal option, which dockerode does honour
+        const ping = docker.ping as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+        await ping.call(docker, { abortSignal: AbortSignal.timeout(3000) });
         return true;
       } catch {
         return false;
       }
     },
 
-    close(): void {
-      agent?.destroy();
-    },
+    // nothing is pooled today (see toDocker); kept so callers release ports uniformly
+    close(): void {},
   };
 }
 
-function toDocker(given: DockerodePortOptions['docker']): { docker: Docker; agent?: http.Agent } {
-  if (given instanceof Docker) return { docker: given };
-  if (given && 'kind' in given) return withAgent(fromAddress(given));
-  return withAgent(given ?? {});
-}
-
-// one keep-alive agent per engine: exec create/inspect reuse connections instead of dialling.
-function withAgent(options: Docker.DockerOptions): { docker: Docker; agent?: http.Agent } {
-  if (options.protocol === 'ssh') return { docker: new Docker(options) };
-  const agent = options.protocol === 'https' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-  return { docker: new Docker({ ...options, agent } as Docker.DockerOptions), agent };
+function toDocker(given: DockerodePortOptions['docker']): Docker {
+  if (given instanceof Docker) return given;
+  if (given !== undefined && 'kind' in given) return new Docker(fromAddress(given as EngineAddress));
+  // no keep-alive agent on purpose: docker-modem util.inspect()s every request's options (debug
+  // logging, evaluated even when off), and an agent with pooled sockets made that cost seconds
+  // of blocked event loop under concurrent execs; a fresh unix-socket connection costs ~0.1 ms.
+  return new Docker((given as Docker.DockerOptions | undefined) ?? {});
 }
 
 function fromAddress(a: EngineAddress): Docker.DockerOptions {
@@ -153,7 +152,9 @@ function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
 
 // the label wins when it is an IP literal; else the first network (engine order) with an address.
 function ipOf(c: Docker.ContainerInfo, label: string | undefined): string | undefined {
-  if (label !== undefined && isIP(label.trim()) !== 0) return label.trim();
+  const wanted = label?.trim();
+  // zone ids (`fe80::1%eth0`) pass isIP but are refused by the drivers: refuse them here too
+  if (wanted && !wanted.includes('%') && isIP(wanted) !== 0) return wanted;
   for (const net of Object.values(c.NetworkSettings?.Networks ?? {})) {
     if (net?.IPAddress) return net.IPAddress;
     if (net?.GlobalIPv6Address) return net.GlobalIPv6Address;
