@@ -1,3 +1,4 @@
+import type { Config } from '../config/config.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '../log/logger.port.js';
@@ -98,4 +99,19 @@ function badHost(raw: string, cause?: unknown): DockerError {
     false,
     { cause },
   );
+}
+
+/** The local engine's DockerPort as the daemon's configuration describes it. */
+export function createLocalDocker(
+  config: Pick<Config, 'dockerHost' | 'execTimeoutMs' | 'execMaxOutputBytes' | 'dockerScope'>,
+  logger: Logger,
+): DockerPort {
+  return createDocker({
+    ...(config.dockerHost ? { dockerHost: config.dockerHost } : {}),
+    hostId: 'local',
+    execTimeoutMs: config.execTimeoutMs,
+    execMaxOutputBytes: config.execMaxOutputBytes,
+    ...(config.dockerScope ? { scope: config.dockerScope } : {}),
+    logger,
+  });
 }

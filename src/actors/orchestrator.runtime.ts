@@ -1,0 +1,189 @@
+import { randomInt } from 'node:crypto';
+import { type Actor, type ActorOptions, type AnyActorLogic, createActor, type InspectionEvent, toPromise } from 'xstate';
+import type { BusPort } from '../infra/bus/bus.port.js';
+import { controlTopic, healthTopic } from '../infra/bus/topics.js';
+import type { DockerPort } from '../infra/docker/docker.port.js';
+import type { Logger } from '../infra/log/logger.port.js';
+import type { EventStorePort } from '../infra/store/event-store.port.js';
+import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
+import { deckyMachine } from '../machines/decky/decky.machine.js';
+import { supervisorMachine } from '../machines/supervisor/supervisor.machine.js';
+import type { DeckyTuning, SupervisorOutput } from '../machines/supervisor/supervisor.types.js';
+import { createDiscoveryLogic } from './discovery.actor.js';
+import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
+import { createEventWriterLogic } from './event-writer.actor.js';
+import { createListRunningLogic } from './list-running.actor.js';
+import { createPlantFileLogic } from './plant-file.actor.js';
+import { createPruneEventsLogic } from './prune-events.actor.js';
+import { createSendTrafficLogic } from './send-traffic.actor.js';
+import { createStaticDiscoveryLogic } from './static-discovery.actor.js';
+
+/** The timer source xstate schedules delays on. */
+export type TimerClock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
+
+/** The worker name in heartbeat and control topics (SPEC §5). */
+export const WORKER = 'orchestrator';
+
+/** Scheduling and bounds of one orchestrator run; only `intervalMs` is required. */
+export interface OrchestratorSettings {
+  /** mean tick interval (SPEC §2: 60 s) */
+  intervalMs: number;
+  /** stop after N ticks (`--ticks`) */
+  ticks?: number;
+  /** discovery's periodic resync (default 30 s) */
+  resyncMs?: number;
+  /** actions per eligible decky per hour; unset → one action per tick */
+  ratePerDeckyPerHour?: number;
+  /** rows kept per destination at each prune (default 10,000) */
+  eventsKeepPerDecky?: number;
+  /** prune cadence in ticks (default 100) */
+  pruneEveryTicks?: number;
+  /** heartbeat period (default 30 s) */
+  heartbeatMs?: number;
+  /** bound on waiting for in-flight actions at stop (default 10 s) */
+  drainTimeoutMs?: number;
+  /** bound on the final store flush (default 5 s) */
+  flushTimeoutMs?: number;
+  /** per-exec bounds handed to the drivers */
+  execTimeoutMs?: number;
+  execMaxOutputBytes?: number;
+  decky?: Partial<DeckyTuning>;
+  writer?: Pick<EventWriterOptions, 'flushMs' | 'maxBatch' | 'maxBuffer' | 'retryBaseMs' | 'retryMaxMs'>;
+}
+
+/** Everything the orchestrator touches, injected once here at the root. */
+export interface OrchestratorDeps {
+  settings: OrchestratorSettings;
+  inventory: InventoryPort;
+  events: EventStorePort;
+  bus: BusPort;
+  logger: Logger;
+  /** the local engine: discovery runs on it, and every non-shard decky acts on it */
+  docker: DockerPort;
+  /** the engine a decky acts on; default: local for topology/fleet, an error for shards */
+  dockerFor?: (decky: RunningDecky) => DockerPort;
+  /** false → no Docker discovery; the inventory is taken as it is (default true) */
+  discover?: boolean;
+  /** timestamps of rows and heartbeats */
+  now?: () => Date;
+  /** seeds the policy's random source */
+  seed?: number;
+  /** xstate timer source for delays; tests pass a SimulatedClock */
+  clock?: TimerClock;
+  /** xstate inspection hook (e.g. @statelyai/inspect) */
+  inspect?: (e: InspectionEvent) => void;
+}
+
+/** A running orchestrator. */
+export interface OrchestratorHandle {
+  actor: Actor<typeof supervisorMachine>;
+  writer: EventWriter;
+  /** resolves after the supervisor stopped and the writer flushed; rejects if the supervisor failed */
+  done: Promise<SupervisorOutput>;
+  /** graceful stop: no new actions, drain in-flight ones (bounded), flush the store */
+  stop(reason?: string): Promise<void>;
+}
+
+/** The engine a decky acts on when no host registry is given: local, never the wrong host. */
+export function localOnly(docker: DockerPort): (decky: RunningDecky) => DockerPort {
+  return (decky) => {
+    if (decky.source === 'shard' && decky.hostUuid !== docker.hostId) {
+      throw new Error(`no Docker engine configured for host ${decky.hostUuid ?? '?'} (shard decky ${decky.uuid})`);
+    }
+    return docker;
+  };
+}
+
+/** Starts the supervisor with every named actor and action provided from `deps`. */
+export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
+  const s = deps.settings;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ component: WORKER });
+  const writer = createEventWriter({ events: deps.events, bus: deps.bus, logger: deps.logger, ...s.writer });
+  const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
+  const limits = {
+    ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
+    ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
+  };
+  const discovery: AnyActorLogic =
+    deps.discover === false
+      ? createStaticDiscoveryLogic()
+      : createDiscoveryLogic({ docker: deps.docker, inventory: deps.inventory, logger: deps.logger, remote: false });
+
+  const machine = supervisorMachine.provide({
+    actors: {
+      decky: deckyMachine.provide({
+        actors: {
+          sendTraffic: createSendTrafficLogic({ dockerFor, limits, now }),
+          plantFile: createPlantFileLogic({ dockerFor, limits, now }),
+        },
+      }),
+      listRunning: createListRunningLogic({ inventory: deps.inventory, now }),
+      pruneEvents: createPruneEventsLogic({ events: deps.events, keep: s.eventsKeepPerDecky ?? 10_000 }),
+      discovery,
+      eventWriter: createEventWriterLogic({ writer, now }),
+    },
+    actions: {
+      log: (_, p) => log[p.level](p.fields ?? {}, p.msg),
+      publishHeartbeat: (_, p) =>
+        deps.bus.publish(healthTopic(WORKER), 'worker.health', { worker: WORKER, ts: now().toISOString(), ...p, writer: writer.stats() }),
+    },
+    delays: {
+      ...(s.heartbeatMs === undefined ? {} : { heartbeatInterval: s.heartbeatMs }),
+      ...(s.drainTimeoutMs === undefined ? {} : { drainTimeout: s.drainTimeoutMs }),
+    },
+  });
+
+  const actor = createActor(machine, {
+    input: {
+      intervalMs: s.intervalMs,
+      seed: deps.seed ?? randomInt(0, 2 ** 32),
+      ...(s.ticks === undefined ? {} : { ticks: s.ticks }),
+      ...(s.ratePerDeckyPerHour === undefined ? {} : { ratePerDeckyPerHour: s.ratePerDeckyPerHour }),
+      ...(s.pruneEveryTicks === undefined ? {} : { pruneEveryTicks: s.pruneEveryTicks }),
+      ...(s.resyncMs === undefined ? {} : { resyncMs: s.resyncMs }),
+      ...(s.decky ? { decky: s.decky } : {}),
+    },
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.inspect ? { inspect: deps.inspect } : {}),
+  });
+
+  const stopBy = (reason: string) => {
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'SUPERVISOR.STOP', reason });
+  };
+  const unsubscribe = deps.bus.subscribe(controlTopic(WORKER), (e) => {
+    if (e.payload.action === 'stop') {
+      log.info({ id: e.id }, 'stop requested on the control topic');
+      stopBy('control');
+    } else log.warn({ action: e.payload.action }, 'unknown control action ignored');
+  });
+
+  const finish = async () => {
+    unsubscribe();
+    await writer.close(s.flushTimeoutMs);
+  };
+  const done = toPromise(actor).then(
+    async (output) => {
+      await finish();
+      log.info({ ...output, ...writer.stats() }, 'orchestrator stopped');
+      return output;
+    },
+    async (err: unknown) => {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'supervisor failed');
+      await finish();
+      throw err;
+    },
+  );
+
+  actor.start();
+  log.info({ intervalMs: s.intervalMs, ticks: s.ticks ?? null }, 'orchestrator started');
+  return {
+    actor,
+    writer,
+    done,
+    async stop(reason = 'signal') {
+      stopBy(reason);
+      await done.catch(() => undefined);
+    },
+  };
+}

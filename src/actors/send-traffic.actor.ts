@@ -1,0 +1,23 @@
+import { fromPromise } from 'xstate';
+import type { DockerPort } from '../infra/docker/docker.port.js';
+import { type DriverLimits, runTraffic } from '../infra/drivers/traffic.driver.js';
+import type { RunningDecky } from '../infra/store/inventory.port.js';
+import type { ActionOutcome, SendTrafficInput } from '../machines/decky/decky.types.js';
+
+/** What the traffic actor binds: the engine that runs each decky, limits and a clock. */
+export interface SendTrafficDeps {
+  /** the Docker engine of the decky's own host (shards run elsewhere, SPEC §1.3) */
+  dockerFor: (decky: RunningDecky) => DockerPort;
+  limits?: DriverLimits;
+  now?: () => Date;
+}
+
+/** `sendTraffic` for the decky machine: the §3.1 probe in the source decky, on its host's engine. */
+export function createSendTrafficLogic(deps: SendTrafficDeps) {
+  const now = deps.now ?? (() => new Date());
+  return fromPromise<ActionOutcome, SendTrafficInput>(async ({ input }) => {
+    const docker = deps.dockerFor(input.src);
+    const outcome = await runTraffic(docker, { srcName: input.src.name, dstName: input.dst.name, dstIp: input.dst.ip }, deps.limits);
+    return { ...outcome, at: now().toISOString() };
+  });
+}

@@ -1,0 +1,32 @@
+import type { ActionOutcome, CurrentAction, DeckyContext, EventDraft } from './decky.types.js';
+
+const ACTIONS = { traffic: 'exec:tcp_connect:22', file: 'file:create' } as const;
+
+/** The failed outcome recorded when a driver actor rejected instead of answering. */
+export function rejectedOutcome(current: CurrentAction | null, error: unknown): ActionOutcome {
+  const kind = current?.kind ?? 'file';
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind, action: ACTIONS[kind], success: false, payload: { rc: null, error: message.slice(0, 256) } };
+}
+
+/** The event row for an outcome of this decky's current action. */
+export function draftOf(context: DeckyContext, outcome: ActionOutcome): EventDraft {
+  const current = context.current;
+  const traffic = current?.kind === 'traffic';
+  return {
+    ...(outcome.at ? { ts: outcome.at } : {}),
+    kind: outcome.kind,
+    protocol: 'ssh',
+    action: outcome.action,
+    srcDeckyUuid: traffic ? context.decky.uuid : null,
+    dstDeckyUuid: traffic ? current.dst.uuid : context.decky.uuid,
+    success: outcome.success,
+    payload: outcome.payload,
+  };
+}
+
+/** Delay of the n-th consecutive backoff (n ≥ 1): base × 2^(n-1), capped. */
+export function backoffDelay(context: Pick<DeckyContext, 'backoffs' | 'backoffBaseMs' | 'backoffMaxMs'>): number {
+  const n = Math.max(context.backoffs, 1);
+  return Math.min(context.backoffBaseMs * 2 ** Math.min(n - 1, 30), context.backoffMaxMs);
+}

@@ -1,0 +1,80 @@
+import type { DriverOutcome } from '../../infra/drivers/driver-outcome.js';
+import type { EventKind } from '../../infra/store/event-store.port.js';
+import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { FilePlan } from '../policy/file-plan.js';
+
+/** What a source decky needs to know of its traffic destination. */
+export interface PeerRef {
+  uuid: string;
+  name: string;
+  ip: string;
+}
+
+/** A driver outcome stamped with the time the action finished (ISO 8601), added by the actor. */
+export interface ActionOutcome extends DriverOutcome {
+  at?: string;
+}
+
+/**
+ * An `orchestrator_events` row before the writer gives it a uuid: plain data, so it can cross
+ * actors and sit in a context. `ts` is when the action finished; absent → the write time.
+ */
+export interface EventDraft {
+  ts?: string;
+  kind: EventKind;
+  protocol: 'ssh';
+  action: string;
+  srcDeckyUuid: string | null;
+  dstDeckyUuid: string;
+  success: boolean;
+  payload: Record<string, unknown>;
+}
+
+/** What a decky reports about itself: only `idle` deckies may be picked. */
+export type DeckyStatus = 'idle' | 'acting' | 'backingOff';
+
+/** Input of `sendTraffic`: run the §3.1 probe from `src` towards `dst`. */
+export interface SendTrafficInput {
+  src: RunningDecky;
+  dst: PeerRef;
+}
+
+/** Input of `plantFile`: run the §3.2 plant of `plan` on `dst`. */
+export interface PlantFileInput {
+  dst: RunningDecky;
+  plan: FilePlan;
+}
+
+/** Per-instance data of one decky machine; never services. */
+export interface DeckyInput {
+  decky: RunningDecky;
+  /** consecutive failures that start a backoff (default 3) */
+  failureThreshold?: number;
+  /** first backoff (default 60 s); doubled per repeated backoff */
+  backoffBaseMs?: number;
+  /** backoff cap (default 30 min) */
+  backoffMaxMs?: number;
+}
+
+/** The action under way, so its outcome can be attributed when the driver answers. */
+export type CurrentAction = { kind: 'traffic'; dst: PeerRef } | { kind: 'file'; plan: FilePlan };
+
+/** Serialisable state of one decky machine. */
+export interface DeckyContext {
+  decky: RunningDecky;
+  failureThreshold: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** consecutive failed actions */
+  failures: number;
+  /** consecutive backoffs; each doubles the next delay; reset by a success */
+  backoffs: number;
+  current: CurrentAction | null;
+  /** actions this decky ran */
+  acted: number;
+  /** inbound traffic this decky recorded as destination */
+  received: number;
+}
+
+/** Why the machine stopped: it never stops on its own, the supervisor stops it. */
+export type DeckyOutput = undefined;

@@ -1,0 +1,58 @@
+/** How actions are spread over time (SPEC §2 "original cadence", §7 "fixed cadence is a tell"). */
+export interface CadenceOptions {
+  /** mean tick interval in ms */
+  intervalMs: number;
+  /**
+   * actions per eligible decky per hour; unset → the original mode, one action per tick.
+   * With a rate, the count per tick grows with the fleet, so a big fleet is not quieter per host.
+   */
+  ratePerDeckyPerHour?: number;
+}
+
+/** How many actions to start this tick: 1 in original mode, else a Poisson draw (bounded). */
+export function actionsThisTick(eligible: number, rng: () => number, opts: CadenceOptions): number {
+  if (eligible <= 0) return 0;
+  if (opts.ratePerDeckyPerHour === undefined) return 1;
+  const mean = (opts.ratePerDeckyPerHour * eligible * opts.intervalMs) / 3_600_000;
+  // each action occupies at least one decky, so more than `eligible` could never start
+  return Math.min(poisson(mean, rng), eligible);
+}
+
+/** Poisson-distributed count with the given mean; Knuth below 30, normal approximation above. */
+export function poisson(mean: number, rng: () => number): number {
+  if (!(mean > 0)) return 0;
+  if (mean > 30) {
+    const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  let p = rng();
+  while (p > limit) {
+    k += 1;
+    p *= rng();
+  }
+  return k;
+}
+
+/** Bounds of the jitter factor applied to the mean interval. */
+export interface JitterOptions {
+  /** log-space standard deviation (default 0.3) */
+  sigma?: number;
+  /** smallest factor (default 0.4) */
+  min?: number;
+  /** largest factor (default 2.5) */
+  max?: number;
+}
+
+/**
+ * Next delay: the mean interval times a log-normal factor whose mean is 1, clamped to
+ * [min, max] × interval, so the cadence has no fixed period but keeps the configured rate.
+ */
+export function jitteredDelay(intervalMs: number, rng: () => number, opts: JitterOptions = {}): number {
+  const sigma = opts.sigma ?? 0.3;
+  const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const factor = Math.exp(sigma * z - (sigma * sigma) / 2);
+  const bounded = Math.min(Math.max(factor, opts.min ?? 0.4), opts.max ?? 2.5);
+  return Math.max(1, Math.round(intervalMs * bounded));
+}

@@ -1,0 +1,199 @@
+import { and, raise } from 'xstate';
+import { jitteredDelay } from '../policy/cadence.js';
+import { seededRng } from '../policy/rng.js';
+import { crashedDeckyUuid } from './supervisor.events.js';
+import { errText, log, planRefreshed, planRunning } from './supervisor.plan.js';
+import {
+  heartbeatOf,
+  planAbandon,
+  planAvailability,
+  planCrash,
+  planRecord,
+  planRestart,
+  planTrafficSent,
+} from './supervisor.routing.js';
+import { supervisorSetup } from './supervisor.setup.js';
+import type { Plan, SupervisorContext, SupervisorInput } from './supervisor.types.js';
+
+/**
+ * The orchestrator's root actor (SPEC §2, §4.3, §5): one decky actor per running decky, ticks
+ * with jitter, asks the pure policy, routes traffic between decky actors, records through the
+ * one event writer, beats, prunes, and drains on stop.
+ */
+export const supervisorMachine = supervisorSetup.createMachine({
+  id: 'supervisor',
+  description: 'spawns a decky actor per running decky, ticks the policy, records, beats and drains',
+  context: ({ input }) => initialContext(input),
+  invoke: { src: 'eventWriter', id: 'eventWriter', systemId: 'eventWriter' },
+  entry: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'],
+  on: {
+    'SUPERVISOR.HEARTBEAT': { actions: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'] },
+    'DECKY.AVAILABILITY': { actions: { type: 'applyPlan', params: ({ context, event }) => planAvailability(context, event) } },
+    'DECKY.TRAFFIC_SENT': { actions: { type: 'applyPlan', params: ({ context, event }) => planTrafficSent(context, event) } },
+    'DECKY.RECORD': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecord(context, event) } },
+    'SUPERVISOR.RESTART_DECKY': { actions: { type: 'applyPlan', params: ({ context, event }) => planRestart(context, event.uuid) } },
+    // one decky's failure never stops the system: every child error lands here (STYLE "Errors")
+    'xstate.error.actor.*': { actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, event) } },
+  },
+  initial: 'live',
+  states: {
+    live: {
+      description: 'discovery feeds the running set while the schedule ticks',
+      type: 'parallel',
+      on: {
+        'SUPERVISOR.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) } },
+        'DISCOVERY.DEGRADED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: event.reason } }) } },
+      },
+      states: {
+        discovery: {
+          initial: 'watching',
+          states: {
+            watching: {
+              description: 'the discovery actor reconciles the inventory with the engine',
+              invoke: {
+                src: 'discovery',
+                id: 'discovery',
+                input: ({ context }) => ({ resyncMs: context.resyncMs }),
+                onError: {
+                  target: 'recovering',
+                  actions: [
+                    { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'discovery actor failed; restarting', fields: { err: errText(event.error) } }) },
+                    raise(({ event }) => ({ type: 'DISCOVERY.DEGRADED' as const, reason: errText(event.error) })),
+                  ],
+                },
+              },
+            },
+            recovering: { description: 'waits `discoveryBackoff` before watching again', after: { discoveryBackoff: 'watching' } },
+          },
+        },
+        inventory: {
+          initial: 'current',
+          states: {
+            current: {
+              description: 'the decky actors match the last read of the running set',
+              on: { 'DISCOVERY.SYNCED': 'reading' },
+            },
+            reading: {
+              description: 'a discovery sync changed the inventory: read the running set, reconcile actors',
+              // a sync during the read restarts it, so the last sync is always seen
+              on: { 'DISCOVERY.SYNCED': { target: 'reading', reenter: true } },
+              invoke: {
+                src: 'listRunning',
+                input: { reason: 'sync' },
+                onDone: {
+                  target: 'current',
+                  actions: [
+                    { type: 'applyPlan', params: ({ context, event }) => withNow(planRunning(context, event.output.deckies), event.output.at) },
+                    raise({ type: 'SUPERVISOR.INVENTORY_LOADED' }),
+                  ],
+                },
+                onError: { target: 'current', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'inventory read failed', fields: { err: errText(event.error) } }) } },
+              },
+            },
+          },
+        },
+        schedule: {
+          initial: 'syncing',
+          states: {
+            syncing: {
+              description: 'no tick before the running set was read after a first discovery sync (or discovery degraded, or `syncTimeout`)',
+              // a discovery that never answers must not keep `--ticks N` from ever ending
+              after: { syncTimeout: { target: 'waiting', actions: { type: 'log', params: { level: 'warn', msg: 'no discovery sync yet; ticking on the inventory' } } } },
+              on: {
+                'SUPERVISOR.INVENTORY_LOADED': 'waiting',
+                'DISCOVERY.DEGRADED': { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded before first sync; ticking on the inventory', fields: { reason: event.reason } }) } },
+              },
+            },
+            waiting: { description: 'until the jittered `tickInterval` passes', after: { tickInterval: 'refreshing' } },
+            refreshing: {
+              description: 'reads the running set, then runs one tick of the policy',
+              invoke: {
+                src: 'listRunning',
+                input: { reason: 'tick' },
+                onDone: [
+                  { guard: 'reachesTickLimit', target: '#supervisor.draining', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
+                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
+                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
+                ],
+                onError: [
+                  { guard: 'reachesTickLimit', target: '#supervisor.draining', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
+                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
+                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
+                ],
+              },
+            },
+            pruning: {
+              description: 'every `pruneEveryTicks` ticks: keep the newest rows per destination (SPEC §4.3)',
+              invoke: {
+                src: 'pruneEvents',
+                onDone: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'info', msg: 'events pruned', fields: { removed: event.output } }) } },
+                onError: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'prune failed', fields: { err: errText(event.error) } }) } },
+              },
+            },
+          },
+        },
+      },
+    },
+    draining: {
+      description: 'no new actions; waits for in-flight ones up to `drainTimeout`',
+      entry: { type: 'log', params: ({ context }) => ({ level: 'info', msg: 'draining', fields: { reason: context.stopReason, ticks: context.ticks } }) },
+      on: { 'SUPERVISOR.RESTART_DECKY': {}, 'DISCOVERY.SYNCED': {} },
+      always: [
+        { guard: and(['isQuiet', 'stoppedByTicks']), target: 'done' },
+        { guard: 'isQuiet', target: 'stopped' },
+      ],
+      after: {
+        drainTimeout: [
+          { guard: 'stoppedByTicks', target: 'done', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
+          { target: 'stopped', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
+        ],
+      },
+    },
+    stopped: { type: 'final', description: 'stopped on command (control message or signal)' },
+    done: { type: 'final', description: 'the `--ticks` limit was reached' },
+  },
+  output: ({ context }) => ({
+    reason: context.stopReason ?? 'stop',
+    ticks: context.ticks,
+    abandoned: context.abandoned,
+    recorded: context.recorded,
+  }),
+});
+
+function initialContext(input: SupervisorInput): SupervisorContext {
+  const rng = seededRng(input.seed);
+  const nextTickMs = jitteredDelay(input.intervalMs, rng);
+  return {
+    intervalMs: input.intervalMs,
+    ratePerDeckyPerHour: input.ratePerDeckyPerHour ?? null,
+    maxTicks: input.ticks ?? null,
+    pruneEveryTicks: input.pruneEveryTicks ?? 100,
+    resyncMs: input.resyncMs ?? 30_000,
+    trafficShare: input.trafficShare ?? 0.5,
+    tuning: { failureThreshold: 3, backoffBaseMs: 60_000, backoffMaxMs: 30 * 60_000, ...input.decky },
+    deckies: {},
+    status: {},
+    restarts: {},
+    pending: {},
+    seq: 0,
+    ticks: 0,
+    rngState: rng.state(),
+    nextTickMs,
+    now: null,
+    stopReason: null,
+    abandoned: 0,
+    recorded: 0,
+  };
+}
+
+function withNow(plan: Plan, at: string): Plan {
+  return { patch: { ...plan.patch, now: at }, effects: plan.effects };
+}
+
+type ChildErrorArgs = { context: SupervisorContext; event: { type: string; error?: unknown } };
+
+function planChildError(ctx: SupervisorContext, event: { type: string; error?: unknown }): Plan {
+  const uuid = crashedDeckyUuid(event.type);
+  if (uuid !== null) return planCrash(ctx, uuid, event.error);
+  return { patch: {}, effects: [log('error', 'child actor failed', { child: event.type.slice('xstate.error.actor.'.length), err: errText(event.error) })] };
+}

@@ -1,0 +1,139 @@
+import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
+import { actionsThisTick, jitteredDelay } from '../policy/cadence.js';
+import { planFile } from '../policy/file-plan.js';
+import { isSshEligible, pick } from '../policy/pick.js';
+import { seededRng } from '../policy/rng.js';
+import type { Effect, Plan, RunningSnapshot, SupervisorContext } from './supervisor.types.js';
+
+/** Reconciles the decky actors with a new running set: spawn new, stop gone, update changed. */
+export function planRunning(ctx: SupervisorContext, running: readonly RunningDecky[]): Plan {
+  const next: Record<string, RunningDecky> = {};
+  for (const d of running) next[d.uuid] = d;
+  const status = { ...ctx.status };
+  const restarts = { ...ctx.restarts };
+  const effects: Effect[] = [];
+  let pending = ctx.pending;
+  const gone = Object.keys(ctx.deckies).filter((uuid) => !(uuid in next));
+  for (const uuid of gone) {
+    // its routed traffic is recorded directly: nothing is lost with the actor
+    const flushed = flushPending(pending, (p) => p.dst === uuid);
+    pending = flushed.pending;
+    effects.push(...flushed.effects, { do: 'cancelRestart', uuid }, { do: 'stop', uuid });
+    delete status[uuid];
+    delete restarts[uuid];
+  }
+  const added: string[] = [];
+  for (const d of Object.values(next)) {
+    const before = ctx.deckies[d.uuid];
+    if (!before) {
+      added.push(d.uuid);
+      status[d.uuid] = 'starting';
+      effects.push({ do: 'spawn', decky: d });
+    } else if (status[d.uuid] !== 'restarting' && changed(before, d)) {
+      effects.push({ do: 'send', uuid: d.uuid, command: { type: 'DECKY.UPDATE', decky: d } });
+    }
+  }
+  if (added.length > 0 || gone.length > 0) {
+    effects.push(log('info', 'running set changed', { running: running.length, added, removed: gone }));
+  }
+  return { patch: { deckies: next, status, restarts, pending }, effects };
+}
+
+/**
+ * One tick (SPEC §2): how many actions (cadence), which ones (pick) among idle eligible deckies,
+ * the commands to send, the idle line when nothing happens, and the jittered next delay.
+ */
+export function planTick(ctx: SupervisorContext): Plan {
+  const rng = seededRng(ctx.rngState);
+  const ticks = ctx.ticks + 1;
+  const all = Object.values(ctx.deckies);
+  const eligible = all.filter(isSshEligible);
+  let pool = eligible.filter((d) => !ctx.status[d.uuid]);
+  const status = { ...ctx.status };
+  const effects: Effect[] = [];
+  const cadence = { intervalMs: ctx.intervalMs, ...(ctx.ratePerDeckyPerHour === null ? {} : { ratePerDeckyPerHour: ctx.ratePerDeckyPerHour }) };
+  const slots = actionsThisTick(pool.length, rng, cadence);
+  let dispatched = 0;
+  for (let i = 0; i < slots; i += 1) {
+    const choice = pick(pool, rng, { trafficShare: ctx.trafficShare });
+    if (!choice) break;
+    if (choice.kind === 'traffic') {
+      const dst = { uuid: choice.dst.uuid, name: choice.dst.name, ip: choice.dst.ip ?? '' };
+      effects.push({ do: 'send', uuid: choice.src.uuid, command: { type: 'DECKY.SEND_TRAFFIC', dst } });
+      status[choice.src.uuid] = 'acting';
+      pool = pool.filter((d) => d.uuid !== choice.src.uuid);
+      effects.push(log('debug', 'dispatched', { tick: ticks, kind: 'traffic', src: choice.src.uuid, dst: dst.uuid }));
+    } else {
+      // the file name carries the inventory read time: the machine itself has no clock
+      if (ctx.now === null) break;
+      const plan = planFile(rng, new Date(ctx.now));
+      effects.push({ do: 'send', uuid: choice.dst.uuid, command: { type: 'DECKY.PLANT_FILE', plan } });
+      status[choice.dst.uuid] = 'acting';
+      pool = pool.filter((d) => d.uuid !== choice.dst.uuid);
+      effects.push(log('debug', 'dispatched', { tick: ticks, kind: 'file', dst: choice.dst.uuid }));
+    }
+    dispatched += 1;
+  }
+  if (dispatched === 0) {
+    effects.push(
+      log('debug', 'tick idle', {
+        tick: ticks,
+        running: all.length,
+        ssh_eligible: eligible.length,
+        available: eligible.filter((d) => !ctx.status[d.uuid]).length,
+        sources: countBySource(all),
+      }),
+    );
+  }
+  // rngState is read last so the next tick continues the sequence after every draw above
+  const patch: Partial<SupervisorContext> = { ticks, status, nextTickMs: jitteredDelay(ctx.intervalMs, rng), rngState: rng.state() };
+  if (ctx.maxTicks !== null && ticks >= ctx.maxTicks) patch.stopReason = 'ticks';
+  return { patch, effects };
+}
+
+/** A tick after reading the inventory: reconcile with what was read (if anything), then tick. */
+export function planRefreshed(ctx: SupervisorContext, snapshot: RunningSnapshot | null, error?: unknown): Plan {
+  const first: Plan = snapshot
+    ? planRunning(ctx, snapshot.deckies)
+    : { patch: {}, effects: [log('warn', 'inventory read failed; ticking on the last known set', { err: errText(error) })] };
+  const merged = { ...ctx, ...first.patch, ...(snapshot ? { now: snapshot.at } : {}) };
+  const second = planTick(merged);
+  return {
+    patch: { ...first.patch, ...(snapshot ? { now: snapshot.at } : {}), ...second.patch },
+    effects: [...first.effects, ...second.effects],
+  };
+}
+
+/** Records every pending arrival matching `which` directly, and drops it from `pending`. */
+export function flushPending(
+  pending: SupervisorContext['pending'],
+  which: (p: SupervisorContext['pending'][string]) => boolean,
+): { pending: SupervisorContext['pending']; effects: Effect[] } {
+  const rest: SupervisorContext['pending'] = {};
+  const effects: Effect[] = [];
+  for (const [id, p] of Object.entries(pending)) {
+    if (which(p)) effects.push({ do: 'record', draft: p.draft });
+    else rest[id] = p;
+  }
+  return { pending: rest, effects };
+}
+
+/** A log effect. */
+export function log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Record<string, unknown>): Effect {
+  return { do: 'log', params: { level, msg, ...(fields ? { fields } : {}) } };
+}
+
+/** Text of an unknown error, for logs. */
+export function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function changed(a: RunningDecky, b: RunningDecky): boolean {
+  return a.ip !== b.ip || a.name !== b.name || JSON.stringify(a.services) !== JSON.stringify(b.services);
+}
+
+function countBySource(all: readonly RunningDecky[]): Record<DeckySource, number> {
+  const out: Record<DeckySource, number> = { topology: 0, fleet: 0, shard: 0 };
+  for (const d of all) out[d.source] = (out[d.source] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,114 @@
+import { type EventObject, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import { deckyMachine } from '../decky/decky.machine.js';
+import { crashedDeckyUuid, deckyActorId, type EventWriterCommand, type SupervisorEvent } from './supervisor.events.js';
+import { isQuiet } from './supervisor.routing.js';
+import type {
+  HeartbeatParams,
+  ListRunningInput,
+  LogParams,
+  Plan,
+  RunningSnapshot,
+  SupervisorContext,
+  SupervisorInput,
+  SupervisorOutput,
+} from './supervisor.types.js';
+
+const notProvided = (name: string) => () => {
+  throw new Error(`not provided: ${name}`);
+};
+
+/** Restart delay of a crashed decky actor: 1 s doubling per crash, capped at 60 s. */
+export function restartDelay(restarts: number): number {
+  return Math.min(1_000 * 2 ** Math.min(Math.max(restarts - 1, 0), 10), 60_000);
+}
+
+type DeckyActor = { src: 'decky'; logic: typeof deckyMachine; id: string | undefined };
+type SupervisorDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | 'discoveryBackoff' | 'restartBackoff' | 'syncTimeout';
+
+// turns a planner's answer (data) into actions, in order: the only place effects are enacted
+const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, SupervisorEvent, DeckyActor, { type: 'log'; params: LogParams }, never, SupervisorDelay>(({ context, enqueue, system }, plan: Plan) => {
+  const records = plan.effects.filter((e) => e.do === 'record').length;
+  enqueue.assign({ ...plan.patch, recorded: context.recorded + records });
+  const spawned = new Set<string>();
+  for (const effect of plan.effects) {
+    switch (effect.do) {
+      case 'spawn': {
+        const id = deckyActorId(effect.decky.uuid);
+        enqueue.spawnChild('decky', { id, systemId: id, input: { decky: effect.decky, ...context.tuning } });
+        spawned.add(id);
+        break;
+      }
+      case 'stop':
+        enqueue.stopChild(deckyActorId(effect.uuid));
+        break;
+      case 'send': {
+        const id = deckyActorId(effect.uuid);
+        // a child spawned earlier in this plan is not in the system yet: address it by id
+        if (spawned.has(id)) enqueue.sendTo(id, effect.command);
+        else if (system.get(id)) enqueue.sendTo(system.get(id), effect.command);
+        else enqueue({ type: 'log', params: { level: 'warn', msg: 'no actor for decky; command dropped', fields: { decky: effect.uuid, command: effect.command.type } } });
+        break;
+      }
+      case 'record': {
+        const writer = system.get('eventWriter');
+        const d = effect.draft;
+        const command: EventWriterCommand = { type: 'EVENT.RECORD', draft: d };
+        if (writer) enqueue.sendTo(writer, command);
+        else enqueue({ type: 'log', params: { level: 'error', msg: 'event writer missing: row lost', fields: { draft: d } } });
+        // SPEC §8: one info line per action, saying kind, success and dst
+        enqueue({ type: 'log', params: { level: 'info', msg: 'action', fields: { kind: d.kind, success: d.success, src: d.srcDeckyUuid, dst: d.dstDeckyUuid, action: d.action } } });
+        break;
+      }
+      case 'log':
+        enqueue({ type: 'log', params: effect.params });
+        break;
+      case 'scheduleRestart':
+        enqueue.raise({ type: 'SUPERVISOR.RESTART_DECKY', uuid: effect.uuid }, { delay: 'restartBackoff', id: `restart:${effect.uuid}` });
+        break;
+      case 'cancelRestart':
+        enqueue.cancel(`restart:${effect.uuid}`);
+        break;
+    }
+  }
+});
+
+/**
+ * Types, named actors, actions, guards and delays of the supervisor (its config is in
+ * supervisor.machine.ts). Every effect is named here and filled in by the runtime's `provide`;
+ * the placeholders fail loudly so a missing one is found at once.
+ */
+export const supervisorSetup = setup({
+  types: {
+    input: {} as SupervisorInput,
+    context: {} as SupervisorContext,
+    events: {} as SupervisorEvent,
+    output: {} as SupervisorOutput,
+  },
+  actors: {
+    decky: deckyMachine,
+    listRunning: fromPromise<RunningSnapshot, ListRunningInput>(notProvided('listRunning')),
+    pruneEvents: fromPromise<number>(notProvided('pruneEvents')),
+    discovery: fromCallback<EventObject, { resyncMs: number }>(notProvided('discovery')),
+    eventWriter: fromCallback<EventWriterCommand>(notProvided('eventWriter')),
+  },
+  actions: {
+    log: (_, _params: LogParams) => notProvided('log')(),
+    publishHeartbeat: (_, _params: HeartbeatParams) => notProvided('publishHeartbeat')(),
+    scheduleHeartbeat: raise({ type: 'SUPERVISOR.HEARTBEAT' }, { delay: 'heartbeatInterval', id: 'heartbeat' }),
+    applyPlan,
+  },
+  guards: {
+    isQuiet: ({ context }) => isQuiet(context),
+    stoppedByTicks: ({ context }) => context.stopReason === 'ticks',
+    reachesTickLimit: ({ context }) => context.maxTicks !== null && context.ticks + 1 >= context.maxTicks,
+    isPruneDue: ({ context }) => (context.ticks + 1) % context.pruneEveryTicks === 0,
+  },
+  delays: {
+    tickInterval: ({ context }) => context.nextTickMs,
+    heartbeatInterval: 30_000,
+    drainTimeout: 10_000,
+    discoveryBackoff: 5_000,
+    syncTimeout: ({ context }) => 2 * context.resyncMs,
+    restartBackoff: ({ context, event }) => restartDelay(context.restarts[crashedDeckyUuid(event.type) ?? ''] ?? 1),
+  },
+});

@@ -1,0 +1,116 @@
+import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { DeckyCommand } from '../decky/decky.events.js';
+import type { EventDraft } from '../decky/decky.types.js';
+
+/** Decky machine tuning the supervisor hands to every decky it spawns. */
+export interface DeckyTuning {
+  failureThreshold: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+}
+
+/** Per-run data of the supervisor; services arrive through `provide`, never here. */
+export interface SupervisorInput {
+  /** mean tick interval (SPEC §2: 60 s originally) */
+  intervalMs: number;
+  /** stop after this many ticks (`--ticks N`) */
+  ticks?: number;
+  /** seeds the policy's random source; the runtime draws it from a real rng */
+  seed: number;
+  /** actions per eligible decky per hour; unset → one action per tick (original) */
+  ratePerDeckyPerHour?: number;
+  /** prune cadence in ticks (SPEC §4.3: 100) */
+  pruneEveryTicks?: number;
+  /** discovery's periodic resync */
+  resyncMs?: number;
+  /** share of traffic when two or more deckies are eligible (default 0.5) */
+  trafficShare?: number;
+  decky?: Partial<DeckyTuning>;
+}
+
+/**
+ * Why a decky is not available; absent from the map means idle. `starting`: spawned, its first
+ * idle report not seen yet (a command sent now could be overtaken by that stale report).
+ */
+export type BusyStatus = 'starting' | 'acting' | 'backingOff' | 'restarting';
+
+/** Why the supervisor stopped: `ticks` (limit reached) or the reason a stop command gave. */
+export type StopReason = 'ticks' | 'stop' | 'control' | 'signal' | (string & {});
+
+/** Serialisable state of the supervisor. */
+export interface SupervisorContext {
+  intervalMs: number;
+  ratePerDeckyPerHour: number | null;
+  maxTicks: number | null;
+  pruneEveryTicks: number;
+  resyncMs: number;
+  trafficShare: number;
+  tuning: DeckyTuning;
+  /** the running set; each has a live child unless its status is `restarting` */
+  deckies: Record<string, RunningDecky>;
+  status: Record<string, BusyStatus>;
+  restarts: Record<string, number>;
+  /** traffic forwarded to a destination actor that has not recorded it yet */
+  pending: Record<string, { dst: string; draft: EventDraft }>;
+  seq: number;
+  ticks: number;
+  rngState: number;
+  nextTickMs: number;
+  /** wall time of the last inventory read (ISO 8601), the only clock the policy sees */
+  now: string | null;
+  stopReason: StopReason | null;
+  abandoned: number;
+  recorded: number;
+}
+
+/** What the supervisor ends with. */
+export interface SupervisorOutput {
+  reason: StopReason;
+  ticks: number;
+  /** actions still running when the drain bound passed */
+  abandoned: number;
+  /** rows handed to the event writer */
+  recorded: number;
+}
+
+/** Parameters of the injected `log` action. */
+export interface LogParams {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+/** Parameters of the injected `publishHeartbeat` action; the runtime adds worker and ts. */
+export interface HeartbeatParams {
+  actors: { deckies: number; idle: number; starting: number; acting: number; backingOff: number; restarting: number };
+  ticks: number;
+  recorded: number;
+}
+
+/** Why the running set is read: after a discovery sync, or for a tick (logs, tests). */
+export interface ListRunningInput {
+  reason: 'sync' | 'tick';
+}
+
+/** What `listRunning` resolves to: the running set and when it was read. */
+export interface RunningSnapshot {
+  deckies: RunningDecky[];
+  /** ISO 8601 */
+  at: string;
+}
+
+/** Effects a planner asks for, as data; the machine turns them into actions. */
+export type Effect =
+  | { do: 'spawn'; decky: RunningDecky }
+  | { do: 'stop'; uuid: string }
+  | { do: 'send'; uuid: string; command: DeckyCommand }
+  | { do: 'record'; draft: EventDraft }
+  | { do: 'log'; params: LogParams }
+  | { do: 'scheduleRestart'; uuid: string }
+  | { do: 'cancelRestart'; uuid: string };
+
+/** A planner's answer: the context fields to change and the effects to run, in order. */
+export interface Plan {
+  patch: Partial<SupervisorContext>;
+  effects: Effect[];
+}

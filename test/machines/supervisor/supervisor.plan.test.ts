@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { EventDraft } from '../../../src/machines/decky/decky.types.js';
+import { planRefreshed, planRunning, planTick } from '../../../src/machines/supervisor/supervisor.plan.js';
+import {
+  isQuiet,
+  planAbandon,
+  planAvailability,
+  planCrash,
+  planRecord,
+  planRestart,
+  planTrafficSent,
+} from '../../../src/machines/supervisor/supervisor.routing.js';
+import { restartDelay } from '../../../src/machines/supervisor/supervisor.setup.js';
+import type { SupervisorContext } from '../../../src/machines/supervisor/supervisor.types.js';
+
+const d = (name: string, over: Partial<RunningDecky> = {}): RunningDecky => ({
+  uuid: `local:${name}`,
+  name,
+  ip: `10.0.0.${name.charCodeAt(0) % 200}`,
+  services: ['ssh'],
+  source: 'fleet',
+  ...over,
+});
+const [A, B, C] = [d('a'), d('b'), d('c')];
+const draft = (dst: string): EventDraft => ({ kind: 'traffic', protocol: 'ssh', action: 'exec:tcp_connect:22', srcDeckyUuid: 'local:a', dstDeckyUuid: dst, success: true, payload: {} });
+
+function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
+  return {
+    intervalMs: 60_000,
+    ratePerDeckyPerHour: null,
+    maxTicks: null,
+    pruneEveryTicks: 100,
+    resyncMs: 30_000,
+    trafficShare: 0.5,
+    tuning: { failureThreshold: 3, backoffBaseMs: 60_000, backoffMaxMs: 1_800_000 },
+    deckies: { [A.uuid]: A, [B.uuid]: B },
+    status: {},
+    restarts: {},
+    pending: {},
+    seq: 0,
+    ticks: 0,
+    rngState: 99,
+    nextTickMs: 60_000,
+    now: '2025-01-01T00:00:00.000Z',
+    stopReason: null,
+    abandoned: 0,
+    recorded: 0,
+    ...over,
+  };
+}
+
+describe('planRunning', () => {
+  it('spawns new deckies as starting, stops gone ones, and updates changed ones', () => {
+    const movedB = { ...B, ip: '10.9.9.9' };
+    const plan = planRunning(ctx({ status: { [A.uuid]: 'acting' } }), [movedB, C]);
+    expect(plan.patch.deckies).toEqual({ [B.uuid]: movedB, [C.uuid]: C });
+    expect(plan.patch.status).toEqual({ [C.uuid]: 'starting' });
+    expect(plan.effects).toEqual(
+      expect.arrayContaining([
+        { do: 'cancelRestart', uuid: A.uuid },
+        { do: 'stop', uuid: A.uuid },
+        { do: 'spawn', decky: C },
+        { do: 'send', uuid: B.uuid, command: { type: 'DECKY.UPDATE', decky: movedB } },
+      ]),
+    );
+  });
+
+  it('records the routed traffic of a destination that left, so nothing is lost with its actor', () => {
+    const plan = planRunning(ctx({ pending: { '3': { dst: B.uuid, draft: draft(B.uuid) }, '4': { dst: A.uuid, draft: draft(A.uuid) } } }), [A]);
+    expect(plan.patch.pending).toEqual({ '4': { dst: A.uuid, draft: draft(A.uuid) } });
+    expect(plan.effects).toContainEqual({ do: 'record', draft: draft(B.uuid) });
+  });
+});
+
+describe('planTick', () => {
+  it('sends exactly one command per tick in original mode, to an idle eligible decky', () => {
+    const plan = planTick(ctx({ status: { [A.uuid]: 'backingOff' }, deckies: { [A.uuid]: A, [B.uuid]: B, [C.uuid]: C } }));
+    const sends = plan.effects.filter((e) => e.do === 'send');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]).not.toMatchObject({ uuid: A.uuid });
+    expect(JSON.stringify(sends[0])).not.toContain(A.uuid);
+    expect(plan.patch.ticks).toBe(1);
+  });
+
+  it('in rate mode starts several actions in one tick on a big fleet, each decky at most once', () => {
+    const fleet = Object.fromEntries(Array.from({ length: 200 }, (_, i) => d(`n${i}`)).map((x) => [x.uuid, x]));
+    const plan = planTick(ctx({ deckies: fleet, ratePerDeckyPerHour: 60 }));
+    const actors = plan.effects.filter((e) => e.do === 'send').map((e) => (e.do === 'send' ? e.uuid : ''));
+    expect(actors.length).toBeGreaterThan(100);
+    expect(new Set(actors).size).toBe(actors.length);
+  });
+
+  it('logs the idle line with running, ssh_eligible and per-source counts when nothing can act', () => {
+    const mail = d('m', { services: ['imap'], source: 'topology' });
+    const plan = planTick(ctx({ deckies: { [mail.uuid]: mail, [A.uuid]: A }, status: { [A.uuid]: 'acting' } }));
+    expect(plan.effects.filter((e) => e.do === 'send')).toEqual([]);
+    expect(plan.effects).toContainEqual({
+      do: 'log',
+      params: { level: 'debug', msg: 'tick idle', fields: { tick: 1, running: 2, ssh_eligible: 1, available: 0, sources: { topology: 1, fleet: 1, shard: 0 } } },
+    });
+  });
+
+  it('continues the random sequence and jitters the next delay', () => {
+    const first = planTick(ctx());
+    const second = planTick(ctx({ ...first.patch }));
+    expect(first.patch.rngState).not.toBe(99);
+    expect(second.patch.rngState).not.toBe(first.patch.rngState);
+    expect(first.patch.nextTickMs).not.toBe(60_000);
+  });
+
+  it('marks the stop reason when the tick limit is reached', () => {
+    expect(planTick(ctx({ maxTicks: 2, ticks: 1 })).patch.stopReason).toBe('ticks');
+    expect(planTick(ctx({ maxTicks: 3, ticks: 1 })).patch.stopReason).toBeUndefined();
+  });
+
+  it('after a failed inventory read, ticks on the last known set and says so', () => {
+    const plan = planRefreshed(ctx(), null, new Error('locked'));
+    expect(plan.effects[0]).toMatchObject({ do: 'log', params: { level: 'warn', fields: { err: 'locked' } } });
+    expect(plan.effects.filter((e) => e.do === 'send')).toHaveLength(1);
+  });
+});
+
+describe('routing', () => {
+  it('routes traffic to the live destination actor and remembers it until recorded', () => {
+    const plan = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid) });
+    expect(plan.effects).toEqual([{ do: 'send', uuid: B.uuid, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId: '0', src: A.uuid, draft: draft(B.uuid) } }]);
+    const after = ctx(plan.patch);
+    expect(isQuiet(after)).toBe(false);
+    const recorded = planRecord(after, { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '0' });
+    expect(recorded.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
+    expect(isQuiet(ctx(recorded.patch))).toBe(true);
+    // a late duplicate of an arrival already flushed is not written twice
+    expect(planRecord(ctx(recorded.patch), { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '0' }).effects).toEqual([]);
+  });
+
+  it('records traffic directly when the destination actor is gone or restarting', () => {
+    const gone = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: 'local:zz', draft: draft('local:zz') });
+    expect(gone.effects).toEqual([{ do: 'record', draft: draft('local:zz') }]);
+    const restarting = planTrafficSent(ctx({ status: { [B.uuid]: 'restarting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid) });
+    expect(restarting.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
+  });
+
+  it('takes availability reports, ignoring those of actors it no longer owns', () => {
+    const busy = planAvailability(ctx(), { type: 'DECKY.AVAILABILITY', uuid: A.uuid, available: false, status: 'backingOff' });
+    expect(busy.patch.status).toEqual({ [A.uuid]: 'backingOff' });
+    expect(busy.effects).toMatchObject([{ do: 'log', params: { level: 'warn' } }]);
+    expect(planAvailability(ctx(busy.patch), { type: 'DECKY.AVAILABILITY', uuid: A.uuid, available: true, status: 'idle' }).patch.status).toEqual({});
+    expect(planAvailability(ctx(), { type: 'DECKY.AVAILABILITY', uuid: 'local:zz', available: true, status: 'idle' }).patch).toEqual({});
+  });
+
+  it('takes a crashed decky out of the policy, flushes its arrivals, and restarts it later as starting', () => {
+    const crashed = planCrash(ctx({ status: { [B.uuid]: 'acting' }, pending: { '1': { dst: B.uuid, draft: draft(B.uuid) } } }), B.uuid, new Error('bug'));
+    expect(crashed.patch).toMatchObject({ status: { [B.uuid]: 'restarting' }, restarts: { [B.uuid]: 1 }, pending: {} });
+    expect(crashed.effects.map((e) => e.do)).toEqual(['log', 'record', 'stop', 'scheduleRestart']);
+    expect(isQuiet(ctx(crashed.patch))).toBe(true);
+    const restarted = planRestart(ctx(crashed.patch), B.uuid);
+    expect(restarted.patch.status).toEqual({ [B.uuid]: 'starting' });
+    expect(restarted.effects[0]).toEqual({ do: 'spawn', decky: B });
+    expect(planRestart(ctx(), B.uuid).effects).toEqual([]);
+  });
+
+  it('restarts crashed deckies with a doubling, capped delay', () => {
+    expect([1, 2, 3, 4].map(restartDelay)).toEqual([1_000, 2_000, 4_000, 8_000]);
+    expect(restartDelay(50)).toBe(60_000);
+  });
+
+  it('at the drain bound counts abandoned actions and records pending arrivals', () => {
+    const plan = planAbandon(ctx({ status: { [A.uuid]: 'acting', [B.uuid]: 'backingOff' }, pending: { '2': { dst: B.uuid, draft: draft(B.uuid) } } }));
+    expect(plan.patch).toMatchObject({ abandoned: 1, pending: {} });
+    expect(plan.effects).toContainEqual({ do: 'record', draft: draft(B.uuid) });
+  });
+});
