@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { type CliContext, CliError } from '../commands/cli-context.js';
+import { parseOrchestrateOptions, runOrchestrate } from '../commands/orchestrate.command.js';
+import type { Envelope } from '../infra/bus/bus.port.js';
+import { createMemoryBus } from '../infra/bus/impl/memory.js';
+import { loadConfig } from '../infra/config/config.js';
+import { createPinoLogger } from '../infra/log/impl/pino.js';
+import { type LaunchedNetwork, launchDeckies, removeDeckies } from './decky-launcher.js';
+import { formatEvent } from './format-event.js';
+
+const SCOPE = 'decnet.scope=demo';
+const NETWORK = 'decnet-demo-net';
+const DECKIES = [
+  { name: 'web01', services: ['ssh', 'http'] },
+  { name: 'db01', services: ['ssh'] },
+  { name: 'printer01', services: ['http'] },
+].map((d) => ({ ...d, labels: { 'decnet.scope': 'demo' } }));
+
+/**
+ * The README's "run the main job": starts three labelled deckies (two with ssh, one without),
+ * runs the orchestrator against them and prints each synthetic action as it happens.
+ * Ctrl-C stops the orchestrator gracefully and removes what the demo started.
+ */
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  const docker = new Docker();
+  try {
+    await docker.ping();
+  } catch {
+    process.stderr.write(
+      `demo: no Docker engine answers at ${process.env.DOCKER_HOST ?? '/var/run/docker.sock'} (start dockerd, or run \`sudo npm run demo\` so it can)\n`,
+    );
+    return 1;
+  }
+  // leftovers of an interrupted earlier run
+  await removeDeckies(docker, {
+    network: NETWORK,
+    containers: DECKIES.flatMap((d) => d.services.map((s) => `${d.name}-${s}`)),
+  });
+  let launched: LaunchedNetwork | undefined;
+  try {
+    launched = await launchDeckies(docker, NETWORK, DECKIES);
+    out(`demo: started ${launched.containers.join(', ')} on ${NETWORK}; Ctrl-C stops and removes them`);
+    process.env.DECNET_DOCKER_SCOPE = SCOPE;
+    process.env.DECNET_DB ??= join(mkdtempSync(join(tmpdir(), 'decnet-demo-')), 'decnet.sqlite');
+    out(`demo: events are recorded in ${process.env.DECNET_DB}`);
+    const logger = createPinoLogger(process.env.LOG_LEVEL ?? 'warn');
+    const ctx: CliContext = { config: () => loadConfig(), logger, out };
+    const bus = createMemoryBus({ logger });
+    bus.subscribe('orchestrator.>', (e: Envelope) => out(formatEvent(e)));
+    await runOrchestrate(parseOrchestrateOptions({ interval: args.interval, ticks: args.ticks }), ctx, {
+      createBus: () => bus,
+    });
+    return 0;
+  } catch (err) {
+    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
+  } finally {
+    if (launched) {
+      await removeDeckies(docker, launched);
+      out('demo: removed the demo deckies');
+    }
+  }
+}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+function parseArgs(argv: string[]): { interval: string; ticks?: string } {
+  const get = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const ticks = get('--ticks');
+  return { interval: get('--interval') ?? '2', ...(ticks ? { ticks } : {}) };
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,38 @@
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import Docker from 'dockerode';
+import { describe, expect, it } from 'vitest';
+import { hasDocker } from '../support/docker-available.js';
+
+const DEMO = resolve(import.meta.dirname, '../../dist/demo/demo.js');
+
+function runDemo(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [DEMO, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+}
+
+describe('npm run demo (dist/demo/demo.js)', () => {
+  it('says in one line that no Docker engine answers, and exits non-zero', () => {
+    const r = runDemo(['--ticks', '1'], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^demo: no Docker engine answers/)]);
+  });
+
+  // the demo owns fixed names (web01, db01, printer01) under its own scope label, so it never
+  // sees the containers of e2e files running beside it
+  it.runIf(hasDocker)('prints traffic and file actions between its deckies, then removes them', async () => {
+    const r = runDemo(['--interval', '0.2', '--ticks', '8'], { LOG_LEVEL: 'warn' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const actions = r.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\d {2}(traffic|file)/.test(l));
+    expect(actions.length).toBeGreaterThanOrEqual(6);
+    expect(actions.some((l) => /traffic ok .*SSH-2\.0-/.test(l))).toBe(true);
+    expect(actions.some((l) => /file {4}ok /.test(l))).toBe(true);
+    expect(actions.join('\n')).not.toMatch(/printer01/);
+    const left = await new Docker().listContainers({ all: true, filters: { label: ['decnet.scope=demo'] } });
+    expect(left).toEqual([]);
+  }, 150_000);
+});
