@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type Actor, type ActorOptions, type AnyActorLogic, createActor, type InspectionEvent, toPromise } from 'xstate';
+import { type Actor, type ActorOptions, type AnyActorLogic, createActor, type InspectionEvent, type Observer, toPromise } from 'xstate';
 import type { BusPort } from '../infra/bus/bus.port.js';
 import { controlTopic, healthTopic } from '../infra/bus/topics.js';
 import type { DockerPort } from '../infra/docker/docker.port.js';
@@ -71,7 +71,7 @@ export interface OrchestratorDeps {
   /** xstate timer source for delays; tests pass a SimulatedClock */
   clock?: TimerClock;
   /** xstate inspection hook (e.g. @statelyai/inspect) */
-  inspect?: (e: InspectionEvent) => void;
+  inspect?: Observer<InspectionEvent> | ((e: InspectionEvent) => void);
 }
 
 /** A running orchestrator. */

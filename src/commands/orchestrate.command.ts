@@ -9,9 +9,10 @@ import type { Logger } from '../infra/log/logger.port.js';
 import { openStore, type StoreOpener } from '../infra/store/store.factory.js';
 import type { CliContext } from './cli-context.js';
 import { CliError } from './cli-error.js';
+import { OPERATOR_OPTIONS, type OperatorFlags, startHttpIfAsked, startInspectorIfAsked } from './operator-surface.js';
 
 /** Parsed `orchestrate` options. */
-export interface OrchestrateOptions {
+export interface OrchestrateOptions extends OperatorFlags {
   intervalMs: number;
   ticks?: number;
   ratePerDeckyPerHour?: number;
@@ -30,6 +31,15 @@ export interface OrchestrateDeps {
   runtime?: Partial<Pick<OrchestratorDeps, 'discover' | 'seed'>> & { settings?: Partial<OrchestratorDeps['settings']> };
 }
 
+/** The option strings commander hands over. */
+export interface RawOrchestrateOptions {
+  interval: string;
+  ticks?: string;
+  rate?: string;
+  http?: string;
+  inspect?: string | boolean;
+}
+
 const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 /**
@@ -44,15 +54,21 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
     .option('--interval <seconds>', 'mean seconds between ticks (jittered)', '60')
     .option('--ticks <n>', 'stop after N ticks and exit 0')
     .option('--rate <n>', 'actions per eligible decky per hour (default: one action per tick)')
-    .action(async (raw: { interval: string; ticks?: string; rate?: string }) => {
+    .option(...OPERATOR_OPTIONS[0])
+    .option(...OPERATOR_OPTIONS[1])
+    .action(async (raw: RawOrchestrateOptions) => {
       await runOrchestrate(parseOrchestrateOptions(raw), ctx, deps);
     });
 }
 
 /** Validates the raw option strings; throws CliError (exit 2) naming the bad option. */
-export function parseOrchestrateOptions(raw: { interval: string; ticks?: string; rate?: string }): OrchestrateOptions {
+export function parseOrchestrateOptions(raw: RawOrchestrateOptions): OrchestrateOptions {
   const interval = positiveNumber(raw.interval, '--interval');
-  const out: OrchestrateOptions = { intervalMs: Math.max(1, Math.round(interval * 1000)) };
+  const out: OrchestrateOptions = {
+    intervalMs: Math.max(1, Math.round(interval * 1000)),
+    ...(raw.http === undefined ? {} : { http: raw.http }),
+    ...(raw.inspect === undefined ? {} : { inspect: raw.inspect }),
+  };
   if (raw.ticks !== undefined) {
     const n = /^[0-9]{1,9}$/.test(raw.ticks.trim()) ? Number(raw.ticks) : Number.NaN;
     if (!(n >= 1)) throw new CliError(`--ticks must be a positive integer (got "${raw.ticks}")`, 2);
@@ -70,6 +86,8 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
   const docker = (deps.createDocker ?? createLocalDocker)(config, logger);
   const signals = deps.signals ?? process;
   let handle: OrchestratorHandle | undefined;
+  let inspector: { close(): Promise<void> } | undefined;
+  let http: { close(): Promise<void> } | undefined;
   let stopRequested = false;
   const onSignal = (signal: NodeJS.Signals) => {
     logger.info({ signal }, 'signal received; stopping gracefully');
@@ -79,6 +97,11 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
   for (const s of STOP_SIGNALS) signals.on(s, onSignal);
   try {
     if (!(await docker.ping())) logger.warn({ host: docker.hostId }, 'Docker engine does not answer; discovery will keep retrying');
+    const bus = (deps.createBus ?? ((l: Logger) => createMemoryBus({ logger: l })))(logger);
+    const started = await startInspectorIfAsked(opts, logger);
+    inspector = started;
+    // before the runtime, so the API's health tracker sees the first heartbeat
+    http = await startHttpIfAsked(opts, { config, store, bus, logger, root: () => handle?.actor });
     handle = startOrchestrator({
       settings: {
         intervalMs: opts.intervalMs,
@@ -92,9 +115,10 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
       },
       inventory: store.inventory,
       events: store.events,
-      bus: (deps.createBus ?? ((l: Logger) => createMemoryBus({ logger: l })))(logger),
+      bus,
       logger,
       docker,
+      ...(started.inspect ? { inspect: started.inspect } : {}),
       ...(deps.runtime?.discover === undefined ? {} : { discover: deps.runtime.discover }),
       ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }),
     });
@@ -106,6 +130,8 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
     });
   } finally {
     for (const s of STOP_SIGNALS) signals.off(s, onSignal);
+    await http?.close();
+    await inspector?.close();
     docker.close?.();
     await store.close();
   }

@@ -19,6 +19,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+=[^\s=]+$/, 'expected key=value')
     .optional(),
+  // bearer token for the HTTP API; required to bind anything but loopback (never a CLI flag: ps shows those)
+  DECNET_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   XDG_STATE_HOME: z.string().optional(),
   STATE_DIRECTORY: z.string().optional(),
 });
@@ -35,6 +37,7 @@ export interface Config {
   dockerHost?: string;
   /** extra `key=value` label a decky container must carry to be discovered */
   dockerScope?: string;
+  httpToken?: string;
 }
 
 /** Thrown for configuration the operator must fix; the message names the variable. */
@@ -60,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     resyncMs: Math.round(e.DECNET_RESYNC * 1000),
     dockerHost: e.DOCKER_HOST,
     dockerScope: e.DECNET_DOCKER_SCOPE,
+    httpToken: e.DECNET_HTTP_TOKEN,
   };
 }
 
