@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDeckiesCommand } from './commands/deckies.command.js';
 import { registerEmailgenImportCommand } from './commands/emailgen-import.command.js';
+import { registerEmailgenRunCommand } from './commands/emailgen-run.command.js';
 import { registerEventsCommand } from './commands/events.command.js';
 import { registerOrchestrateCommand } from './commands/orchestrate.command.js';
 import { registerTopologyImportCommand } from './commands/topology-import.command.js';
@@ -19,6 +20,8 @@ export function buildProgram(ctx: CliContext): Command {
     .exitOverride();
   registerOrchestrateCommand(program, ctx);
   const emailgen = program.command('emailgen').description('persona-driven email into mail deckies');
+  // `decnet emailgen` alone runs the worker (SPEC §6.7)
+  registerEmailgenRunCommand(emailgen, ctx);
   registerEmailgenImportCommand(emailgen, ctx);
   const topology = program.command('topology').description('manage topologies');
   registerTopologyImportCommand(topology, ctx);

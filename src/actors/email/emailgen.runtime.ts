@@ -1,0 +1,189 @@
+import { randomInt } from 'node:crypto';
+import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, toPromise } from 'xstate';
+import type { BusPort } from '../../infra/bus/bus.port.js';
+import { controlTopic, healthTopic } from '../../infra/bus/topics.js';
+import type { DockerPort } from '../../infra/docker/docker.port.js';
+import type { LLMBackend } from '../../infra/llm/base.js';
+import { type BreakerOptions, CircuitBreaker } from '../../infra/llm/breaker.js';
+import type { Logger } from '../../infra/log/logger.port.js';
+import type { TopologyPersonaSource } from '../../infra/personas/persona-source.port.js';
+import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { EmailStorePort } from '../../infra/store/email-store.port.js';
+import type { InventoryPort, RunningDecky } from '../../infra/store/inventory.port.js';
+import { emailgenMachine } from '../../machines/emailgen/emailgen.machine.js';
+import type { EmailgenOutput, MailTuning, PersonaTuning } from '../../machines/emailgen/emailgen.types.js';
+import { mailMachine } from '../../machines/mail/mail.machine.js';
+import { personaMachine } from '../../machines/persona/persona.machine.js';
+import { createDiscoveryLogic } from '../discovery.actor.js';
+import { localOnly, type TimerClock } from '../orchestrator.runtime.js';
+import { createStaticDiscoveryLogic } from '../static-discovery.actor.js';
+import { createDeliverEmailLogic } from './deliver-email.actor.js';
+import { createGenerateLogic } from './generate.actor.js';
+import { createLoadScopeLogic } from './load-scope.actor.js';
+import { createLookupThreadLogic } from './lookup-thread.actor.js';
+import { createPruneEmailsLogic } from './prune-emails.actor.js';
+import { createRecordEmailLogic } from './record-email.actor.js';
+
+/** The worker name in heartbeat and control topics (SPEC §5). */
+export const EMAILGEN_WORKER = 'emailgen';
+
+/** Scheduling and bounds of one emailgen run; `intervalMs` and `spoolRoot` are required. */
+export interface EmailgenSettings {
+  /** mean tick interval (SPEC §6.7: 300 s) */
+  intervalMs: number;
+  /** stop after N ticks (`--ticks`), once their emails settled */
+  ticks?: number;
+  /** spool root inside mail containers (DECNET_SPOOL_ROOT) */
+  spoolRoot: string;
+  /** discovery's periodic resync (default 30 s) */
+  resyncMs?: number;
+  /** emails kept per mail decky at each prune (SPEC §4.3: 5,000) */
+  emailsKeepPerDecky?: number;
+  /** prune cadence in ticks (default 100) */
+  pruneEveryTicks?: number;
+  /** heartbeat period (default 30 s) */
+  heartbeatMs?: number;
+  /** bound on in-flight emails at a signal or control stop (default 10 s) */
+  drainTimeoutMs?: number;
+  /** bound on in-flight emails after `--ticks` (default: LLM timeout + exec timeout + 5 s) */
+  settleTimeoutMs?: number;
+  execTimeoutMs?: number;
+  execMaxOutputBytes?: number;
+  persona?: PersonaTuning;
+  mail?: MailTuning;
+  breaker?: BreakerOptions;
+}
+
+/** Everything the emailgen worker touches, injected once here at the root. */
+export interface EmailgenDeps {
+  settings: EmailgenSettings;
+  inventory: InventoryPort;
+  topologies: TopologyPersonaSource;
+  emails: EmailStorePort;
+  /** the host-wide persona pool for fleet and shard deckies */
+  pool: { load(): Promise<Persona[]> };
+  /** the LLM; wrapped in a CircuitBreaker unless it is one */
+  llm: LLMBackend;
+  bus: BusPort;
+  logger: Logger;
+  /** the local engine: discovery runs on it, and every non-shard mail decky is delivered on it */
+  docker: DockerPort;
+  dockerFor?: (decky: RunningDecky) => DockerPort;
+  /** false → no Docker discovery; the inventory is taken as it is (default true) */
+  discover?: boolean;
+  now?: () => Date;
+  seed?: number;
+  clock?: TimerClock;
+  inspect?: (e: InspectionEvent) => void;
+}
+
+/** A running emailgen worker. */
+export interface EmailgenHandle {
+  actor: Actor<typeof emailgenMachine>;
+  llm: CircuitBreaker;
+  /** resolves after the supervisor stopped; rejects if it failed */
+  done: Promise<EmailgenOutput>;
+  /** graceful stop: no new emails, in-flight ones settle within the drain bound */
+  stop(reason?: string): Promise<void>;
+}
+
+/** Starts the emailgen supervisor with every named actor and action provided from `deps`. */
+export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
+  const s = deps.settings;
+  const now = deps.now ?? (() => new Date());
+  const log = deps.logger.child({ component: EMAILGEN_WORKER });
+  const llm = deps.llm instanceof CircuitBreaker ? deps.llm : new CircuitBreaker(deps.llm, s.breaker);
+  const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
+  const limits = {
+    ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
+    ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
+  };
+  const discovery: AnyActorLogic =
+    deps.discover === false
+      ? createStaticDiscoveryLogic()
+      : createDiscoveryLogic({ docker: deps.docker, inventory: deps.inventory, logger: deps.logger, remote: false });
+
+  const machine = emailgenMachine.provide({
+    actors: {
+      persona: personaMachine.provide({
+        actors: {
+          lookupThread: createLookupThreadLogic({ emails: deps.emails, now }),
+          generate: createGenerateLogic({ llm, now }),
+        },
+      }),
+      mail: mailMachine.provide({
+        actors: {
+          deliver: createDeliverEmailLogic({ dockerFor, spoolRoot: s.spoolRoot, limits }),
+          recordEmail: createRecordEmailLogic({ emails: deps.emails, bus: deps.bus, logger: deps.logger, now }),
+        },
+      }),
+      loadScope: createLoadScopeLogic({ inventory: deps.inventory, pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
+      pruneEmails: createPruneEmailsLogic({ emails: deps.emails, keep: s.emailsKeepPerDecky ?? 5_000 }),
+      discovery,
+    },
+    actions: {
+      log: (_, p) => log[p.level](p.fields ?? {}, p.msg),
+      publishHeartbeat: (_, p) => {
+        const h = llm.health();
+        deps.bus.publish(healthTopic(EMAILGEN_WORKER), 'worker.health', {
+          worker: EMAILGEN_WORKER,
+          ts: now().toISOString(),
+          llm: { backend: h.backend, model: h.model, breaker: h.state, consecutiveFailures: h.consecutiveFailures, openedAt: h.openedAt },
+          ...p,
+        });
+      },
+    },
+    delays: s.heartbeatMs === undefined ? {} : { heartbeatInterval: s.heartbeatMs },
+  });
+
+  const actor = createActor(machine, {
+    input: {
+      intervalMs: s.intervalMs,
+      seed: deps.seed ?? randomInt(0, 2 ** 32),
+      settleTimeoutMs: s.settleTimeoutMs ?? llm.timeoutMs + (s.execTimeoutMs ?? 8_000) + 5_000,
+      ...(s.ticks === undefined ? {} : { ticks: s.ticks }),
+      ...(s.pruneEveryTicks === undefined ? {} : { pruneEveryTicks: s.pruneEveryTicks }),
+      ...(s.resyncMs === undefined ? {} : { resyncMs: s.resyncMs }),
+      ...(s.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: s.drainTimeoutMs }),
+      ...(s.persona ? { persona: s.persona } : {}),
+      ...(s.mail ? { mail: s.mail } : {}),
+    },
+    ...(deps.clock ? { clock: deps.clock } : {}),
+    ...(deps.inspect ? { inspect: deps.inspect } : {}),
+  });
+
+  const stopBy = (reason: string) => {
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'EMAILGEN.STOP', reason });
+  };
+  const unsubscribe = deps.bus.subscribe(controlTopic(EMAILGEN_WORKER), (e) => {
+    if (e.payload.action === 'stop') {
+      log.info({ id: e.id }, 'stop requested on the control topic');
+      stopBy('control');
+    } else log.warn({ action: e.payload.action }, 'unknown control action ignored');
+  });
+
+  const done = toPromise(actor).then(
+    (output) => {
+      unsubscribe();
+      log.info({ ...output, llm: llm.health().state }, 'emailgen stopped');
+      return output;
+    },
+    (err: unknown) => {
+      unsubscribe();
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'emailgen supervisor failed');
+      throw err;
+    },
+  );
+
+  actor.start();
+  log.info({ intervalMs: s.intervalMs, ticks: s.ticks ?? null, llm: llm.name, model: llm.model, spoolRoot: s.spoolRoot }, 'emailgen started');
+  return {
+    actor,
+    llm,
+    done,
+    async stop(reason = 'signal') {
+      stopBy(reason);
+      await done.catch(() => undefined);
+    },
+  };
+}

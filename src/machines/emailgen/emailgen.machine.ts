@@ -1,0 +1,189 @@
+import { and, raise } from 'xstate';
+import { jitteredDelay } from '../policy/cadence.js';
+import { seededRng } from '../policy/rng.js';
+import { crashedChildId } from './emailgen.events.js';
+import {
+  errText,
+  heartbeatOf,
+  planAbandon,
+  planChildError,
+  planDrainStart,
+  planMailStatus,
+  planPersonaStatus,
+  planRecorded,
+  planRefreshed,
+} from './emailgen.plan.js';
+import { log, planScope } from './emailgen.scope.js';
+import { emailgenSetup } from './emailgen.setup.js';
+import type { EmailgenContext, EmailgenInput } from './emailgen.types.js';
+
+/**
+ * The emailgen worker's root actor (SPEC §6, §5): one mail decky actor per mail decky and one
+ * persona actor per persona in scope; ticks with jitter and asks one eligible persona to write;
+ * beats, prunes, and drains on stop. A child's failure is logged and the child respawned.
+ */
+export const emailgenMachine = emailgenSetup.createMachine({
+  id: 'emailgen',
+  description: 'spawns mail decky and persona actors from the scope, ticks, beats, prunes and drains',
+  context: ({ input }) => initialContext(input),
+  entry: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'],
+  on: {
+    'EMAILGEN.HEARTBEAT': { actions: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'] },
+    'PERSONA.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planPersonaStatus(context, event) } },
+    'MAIL.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planMailStatus(context, event) } },
+    'MAIL.RECORDED': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecorded(context, event) } },
+    // one child's failure never stops the system (STYLE "Errors")
+    'xstate.error.actor.*': {
+      actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, crashedChildId(event.type), event.error) },
+    },
+  },
+  initial: 'live',
+  states: {
+    live: {
+      description: 'discovery keeps the inventory true while the schedule ticks',
+      type: 'parallel',
+      on: {
+        'EMAILGEN.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) } },
+        'DISCOVERY.DEGRADED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: event.reason } }) } },
+      },
+      states: {
+        discovery: {
+          initial: 'watching',
+          states: {
+            watching: {
+              description: 'the discovery actor reconciles the inventory with the engine (SPEC §1.3)',
+              invoke: {
+                src: 'discovery',
+                id: 'discovery',
+                input: ({ context }) => ({ resyncMs: context.resyncMs }),
+                onError: {
+                  target: 'recovering',
+                  actions: [
+                    { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'discovery actor failed; restarting', fields: { err: errText(event.error) } }) },
+                    raise(({ event }) => ({ type: 'DISCOVERY.DEGRADED' as const, reason: errText(event.error) })),
+                  ],
+                },
+              },
+            },
+            recovering: { description: 'waits `discoveryBackoff` before watching again', after: { discoveryBackoff: 'watching' } },
+          },
+        },
+        scope: {
+          initial: 'current',
+          states: {
+            current: {
+              description: 'the actors match the last read of the scope',
+              on: { 'DISCOVERY.SYNCED': 'reading' },
+            },
+            reading: {
+              description: 'a discovery sync changed the inventory: read mail deckies and personas, reconcile actors',
+              on: { 'DISCOVERY.SYNCED': { target: 'reading', reenter: true } },
+              invoke: {
+                src: 'loadScope',
+                onDone: {
+                  target: 'current',
+                  actions: [{ type: 'applyPlan', params: ({ context, event }) => planScope(context, event.output) }, raise({ type: 'EMAILGEN.SCOPE_LOADED' })],
+                },
+                onError: { target: 'current', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'scope read failed', fields: { err: errText(event.error) } }) } },
+              },
+            },
+          },
+        },
+        schedule: {
+          initial: 'syncing',
+          states: {
+            syncing: {
+              description: 'no tick before the scope was read after a first discovery sync (or discovery degraded)',
+              on: {
+                'EMAILGEN.SCOPE_LOADED': 'waiting',
+                'DISCOVERY.DEGRADED': 'waiting',
+              },
+            },
+            waiting: { description: 'until the jittered `tickInterval` passes', after: { tickInterval: 'refreshing' } },
+            refreshing: {
+              description: 'reads the scope, reconciles actors, then asks one persona to write',
+              invoke: {
+                src: 'loadScope',
+                onDone: [
+                  { guard: 'reachesTickLimit', target: '#emailgen.draining', actions: [{ type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) }, 'markTicksDone'] },
+                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
+                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
+                ],
+                onError: [
+                  { guard: 'reachesTickLimit', target: '#emailgen.draining', actions: [{ type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) }, 'markTicksDone'] },
+                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
+                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
+                ],
+              },
+            },
+            pruning: {
+              description: 'every `pruneEveryTicks` ticks: keep the newest emails per mail decky (SPEC §4.3)',
+              invoke: {
+                src: 'pruneEmails',
+                onDone: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'info', msg: 'emails pruned', fields: { removed: event.output } }) } },
+                onError: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'email prune failed', fields: { err: errText(event.error) } }) } },
+              },
+            },
+          },
+        },
+      },
+    },
+    draining: {
+      description: 'no new emails; idle personas stop; waits for in-flight emails up to `drainTimeout`',
+      entry: { type: 'applyPlan', params: ({ context }) => planDrainStart(context, context.stopReason ?? 'ticks') },
+      on: { 'DISCOVERY.SYNCED': { actions: { type: 'applyPlan', params: () => ({ patch: {}, effects: [log('debug', 'sync ignored while draining')] }) } } },
+      always: [
+        { guard: and(['isQuiet', 'stoppedByTicks']), target: 'done' },
+        { guard: 'isQuiet', target: 'stopped' },
+      ],
+      after: {
+        drainTimeout: [
+          { guard: 'stoppedByTicks', target: 'done', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
+          { target: 'stopped', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
+        ],
+      },
+    },
+    stopped: { type: 'final', description: 'stopped on command (control message or signal)' },
+    done: { type: 'final', description: 'the `--ticks` limit was reached and in-flight emails settled' },
+  },
+  output: ({ context }) => ({
+    reason: context.stopReason ?? 'stop',
+    ticks: context.ticks,
+    asked: context.asked,
+    delivered: context.delivered,
+    failed: context.failed,
+    lost: context.lost,
+    abandoned: context.abandoned,
+  }),
+});
+
+function initialContext(input: EmailgenInput): EmailgenContext {
+  const rng = seededRng(input.seed);
+  const nextTickMs = jitteredDelay(input.intervalMs, rng);
+  return {
+    intervalMs: input.intervalMs,
+    maxTicks: input.ticks ?? null,
+    pruneEveryTicks: input.pruneEveryTicks ?? 100,
+    resyncMs: input.resyncMs ?? 30_000,
+    drainTimeoutMs: input.drainTimeoutMs ?? 10_000,
+    settleTimeoutMs: input.settleTimeoutMs ?? 90_000,
+    personaTuning: input.persona ?? {},
+    mailTuning: input.mail ?? {},
+    scope: {},
+    mailStatus: {},
+    personaStatus: {},
+    personaDecky: {},
+    ticks: 0,
+    rngState: rng.state(),
+    nextTickMs,
+    now: null,
+    stopReason: null,
+    asked: 0,
+    delivered: 0,
+    failed: 0,
+    lost: 0,
+    abandoned: 0,
+  };
+}
+
+type ChildErrorArgs = { context: EmailgenContext; event: { type: string; error?: unknown } };

@@ -1,0 +1,177 @@
+import { pickOne } from '../email/random.js';
+import { pickRecipient } from '../email/threads.js';
+import type { MailReport } from '../mail/mail.events.js';
+import { mailActorId } from '../mail/mail.events.js';
+import type { PersonaReport } from '../persona/persona.events.js';
+import { personaActorId } from '../persona/persona.events.js';
+import { activeAt } from '../persona/persona.schedule.js';
+import { jitteredDelay } from '../policy/cadence.js';
+import { seededRng } from '../policy/rng.js';
+import { log, planScope } from './emailgen.scope.js';
+import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenPlan, ScopeSnapshot } from './emailgen.types.js';
+
+const IDLE: ReadonlySet<string> = new Set(['waiting', 'resting']);
+
+/**
+ * One tick (SPEC §6.3): among mail deckies with ≥2 personas in scope and ≥2 active now, one
+ * idle active persona is asked to write to another active persona (a different address).
+ */
+export function planTick(ctx: EmailgenContext): EmailgenPlan {
+  const rng = seededRng(ctx.rngState);
+  const ticks = ctx.ticks + 1;
+  const now = ctx.now ? Date.parse(ctx.now) : Number.NaN;
+  const zone = ctx.personaTuning.fallbackZone ?? null;
+  const counts = { mailDeckies: 0, withTwoPersonas: 0, withTwoActive: 0, personas: 0, active: 0 };
+  const candidates: { uuid: string; senders: string[]; active: EmailgenContext['scope'][string]['personas'] }[] = [];
+  for (const s of Object.values(ctx.scope)) {
+    const uuid = s.decky.uuid;
+    counts.mailDeckies += 1;
+    counts.personas += s.personas.length;
+    const active = Number.isNaN(now) ? [] : s.personas.filter((p) => activeAt(p, now, zone));
+    counts.active += active.length;
+    if (s.personas.length < 2) continue;
+    counts.withTwoPersonas += 1;
+    if (active.length < 2) continue;
+    counts.withTwoActive += 1;
+    // a backing-off or missing mail actor cannot deliver; busy personas are not asked twice
+    if (!(uuid in ctx.mailStatus) || ctx.mailStatus[uuid] === 'backingOff') continue;
+    const senders = active.map((p) => personaActorId(uuid, p.email)).filter((id) => IDLE.has(ctx.personaStatus[id] ?? ''));
+    if (senders.length > 0) candidates.push({ uuid, senders, active });
+  }
+  const effects: EmailgenEffect[] = [];
+  const patch: Partial<EmailgenContext> = { ticks };
+  const choice = pickOne(candidates, rng);
+  const senderId = choice ? pickOne(choice.senders, rng) : undefined;
+  const sender = choice?.active.find((p) => personaActorId(choice.uuid, p.email) === senderId);
+  const recipient = sender && choice ? pickRecipient(sender, choice.active, rng, () => true) : null;
+  if (choice && senderId && recipient && ctx.now) {
+    effects.push({ do: 'send', id: senderId, event: { type: 'PERSONA.COMPOSE', at: ctx.now, recipient } });
+    // marked at once, so a drain that starts now waits for it
+    patch.personaStatus = { ...ctx.personaStatus, [senderId]: 'composing' };
+    patch.asked = ctx.asked + 1;
+    effects.push(log('debug', 'compose requested', { tick: ticks, mailDecky: choice.uuid, sender: sender?.email, recipient: recipient.email }));
+  } else {
+    effects.push(log('debug', 'idle: no persona eligible to write', { tick: ticks, ...counts }));
+  }
+  patch.nextTickMs = jitteredDelay(ctx.intervalMs, rng);
+  patch.rngState = rng.state();
+  return { patch, effects };
+}
+
+/** A refreshed scope followed by one tick; a failed read still counts as a tick, without a pick. */
+export function planRefreshed(ctx: EmailgenContext, snapshot: ScopeSnapshot | null, error?: unknown): EmailgenPlan {
+  if (!snapshot) {
+    const rng = seededRng(ctx.rngState);
+    return {
+      patch: { ticks: ctx.ticks + 1, nextTickMs: jitteredDelay(ctx.intervalMs, rng), rngState: rng.state() },
+      effects: [log('warn', 'scope read failed; tick skipped', { err: errText(error) })],
+    };
+  }
+  const first = planScope(ctx, snapshot);
+  const second = planTick({ ...ctx, ...first.patch });
+  return { patch: { ...first.patch, ...second.patch }, effects: [...first.effects, ...second.effects] };
+}
+
+/** A persona's status report; while draining, an idle persona is stopped (no new writes). */
+export function planPersonaStatus(ctx: EmailgenContext, e: PersonaReport): EmailgenPlan {
+  if (!(e.id in ctx.personaStatus)) return { patch: {}, effects: [] };
+  const effects: EmailgenEffect[] = e.note ? [log(e.note === 'busy' ? 'debug' : 'warn', 'persona', { persona: e.id, status: e.status, note: e.note })] : [];
+  if (ctx.stopReason !== null && IDLE.has(e.status)) {
+    const personaStatus = { ...ctx.personaStatus };
+    const personaDecky = { ...ctx.personaDecky };
+    delete personaStatus[e.id];
+    delete personaDecky[e.id];
+    return { patch: { personaStatus, personaDecky }, effects: [...effects, { do: 'stop', id: e.id }] };
+  }
+  return { patch: { personaStatus: { ...ctx.personaStatus, [e.id]: e.status } }, effects };
+}
+
+/** A mail decky's status report. */
+export function planMailStatus(ctx: EmailgenContext, e: Extract<MailReport, { type: 'MAIL.STATUS' }>): EmailgenPlan {
+  if (!(e.uuid in ctx.mailStatus)) return { patch: {}, effects: [] };
+  const effects = e.status === 'backingOff' && ctx.mailStatus[e.uuid] !== 'backingOff'
+    ? [log('warn', 'mail decky backing off after repeated delivery failures', { mailDecky: e.uuid, queued: e.queued })]
+    : [];
+  return { patch: { mailStatus: { ...ctx.mailStatus, [e.uuid]: e.status } }, effects };
+}
+
+/** One email row was handled by a mail decky: counted; a row the store refused is logged. */
+export function planRecorded(ctx: EmailgenContext, e: Extract<MailReport, { type: 'MAIL.RECORDED' }>): EmailgenPlan {
+  const effects = e.recorded ? [] : [log('error', 'email row not recorded', { mailDecky: e.uuid, job: e.jobId, stage: e.stage })];
+  return {
+    patch: { delivered: ctx.delivered + (e.success ? 1 : 0), failed: ctx.failed + (e.success ? 0 : 1), lost: ctx.lost + (e.recorded ? 0 : 1) },
+    effects,
+  };
+}
+
+/** A child crashed: it is forgotten (the next scope read spawns it again); the system goes on. */
+export function planChildError(ctx: EmailgenContext, childId: string, error: unknown): EmailgenPlan {
+  const effects: EmailgenEffect[] = [log('error', 'child actor failed; it is respawned at the next scope read', { child: childId, err: errText(error) })];
+  if (childId in ctx.personaStatus) {
+    const personaStatus = { ...ctx.personaStatus };
+    const personaDecky = { ...ctx.personaDecky };
+    delete personaStatus[childId];
+    delete personaDecky[childId];
+    return { patch: { personaStatus, personaDecky }, effects: [...effects, { do: 'stop', id: childId }] };
+  }
+  const uuid = Object.keys(ctx.mailStatus).find((u) => mailActorId(u) === childId);
+  if (uuid !== undefined) {
+    const mailStatus = { ...ctx.mailStatus };
+    delete mailStatus[uuid];
+    return { patch: { mailStatus }, effects: [...effects, { do: 'stop', id: childId }] };
+  }
+  return { patch: {}, effects };
+}
+
+/** Entering the drain: idle personas are stopped at once so they start nothing new. */
+export function planDrainStart(ctx: EmailgenContext, reason: string): EmailgenPlan {
+  const personaStatus = { ...ctx.personaStatus };
+  const personaDecky = { ...ctx.personaDecky };
+  const effects: EmailgenEffect[] = [log('info', 'draining', { reason, ticks: ctx.ticks })];
+  for (const [id, status] of Object.entries(ctx.personaStatus)) {
+    if (!IDLE.has(status)) continue;
+    effects.push({ do: 'stop', id });
+    delete personaStatus[id];
+    delete personaDecky[id];
+  }
+  return { patch: { stopReason: reason, personaStatus, personaDecky }, effects };
+}
+
+/** The drain bound passed: whatever is still in flight is abandoned and counted. */
+export function planAbandon(ctx: EmailgenContext): EmailgenPlan {
+  const personas = Object.values(ctx.personaStatus).filter((s) => !IDLE.has(s)).length;
+  const mail = Object.values(ctx.mailStatus).filter((s) => s === 'busy').length;
+  const abandoned = Math.max(personas, mail);
+  return { patch: { abandoned }, effects: [log('warn', 'drain bound passed; abandoning in-flight emails', { abandoned })] };
+}
+
+/** True when no persona is writing and no mail decky has work. */
+export function isQuiet(ctx: EmailgenContext): boolean {
+  return Object.values(ctx.personaStatus).every((s) => IDLE.has(s)) && !Object.values(ctx.mailStatus).includes('busy');
+}
+
+/** The actor counts a heartbeat carries (SPEC §5 `extra`). */
+export function heartbeatOf(ctx: EmailgenContext): EmailgenHeartbeat {
+  const ps = Object.values(ctx.personaStatus);
+  const ms = Object.values(ctx.mailStatus);
+  const count = <T>(xs: T[], x: T) => xs.filter((v) => v === x).length;
+  return {
+    actors: {
+      mailDeckies: ms.length,
+      mailBusy: count(ms, 'busy'),
+      mailBackingOff: count(ms, 'backingOff'),
+      personas: ps.length,
+      waiting: count(ps, 'waiting'),
+      resting: count(ps, 'resting'),
+      composing: count(ps, 'composing'),
+      handingOff: count(ps, 'handingOff'),
+    },
+    ticks: ctx.ticks,
+    emails: { asked: ctx.asked, delivered: ctx.delivered, failed: ctx.failed, lost: ctx.lost },
+  };
+}
+
+/** Text of an unknown error, for logs. */
+export function errText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
