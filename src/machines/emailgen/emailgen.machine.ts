@@ -1,5 +1,5 @@
 import { and, raise } from 'xstate';
-import { jitteredDelay } from '../policy/cadence.js';
+import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../policy/rng.js';
 import { crashedChildId } from './emailgen.events.js';
 import {
@@ -159,7 +159,7 @@ export const emailgenMachine = emailgenSetup.createMachine({
 
 function initialContext(input: EmailgenInput): EmailgenContext {
   const rng = seededRng(input.seed);
-  const nextTickMs = jitteredDelay(input.intervalMs, rng);
+  const nextTickMs = humanDelay(input.intervalMs, rng);
   return {
     intervalMs: input.intervalMs,
     maxTicks: input.ticks ?? null,

@@ -5,7 +5,7 @@ import { mailActorId } from '../mail/mail.events.js';
 import type { PersonaReport } from '../persona/persona.events.js';
 import { personaActorId } from '../persona/persona.events.js';
 import { activeAt } from '../persona/persona.schedule.js';
-import { jitteredDelay } from '../policy/cadence.js';
+import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../policy/rng.js';
 import { log, planScope } from './emailgen.scope.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenPlan, ScopeSnapshot } from './emailgen.types.js';
@@ -53,7 +53,7 @@ export function planTick(ctx: EmailgenContext): EmailgenPlan {
   } else {
     effects.push(log('debug', 'idle: no persona eligible to write', { tick: ticks, ...counts }));
   }
-  patch.nextTickMs = jitteredDelay(ctx.intervalMs, rng);
+  patch.nextTickMs = humanDelay(ctx.intervalMs, rng);
   patch.rngState = rng.state();
   return { patch, effects };
 }
@@ -63,7 +63,7 @@ export function planRefreshed(ctx: EmailgenContext, snapshot: ScopeSnapshot | nu
   if (!snapshot) {
     const rng = seededRng(ctx.rngState);
     return {
-      patch: { ticks: ctx.ticks + 1, nextTickMs: jitteredDelay(ctx.intervalMs, rng), rngState: rng.state() },
+      patch: { ticks: ctx.ticks + 1, nextTickMs: humanDelay(ctx.intervalMs, rng), rngState: rng.state() },
       effects: [log('warn', 'scope read failed; tick skipped', { err: errText(error) })],
     };
   }

@@ -56,3 +56,14 @@ export function jitteredDelay(intervalMs: number, rng: () => number, opts: Jitte
   const bounded = Math.min(Math.max(factor, opts.min ?? 0.4), opts.max ?? 2.5);
   return Math.max(1, Math.round(intervalMs * bounded));
 }
+
+/**
+ * Next delay drawn like the gaps of a Poisson process (exponential, CV ≈ 1) with the configured
+ * mean, clamped to [0.02, 6] × interval: no period to find, and as many short gaps as people make.
+ * Log-normal jitter around a mean (`jitteredDelay`) still looks like a timer to a KS test (§7).
+ */
+export function humanDelay(intervalMs: number, rng: () => number): number {
+  const factor = -Math.log(1 - rng());
+  const bounded = Math.min(Math.max(factor, 0.02), 6);
+  return Math.max(1, Math.round(intervalMs * bounded));
+}

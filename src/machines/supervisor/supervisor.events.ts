@@ -8,7 +8,8 @@ export type SupervisorCommand =
 
 /** Facts the discovery actor sends (SPEC §1.3): the inventory was reconciled, or the watch failed. */
 export type DiscoveryReport =
-  | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number }
+  /** `recovered`: the engine had failed (list or event stream) since the previous sync */
+  | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
   | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 
 /** Events the supervisor raises to itself (heartbeat timer, decky restart timer). */

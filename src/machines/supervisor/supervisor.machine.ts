@@ -1,13 +1,14 @@
 import { and, raise } from 'xstate';
-import { jitteredDelay } from '../policy/cadence.js';
+import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../policy/rng.js';
 import { crashedDeckyUuid } from './supervisor.events.js';
-import { errText, log, planRefreshed, planRunning } from './supervisor.plan.js';
+import { errText, log, planRefreshed, planRunning, planStop } from './supervisor.plan.js';
 import {
   heartbeatOf,
   planAbandon,
   planAvailability,
   planCrash,
+  planEngineRecovered,
   planRecord,
   planRestart,
   planTrafficSent,
@@ -41,7 +42,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'discovery feeds the running set while the schedule ticks',
       type: 'parallel',
       on: {
-        'SUPERVISOR.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) } },
+        'SUPERVISOR.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ context, event }) => planStop(context, event.reason ?? 'stop') } },
         'DISCOVERY.DEGRADED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: event.reason } }) } },
       },
       states: {
@@ -71,12 +72,18 @@ export const supervisorMachine = supervisorSetup.createMachine({
           states: {
             current: {
               description: 'the decky actors match the last read of the running set',
-              on: { 'DISCOVERY.SYNCED': 'reading' },
+              on: { 'DISCOVERY.SYNCED': { target: 'reading', actions: { type: 'applyPlan', params: ({ context, event }) => planEngineRecovered(context, event) } } },
             },
             reading: {
               description: 'a discovery sync changed the inventory: read the running set, reconcile actors',
               // a sync during the read restarts it, so the last sync is always seen
-              on: { 'DISCOVERY.SYNCED': { target: 'reading', reenter: true } },
+              on: {
+                'DISCOVERY.SYNCED': {
+                  target: 'reading',
+                  reenter: true,
+                  actions: { type: 'applyPlan', params: ({ context, event }) => planEngineRecovered(context, event) },
+                },
+              },
               invoke: {
                 src: 'listRunning',
                 input: { reason: 'sync' },
@@ -162,7 +169,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
 
 function initialContext(input: SupervisorInput): SupervisorContext {
   const rng = seededRng(input.seed);
-  const nextTickMs = jitteredDelay(input.intervalMs, rng);
+  const nextTickMs = humanDelay(input.intervalMs, rng);
   return {
     intervalMs: input.intervalMs,
     ratePerDeckyPerHour: input.ratePerDeckyPerHour ?? null,

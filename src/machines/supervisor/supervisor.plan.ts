@@ -1,9 +1,11 @@
 import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
-import { actionsThisTick, jitteredDelay } from '../policy/cadence.js';
-import { planFile } from '../policy/file-plan.js';
-import { isSshEligible, pick } from '../policy/pick.js';
+import { actionsThisTick, humanDelay } from '../policy/cadence.js';
+import { planHumanFile } from '../realism/live-file.js';
+import { isSshEligible, pickEligible } from '../policy/pick.js';
 import { seededRng } from '../policy/rng.js';
 import type { Effect, Plan, RunningSnapshot, SupervisorContext } from './supervisor.types.js';
+
+type SendEffect = Extract<Effect, { do: 'send' }>;
 
 /** Reconciles the decky actors with a new running set: spawn new, stop gone, update changed. */
 export function planRunning(ctx: SupervisorContext, running: readonly RunningDecky[]): Plan {
@@ -41,54 +43,87 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
 
 /**
  * One tick (SPEC §2): how many actions (cadence), which ones (pick) among idle eligible deckies,
- * the commands to send, the idle line when nothing happens, and the jittered next delay.
+ * the commands to send, the idle line when nothing happens, and the jittered next delay. In rate
+ * mode each command gets its own moment inside the coming interval (a Poisson process, not a
+ * burst at the tick), except on the last tick of `--ticks`, whose actions start at once.
  */
 export function planTick(ctx: SupervisorContext): Plan {
   const rng = seededRng(ctx.rngState);
   const ticks = ctx.ticks + 1;
   const all = Object.values(ctx.deckies);
   const eligible = all.filter(isSshEligible);
-  let pool = eligible.filter((d) => !ctx.status[d.uuid]);
+  // filtered once; picked deckies leave it in place (order kept, so draws mean what they meant)
+  const pool = eligible.filter((d) => !ctx.status[d.uuid]);
+  const available = pool.length;
   const status = { ...ctx.status };
   const effects: Effect[] = [];
+  const sends: SendEffect[] = [];
   const cadence = { intervalMs: ctx.intervalMs, ...(ctx.ratePerDeckyPerHour === null ? {} : { ratePerDeckyPerHour: ctx.ratePerDeckyPerHour }) };
   const slots = actionsThisTick(pool.length, rng, cadence);
-  let dispatched = 0;
+  const take = (d: RunningDecky) => {
+    pool.splice(pool.indexOf(d), 1);
+    status[d.uuid] = 'acting';
+  };
   for (let i = 0; i < slots; i += 1) {
-    const choice = pick(pool, rng, { trafficShare: ctx.trafficShare });
+    const choice = pickEligible(pool, rng, { trafficShare: ctx.trafficShare });
     if (!choice) break;
     if (choice.kind === 'traffic') {
       const dst = { uuid: choice.dst.uuid, name: choice.dst.name, ip: choice.dst.ip ?? '' };
-      effects.push({ do: 'send', uuid: choice.src.uuid, command: { type: 'DECKY.SEND_TRAFFIC', dst } });
-      status[choice.src.uuid] = 'acting';
-      pool = pool.filter((d) => d.uuid !== choice.src.uuid);
+      const send: SendEffect = { do: 'send', uuid: choice.src.uuid, command: { type: 'DECKY.SEND_TRAFFIC', dst } };
+      effects.push(send);
+      sends.push(send);
+      take(choice.src);
       effects.push(log('debug', 'dispatched', { tick: ticks, kind: 'traffic', src: choice.src.uuid, dst: dst.uuid }));
     } else {
       // the file name carries the inventory read time: the machine itself has no clock
       if (ctx.now === null) break;
-      const plan = planFile(rng, new Date(ctx.now));
-      effects.push({ do: 'send', uuid: choice.dst.uuid, command: { type: 'DECKY.PLANT_FILE', plan } });
-      status[choice.dst.uuid] = 'acting';
-      pool = pool.filter((d) => d.uuid !== choice.dst.uuid);
+      // human names and bodies (§7), not the original epoch-numbered templates
+      const plan = planHumanFile(rng, new Date(ctx.now), { host: choice.dst.name });
+      const send: SendEffect = { do: 'send', uuid: choice.dst.uuid, command: { type: 'DECKY.PLANT_FILE', plan } };
+      effects.push(send);
+      sends.push(send);
+      take(choice.dst);
       effects.push(log('debug', 'dispatched', { tick: ticks, kind: 'file', dst: choice.dst.uuid }));
     }
-    dispatched += 1;
   }
-  if (dispatched === 0) {
+  if (sends.length === 0) {
     effects.push(
       log('debug', 'tick idle', {
         tick: ticks,
         running: all.length,
         ssh_eligible: eligible.length,
-        available: eligible.filter((d) => !ctx.status[d.uuid]).length,
+        available,
         sources: countBySource(all),
       }),
     );
   }
+  const last = ctx.maxTicks !== null && ticks >= ctx.maxTicks;
+  const nextTickMs = humanDelay(ctx.intervalMs, rng);
+  if (ctx.ratePerDeckyPerHour !== null && !last) {
+    for (const send of sends) {
+      send.delayMs = Math.floor(rng() * nextTickMs);
+      status[send.uuid] = 'scheduled';
+    }
+  }
   // rngState is read last so the next tick continues the sequence after every draw above
-  const patch: Partial<SupervisorContext> = { ticks, status, nextTickMs: jitteredDelay(ctx.intervalMs, rng), rngState: rng.state() };
-  if (ctx.maxTicks !== null && ticks >= ctx.maxTicks) patch.stopReason = 'ticks';
+  const patch: Partial<SupervisorContext> = { ticks, status, nextTickMs, rngState: rng.state() };
+  if (last) patch.stopReason = 'ticks';
   return { patch, effects };
+}
+
+/**
+ * A stop command: remember why, and drop the commands still waiting for their moment (nothing
+ * started yet, so nothing is abandoned); in-flight actions drain.
+ */
+export function planStop(ctx: SupervisorContext, reason: string): Plan {
+  const status = { ...ctx.status };
+  const effects: Effect[] = [];
+  for (const [uuid, s] of Object.entries(ctx.status)) {
+    if (s !== 'scheduled') continue;
+    delete status[uuid];
+    effects.push({ do: 'cancelDispatch', uuid });
+  }
+  return { patch: { stopReason: reason, status }, effects };
 }
 
 /** A tick after reading the inventory: reconcile with what was read (if anything), then tick. */
@@ -129,7 +164,14 @@ export function errText(err: unknown): string {
 }
 
 function changed(a: RunningDecky, b: RunningDecky): boolean {
-  return a.ip !== b.ip || a.name !== b.name || JSON.stringify(a.services) !== JSON.stringify(b.services);
+  return a.ip !== b.ip || a.name !== b.name || !sameList(a.services, b.services);
+}
+
+// every tick compares the whole running set: element-wise, not through JSON.stringify
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a.length !== b.length) return false;
+  return a.every((x, i) => x === b[i]);
 }
 
 function countBySource(all: readonly RunningDecky[]): Record<DeckySource, number> {

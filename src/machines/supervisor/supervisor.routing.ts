@@ -1,17 +1,22 @@
 import type { DeckyReport } from '../decky/decky.events.js';
 import { errText, flushPending, log } from './supervisor.plan.js';
-import type { HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
+import type { Effect, HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
 
 type Report<T extends DeckyReport['type']> = Extract<DeckyReport, { type: T }>;
 
-/** A decky's availability report: only idle deckies are picked (SPEC §2 backoff). */
+/**
+ * A decky's availability report: only idle deckies are picked (SPEC §2 backoff). The one planner
+ * that updates `ctx.status` in place: reports are the most frequent event (two per action, one
+ * per spawn), and copying the map on each made spawning N deckies cost O(N²).
+ */
 export function planAvailability(ctx: SupervisorContext, e: Report<'DECKY.AVAILABILITY'>): Plan {
+  const before = ctx.status[e.uuid];
   // reports from actors we no longer own (or are restarting) are stale
-  if (!(e.uuid in ctx.deckies) || ctx.status[e.uuid] === 'restarting') return { patch: {}, effects: [] };
-  const status = { ...ctx.status };
+  if (!(e.uuid in ctx.deckies) || before === 'restarting') return { patch: {}, effects: [] };
+  const status = ctx.status;
   if (e.status === 'idle') delete status[e.uuid];
   else status[e.uuid] = e.status;
-  const effects = e.status === 'backingOff' && ctx.status[e.uuid] !== 'backingOff'
+  const effects = e.status === 'backingOff' && before !== 'backingOff'
     ? [log('warn', 'decky backing off after repeated failures', { decky: e.uuid })]
     : [];
   return { patch: { status }, effects };
@@ -64,19 +69,43 @@ export function planRestart(ctx: SupervisorContext, uuid: string): Plan {
   };
 }
 
-/** The drain bound passed: count what is abandoned, record what was routed but not recorded. */
-export function planAbandon(ctx: SupervisorContext): Plan {
-  const abandoned = Object.values(ctx.status).filter((s) => s === 'acting').length;
-  const flushed = flushPending(ctx.pending, () => true);
+/**
+ * Discovery synced after its engine had failed: deckies that backed off while the engine was away
+ * failed through no fault of theirs, so they resume now instead of waiting out their backoff.
+ */
+export function planEngineRecovered(ctx: SupervisorContext, e: { recovered?: boolean }): Plan {
+  if (!e.recovered) return { patch: {}, effects: [] };
+  const resumed = Object.keys(ctx.deckies).filter((uuid) => ctx.status[uuid] === 'backingOff');
   return {
-    patch: { abandoned, pending: flushed.pending },
-    effects: [...flushed.effects, log('warn', 'drain bound passed; abandoning in-flight actions', { abandoned })],
+    patch: {},
+    effects: [
+      log('info', 'Docker engine answers again; resuming deckies that backed off', { resumed }),
+      ...resumed.map((uuid) => ({ do: 'send' as const, uuid, command: { type: 'DECKY.RESUME' as const } })),
+    ],
   };
 }
 
-/** True when nothing is in flight: no decky acting and no routed traffic unrecorded. */
+/** The drain bound passed: count what is abandoned, record what was routed but not recorded. */
+export function planAbandon(ctx: SupervisorContext): Plan {
+  const abandoned = Object.values(ctx.status).filter((s) => s === 'acting' || s === 'scheduled').length;
+  const flushed = flushPending(ctx.pending, () => true);
+  const cancelled: Effect[] = Object.keys(ctx.status)
+    .filter((uuid) => ctx.status[uuid] === 'scheduled')
+    .map((uuid) => ({ do: 'cancelDispatch', uuid }));
+  return {
+    patch: { abandoned, pending: flushed.pending },
+    effects: [...cancelled, ...flushed.effects, log('warn', 'drain bound passed; abandoning in-flight actions', { abandoned })],
+  };
+}
+
+/** True when nothing is in flight: no decky acting or scheduled, and no routed traffic unrecorded. */
 export function isQuiet(ctx: SupervisorContext): boolean {
-  return Object.keys(ctx.pending).length === 0 && !Object.values(ctx.status).includes('acting');
+  if (Object.keys(ctx.pending).length > 0) return false;
+  for (const uuid in ctx.status) {
+    const s = ctx.status[uuid];
+    if (s === 'acting' || s === 'scheduled') return false;
+  }
+  return true;
 }
 
 /** The actor counts a heartbeat carries (SPEC §5 `extra`). */
@@ -88,7 +117,8 @@ export function heartbeatOf(ctx: SupervisorContext): HeartbeatParams {
       deckies: statuses.length,
       idle: count(undefined),
       starting: count('starting'),
-      acting: count('acting'),
+      // picked and not finished: running now, or waiting for its moment in the interval
+      acting: count('acting') + count('scheduled'),
       backingOff: count('backingOff'),
       restarting: count('restarting'),
     },

@@ -22,33 +22,49 @@ export function restartDelay(restarts: number): number {
   return Math.min(1_000 * 2 ** Math.min(Math.max(restarts - 1, 0), 10), 60_000);
 }
 
+// the id of a decky's delayed command, so a stop can drop it before it is delivered
+const dispatchId = (uuid: string) => `dispatch:${uuid}`;
+
 type DeckyActor = { src: 'decky'; logic: typeof deckyMachine; id: string | undefined };
 type SupervisorDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | 'discoveryBackoff' | 'restartBackoff' | 'syncTimeout';
 
 // turns a planner's answer (data) into actions, in order: the only place effects are enacted
 const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, SupervisorEvent, DeckyActor, { type: 'log'; params: LogParams }, never, SupervisorDelay>(({ context, enqueue, system }, plan: Plan) => {
   const records = plan.effects.filter((e) => e.do === 'record').length;
-  enqueue.assign({ ...plan.patch, recorded: context.recorded + records });
-  const spawned = new Set<string>();
+  const spawns = plan.effects.filter((e) => e.do === 'spawn');
+  const spawned = new Set(spawns.map((e) => deckyActorId(e.decky.uuid)));
+  if (spawns.length === 0) enqueue.assign({ ...plan.patch, recorded: context.recorded + records });
+  else {
+    // one assign spawns them all: xstate copies the children map once per assign, but once per
+    // child with spawnChild, which made a thousand-decky start-up quadratic
+    enqueue.assign(({ context: c, spawn }) => {
+      for (const e of spawns) {
+        const id = deckyActorId(e.decky.uuid);
+        spawn('decky', { id, systemId: id, input: { decky: e.decky, ...c.tuning } });
+      }
+      return { ...plan.patch, recorded: c.recorded + records };
+    });
+  }
   for (const effect of plan.effects) {
     switch (effect.do) {
-      case 'spawn': {
-        const id = deckyActorId(effect.decky.uuid);
-        enqueue.spawnChild('decky', { id, systemId: id, input: { decky: effect.decky, ...context.tuning } });
-        spawned.add(id);
+      case 'spawn':
         break;
-      }
       case 'stop':
+        enqueue.cancel(dispatchId(effect.uuid));
         enqueue.stopChild(deckyActorId(effect.uuid));
         break;
       case 'send': {
         const id = deckyActorId(effect.uuid);
         // a child spawned earlier in this plan is not in the system yet: address it by id
-        if (spawned.has(id)) enqueue.sendTo(id, effect.command);
-        else if (system.get(id)) enqueue.sendTo(system.get(id), effect.command);
-        else enqueue({ type: 'log', params: { level: 'warn', msg: 'no actor for decky; command dropped', fields: { decky: effect.uuid, command: effect.command.type } } });
+        const target = spawned.has(id) ? id : system.get(id);
+        if (!target) enqueue({ type: 'log', params: { level: 'warn', msg: 'no actor for decky; command dropped', fields: { decky: effect.uuid, command: effect.command.type } } });
+        else if (effect.delayMs) enqueue.sendTo(target, effect.command, { delay: effect.delayMs, id: dispatchId(effect.uuid) });
+        else enqueue.sendTo(target, effect.command);
         break;
       }
+      case 'cancelDispatch':
+        enqueue.cancel(dispatchId(effect.uuid));
+        break;
       case 'record': {
         const writer = system.get('eventWriter');
         const d = effect.draft;

@@ -31,8 +31,9 @@ export interface SupervisorInput {
 /**
  * Why a decky is not available; absent from the map means idle. `starting`: spawned, its first
  * idle report not seen yet (a command sent now could be overtaken by that stale report).
+ * `scheduled`: picked by a tick, its command waits for its moment inside the tick interval.
  */
-export type BusyStatus = 'starting' | 'acting' | 'backingOff' | 'restarting';
+export type BusyStatus = 'starting' | 'scheduled' | 'acting' | 'backingOff' | 'restarting';
 
 /** Why the supervisor stopped: `ticks` (limit reached) or the reason a stop command gave. */
 export type StopReason = 'ticks' | 'stop' | 'control' | 'signal' | (string & {});
@@ -103,11 +104,14 @@ export interface RunningSnapshot {
 export type Effect =
   | { do: 'spawn'; decky: RunningDecky }
   | { do: 'stop'; uuid: string }
-  | { do: 'send'; uuid: string; command: DeckyCommand }
+  /** `delayMs`: delivered that much later (rate mode spreads a tick's actions over its interval) */
+  | { do: 'send'; uuid: string; command: DeckyCommand; delayMs?: number }
   | { do: 'record'; draft: EventDraft }
   | { do: 'log'; params: LogParams }
   | { do: 'scheduleRestart'; uuid: string }
-  | { do: 'cancelRestart'; uuid: string };
+  | { do: 'cancelRestart'; uuid: string }
+  /** drops a delayed command not delivered yet */
+  | { do: 'cancelDispatch'; uuid: string };
 
 /** A planner's answer: the context fields to change and the effects to run, in order. */
 export interface Plan {

@@ -110,7 +110,7 @@ describe('emailgen planner', () => {
         c = { ...c, ...plan.patch, personaStatus: c.personaStatus };
       }
       expect(delays.size).toBeGreaterThan(15);
-      for (const d of delays) expect(d).toBeGreaterThanOrEqual(0.4 * 300_000);
+      for (const d of delays) expect(d).toBeGreaterThanOrEqual(0.02 * 300_000);
     });
 
     it('counts a tick whose scope read failed, without asking anyone', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsThisTick, jitteredDelay, poisson } from '../../../src/machines/policy/cadence.js';
+import { actionsThisTick, humanDelay, jitteredDelay, poisson } from '../../../src/machines/policy/cadence.js';
 import { seededRng } from '../../../src/machines/policy/rng.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -49,6 +49,19 @@ describe('cadence', () => {
     expect(Math.min(...xs)).toBeGreaterThanOrEqual(0.4 * 60_000);
     expect(Math.max(...xs)).toBeLessThanOrEqual(2.5 * 60_000);
     expect(Math.abs(mean(xs) - 60_000)).toBeLessThan(1_500);
+  });
+
+  it('draws human delays: the configured mean, as many short gaps as a Poisson process, bounded', () => {
+    const rng = seededRng(21);
+    const xs = Array.from({ length: 5000 }, () => humanDelay(60_000, rng));
+    const m = mean(xs);
+    const sd = Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+    expect(Math.abs(m - 60_000)).toBeLessThan(3_000);
+    expect(sd / m).toBeGreaterThan(0.9);
+    // P(gap < mean/10) of an exponential is 1 - e^-0.1 ≈ 9.5 %
+    expect(xs.filter((x) => x < 6_000).length / xs.length).toBeGreaterThan(0.08);
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0.02 * 60_000);
+    expect(Math.max(...xs)).toBeLessThanOrEqual(6 * 60_000);
   });
 
   it('never returns a delay under 1 ms, even for tiny intervals', () => {
