@@ -7,6 +7,7 @@ import { registerEmailgenImportCommand } from './commands/emailgen-import.comman
 import { registerEmailgenRunCommand } from './commands/emailgen-run.command.js';
 import { registerEventsCommand } from './commands/events.command.js';
 import { registerOrchestrateCommand } from './commands/orchestrate.command.js';
+import { registerRealismCommand } from './commands/realism.command.js';
 import { registerTopologyImportCommand } from './commands/topology-import.command.js';
 import { type CliContext, CliError } from './commands/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
@@ -27,6 +28,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerTopologyImportCommand(topology, ctx);
   registerDeckiesCommand(program, ctx);
   registerEventsCommand(program, ctx);
+  registerRealismCommand(program, ctx);
   return program;
 }
 

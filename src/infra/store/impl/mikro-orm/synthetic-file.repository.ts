@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type { Page } from '../../event-store.port.js';
+import { validatePaging } from '../../store-errors.js';
+import {
+  type FileListQuery,
+  MAX_STORED_BODY,
+  type SyntheticFile,
+  type SyntheticFilePut,
+  type SyntheticFilesPort,
+  type SyntheticFileWrite,
+} from '../../synthetic-files.port.js';
+import { withBusyRetry } from './busy-retry.js';
+import type { Db } from './orm.types.js';
+import { chunks, insertValues, toDbBool } from './row-codec.js';
+
+const TABLE = 'synthetic_files';
+const COLUMNS = ['decky_uuid', 'path', 'author', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'body', 'body_truncated'] as const;
+// 10 columns × 200 rows; bodies are large, so fewer rows per statement than the event store.
+const CHUNK = 200;
+const PUT_SUFFIX = `on conflict (decky_uuid, path) do update set author = excluded.author, content_class = excluded.content_class,
+  created_at = excluded.created_at, last_modified = excluded.last_modified, edit_count = excluded.edit_count,
+  content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
+// SQLite applies a multi-row upsert row by row, so two writes to one path in a batch count twice.
+const WRITE_SUFFIX = `on conflict (decky_uuid, path) do update set author = coalesce(excluded.author, ${TABLE}.author),
+  content_class = excluded.content_class, last_modified = excluded.last_modified, edit_count = ${TABLE}.edit_count + 1,
+  content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
+
+type Row = Record<(typeof COLUMNS)[number], unknown>;
+
+/** `synthetic_files` through knex: one row per (decky, path), upserted in batches. */
+export class SqliteSyntheticFiles implements SyntheticFilesPort {
+  constructor(private readonly db: Db) {}
+
+  /** Upserts whole states. */
+  async putFiles(files: readonly SyntheticFilePut[]): Promise<void> {
+    await this.upsert(files.map((f) => toRow(f.deckyUuid, f.path, f.author, f.contentClass, f.createdAt, f.lastModified, f.editCount, f.body)), PUT_SUFFIX);
+  }
+
+  /** Applies writes in order: a new path is inserted with edit_count 0, a known one is bumped. */
+  async recordWrites(writes: readonly SyntheticFileWrite[]): Promise<void> {
+    await this.upsert(writes.map((w) => toRow(w.deckyUuid, w.path, w.author, w.contentClass, w.mtime, w.mtime, 0, w.body)), WRITE_SUFFIX);
+  }
+
+  /** Newest last_modified first, optionally for one decky. */
+  async listFiles(q: FileListQuery): Promise<Page<SyntheticFile>> {
+    validatePaging(q);
+    return this.db.transaction(async (trx) => {
+      const where = (qb: ReturnType<Db>) => (q.deckyUuid === undefined ? qb : qb.where({ decky_uuid: q.deckyUuid }));
+      const counted = (await where(trx(TABLE)).count({ n: '*' }).first()) as { n: number } | undefined;
+      const rows = (await where(trx(TABLE))
+        .select('*')
+        .orderBy([
+          { column: 'last_modified', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(q.limit)
+        .offset(q.offset)) as Row[];
+      return { total: Number(counted?.n ?? 0), limit: q.limit, offset: q.offset, data: rows.map(fromRow) };
+    });
+  }
+
+  /** Every file of one decky, oldest created first. */
+  async filesOf(deckyUuid: string): Promise<SyntheticFile[]> {
+    const rows = (await this.db(TABLE).where({ decky_uuid: deckyUuid }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as Row[];
+    return rows.map(fromRow);
+  }
+
+  /** One file by decky and path, or null. */
+  async getFile(deckyUuid: string, path: string): Promise<SyntheticFile | null> {
+    const row = (await this.db(TABLE).where({ decky_uuid: deckyUuid, path }).first()) as Row | undefined;
+    return row === undefined ? null : fromRow(row);
+  }
+
+  private async upsert(rows: Row[], suffix: string): Promise<void> {
+    if (rows.length === 0) return;
+    const values = rows.map((r) => COLUMNS.map((c) => r[c]));
+    await withBusyRetry(() =>
+      this.db.transaction(async (trx) => {
+        for (const part of chunks(values, CHUNK)) await insertValues(trx, TABLE, COLUMNS, part, suffix);
+      }),
+    );
+  }
+}
+
+function toRow(
+  deckyUuid: string,
+  path: string,
+  author: string | null,
+  contentClass: string,
+  createdAt: Date,
+  lastModified: Date,
+  editCount: number,
+  body: string,
+): Row {
+  const kept = capUtf8(body, MAX_STORED_BODY);
+  return {
+    decky_uuid: deckyUuid,
+    path,
+    author,
+    content_class: contentClass,
+    created_at: createdAt.toISOString(),
+    last_modified: lastModified.toISOString(),
+    edit_count: editCount,
+    content_hash: createHash('sha256').update(body, 'utf8').digest('hex'),
+    body: kept,
+    body_truncated: toDbBool(kept.length !== body.length),
+  };
+}
+
+function fromRow(r: Row): SyntheticFile {
+  return {
+    deckyUuid: String(r.decky_uuid),
+    path: String(r.path),
+    author: r.author === null ? null : String(r.author),
+    contentClass: String(r.content_class),
+    createdAt: new Date(String(r.created_at)),
+    lastModified: new Date(String(r.last_modified)),
+    editCount: Number(r.edit_count),
+    contentHash: String(r.content_hash),
+    body: String(r.body),
+    bodyTruncated: r.body_truncated === 1,
+  };
+}
+
+/** `text` cut to at most `max` UTF-8 bytes, never inside a character. */
+export function capUtf8(text: string, max: number): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= max) return text;
+  let end = max;
+  // step back over continuation bytes (10xxxxxx) to the start of the cut character
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
+  return bytes.subarray(0, end).toString('utf8');
+}
