@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, toPromise } from 'xstate';
+import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer, toPromise } from 'xstate';
 import type { BusPort } from '../../infra/bus/bus.port.js';
 import { controlTopic, healthTopic } from '../../infra/bus/topics.js';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
@@ -74,7 +74,7 @@ export interface EmailgenDeps {
   now?: () => Date;
   seed?: number;
   clock?: TimerClock;
-  inspect?: (e: InspectionEvent) => void;
+  inspect?: Observer<InspectionEvent> | ((e: InspectionEvent) => void);
 }
 
 /** A running emailgen worker. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { fromPromise } from 'xstate';
 import type { BusPort } from '../../infra/bus/bus.port.js';
-import { emailTopic } from '../../infra/bus/topics.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { EmailRecord, EmailStorePort } from '../../infra/store/email-store.port.js';
 import type { RecordedEmail } from '../../machines/mail/mail.machine.js';
 import type { EmailRowDraft } from '../../machines/mail/mail.types.js';
+import { publishEmail } from './publish-email.js';
 
 /** What the record actor binds: the store, the bus, the logger and a clock. */
 export interface RecordEmailDeps {
@@ -13,11 +13,6 @@ export interface RecordEmailDeps {
   bus: BusPort;
   logger: Logger;
   now?: () => Date;
-}
-
-/** The bus type of a recorded email: `email.delivered` or `email.failed` (SPEC §5). */
-export function emailEventType(row: Pick<EmailRecord, 'success'>): string {
-  return row.success ? 'email.delivered' : 'email.failed';
 }
 
 /** Turns a row draft into a store row; a draft without a usable uuid or time gets fresh ones. */
@@ -37,22 +32,7 @@ export function createRecordEmailLogic(deps: RecordEmailDeps) {
   return fromPromise<RecordedEmail, EmailRowDraft>(async ({ input }) => {
     const row = toEmailRecord(input, now);
     await deps.emails.recordEmails([row]);
-    deps.bus.publish(emailTopic(row.mailDeckyUuid), emailEventType(row), {
-      uuid: row.uuid,
-      ts: row.ts.toISOString(),
-      kind: 'email',
-      mailDeckyUuid: row.mailDeckyUuid,
-      threadId: row.threadId,
-      messageId: row.messageId,
-      inReplyTo: row.inReplyTo,
-      senderEmail: row.senderEmail,
-      recipientEmail: row.recipientEmail,
-      subject: row.subject,
-      language: row.language,
-      emlPath: row.emlPath,
-      success: row.success,
-      payload: row.payload,
-    });
+    publishEmail(deps.bus, row);
     log.info(
       {
         kind: 'email',
