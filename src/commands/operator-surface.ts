@@ -75,6 +75,8 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
     personas: () => listPersonas(d.store, pool),
     workers,
     metrics: registry,
+    // the excerpt emailgen keeps for reply prompts; the full EML stays on the mail decky
+    readBody: async (e) => (typeof e.payload.body_excerpt === 'string' ? e.payload.body_excerpt : undefined),
   });
   try {
     const http = await startHttpServer({
