@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 /** One decky to start: its name and the services it runs (one container each). */
 export interface DeckySpec {

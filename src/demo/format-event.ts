@@ -1,7 +1,8 @@
+import { printable as printableText } from '../commands/text-output.js';
 import type { Envelope } from '../infra/bus/bus.port.js';
 
 // decky names and banners come from attacker-controlled hosts: no terminal escapes reach the screen
-const printable = (v: unknown): string => String(v ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+const printable = (v: unknown): string => printableText(String(v ?? ''));
 const short = (uuid: unknown): string => printable(uuid).replace(/^local:/, '');
 
 /** One human line for a bus event: time, kind, route, result and the detail that matters. */
