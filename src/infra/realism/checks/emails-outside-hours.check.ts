@@ -1,5 +1,5 @@
 import { type RealismCheck, sample, skipped, verdict } from '../corpus.js';
-import { outsideHours } from './outside-hours.js';
+import { outsideHours, outsideShare } from './outside-hours.js';
 
 const NAME = 'emails-outside-hours';
 /** Largest share of emails dated outside their sender's hours that still passes. */
@@ -24,7 +24,7 @@ export const emailsOutsideHoursCheck: RealismCheck = {
       if (outsideHours(persona, e.ts)) outside.push(`${e.sender} at ${e.ts.toISOString()}`);
     }
     if (judged === 0) return skipped(NAME, '<=', EMAIL_HOURS_THRESHOLD, unknown ? `${unknown} emails from unknown senders` : 'no emails');
-    const share = outside.length / judged;
+    const share = outsideShare(outside.length, judged);
     const note = unknown ? `; ${unknown} from unknown senders not judged` : '';
     return verdict(NAME, share, '<=', EMAIL_HOURS_THRESHOLD, `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}${note}`);
   },

@@ -1,6 +1,6 @@
 import { isUserClass } from '../../../machines/realism/content-class.js';
 import { type RealismCheck, sample, skipped, verdict } from '../corpus.js';
-import { outsideHours } from './outside-hours.js';
+import { outsideHours, outsideShare } from './outside-hours.js';
 
 const NAME = 'files-outside-hours';
 /** Largest share of a person's files dated outside their hours that still passes. */
@@ -25,6 +25,6 @@ export const filesOutsideHoursCheck: RealismCheck = {
       if (stamps.some((t) => outsideHours(persona, t))) outside.push(`${f.path} (${f.lastModified.toISOString()})`);
     }
     if (judged === 0) return skipped(NAME, '<=', FILE_HOURS_THRESHOLD, 'no user files with a known author');
-    return verdict(NAME, outside.length / judged, '<=', FILE_HOURS_THRESHOLD, `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}`);
+    return verdict(NAME, outsideShare(outside.length, judged), '<=', FILE_HOURS_THRESHOLD, `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}`);
   },
 };

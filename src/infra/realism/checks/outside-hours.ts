@@ -7,3 +7,15 @@ export function outsideHours(persona: CorpusPersona, at: Date): boolean {
   const window = parseActiveHours(persona.activeHours);
   return window !== null && !inWindow(window, localDay(at, persona.timeZone).minutes);
 }
+
+/** Below this many judged items, one item outside hours is not yet a pattern. */
+export const SMALL_SAMPLE = 20;
+
+/**
+ * The share that counts as outside hours: in a small corpus one late evening is forgiven (people
+ * do work late once), so a handful of backfilled files cannot fail on a single draw.
+ */
+export function outsideShare(outside: number, judged: number): number {
+  if (judged <= 0) return 0;
+  return (judged < SMALL_SAMPLE ? Math.max(0, outside - 1) : outside) / judged;
+}
