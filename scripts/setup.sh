@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time (cached) set-up for the tests and the demo: Debian packages the tests drive
-# (docker.io, debootstrap, systemd for unit verification), a running Docker engine, the decky
-# image, and node_modules. Safe to run again: every step skips when already done.
+# (docker.io, debootstrap, systemd for unit verification, postgresql, nats-server), a running
+# Docker engine and PostgreSQL server, the decky image, and node_modules. Safe to run again:
+# every step skips when already done.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -9,6 +10,9 @@ need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v systemd-analyze >/dev/null || need+=(systemd)
+# issue 6: the store suites run on PostgreSQL too, the bus suites against a real nats-server
+command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2
@@ -19,6 +23,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 bash scripts/ensure-docker.sh
+# nats-server is not started here: each NATS test starts (and stops, for outages) its own
+bash scripts/ensure-postgres.sh
 bash scripts/build-decky-image.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

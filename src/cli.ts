@@ -8,6 +8,7 @@ import { registerEmailgenRunCommand } from './commands/emailgen-run.command.js';
 import { registerEventsCommand } from './commands/events.command.js';
 import { registerOrchestrateCommand } from './commands/orchestrate.command.js';
 import { registerRealismCommand } from './commands/realism.command.js';
+import { registerSwarmCommand } from './commands/swarm.command.js';
 import { registerTopologyImportCommand } from './commands/topology-import.command.js';
 import { type CliContext, CliError } from './commands/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
@@ -29,6 +30,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerDeckiesCommand(program, ctx);
   registerEventsCommand(program, ctx);
   registerRealismCommand(program, ctx);
+  registerSwarmCommand(program, ctx);
   return program;
 }
 

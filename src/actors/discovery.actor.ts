@@ -15,8 +15,11 @@ export type DiscoveryCommand = { type: 'DISCOVERY.SYNC' };
 
 /** Reports the discovery actor sends to its parent. */
 export type DiscoveryReport =
-  /** the inventory now matches the engine; `running` deckies of `deckies` observed */
-  | { type: 'DISCOVERY.SYNCED'; hostUuid: string; running: number; deckies: number }
+  /**
+   * the inventory now matches the engine; `running` deckies of `deckies` observed; `recovered`
+   * when the engine had failed (a list or the event stream) since the previous sync
+   */
+  | { type: 'DISCOVERY.SYNCED'; hostUuid: string; running: number; deckies: number; recovered?: true }
   /** the engine's event stream failed; discovery resubscribes with backoff, resync continues */
   | { type: 'DISCOVERY.DEGRADED'; hostUuid: string; reason: string };
 
@@ -33,7 +36,7 @@ export interface DiscoveryDeps {
   debounceMs?: number;
   /** first resubscribe delay after the event stream fails (default 500 ms), doubled per failure */
   backoffBaseMs?: number;
-  /** resubscribe delay cap (default 30 s); a stream that lived this long resets the backoff */
+  /** resubscribe delay cap (default 5 s: a returning engine is noticed within seconds); a stream that lived this long resets the backoff */
   backoffMaxMs?: number;
 }
 
@@ -48,7 +51,7 @@ export function createDiscoveryLogic(
   const hostUuid = deps.hostUuid ?? deps.docker.hostId;
   const debounceMs = deps.debounceMs ?? 200;
   const backoffBaseMs = deps.backoffBaseMs ?? 500;
-  const backoffMaxMs = deps.backoffMaxMs ?? 30_000;
+  const backoffMaxMs = deps.backoffMaxMs ?? 5_000;
   const log = deps.logger.child({ actor: 'discovery', host: hostUuid });
 
   return fromCallback<DiscoveryCommand, DiscoveryInput>(({ input, sendBack, receive }) => {
@@ -61,6 +64,8 @@ export function createDiscoveryLogic(
     let unwatch: (() => void) | undefined;
     let failures = 0;
     let subscribedAt = 0;
+    // the engine failed since the last good sync: the next good one reports `recovered`
+    let troubled = false;
 
     const report = (r: DiscoveryReport): void => {
       if (!stopped) sendBack(r);
@@ -83,10 +88,13 @@ export function createDiscoveryLogic(
           const running = observed.filter((d) => d.running).length;
           if (running !== lastRunning) log.info({ running, deckies: observed.length }, 'discovery: running set changed');
           lastRunning = running;
-          report({ type: 'DISCOVERY.SYNCED', hostUuid, running, deckies: observed.length });
+          if (troubled) log.info({ running }, 'discovery: Docker engine answers again');
+          report({ type: 'DISCOVERY.SYNCED', hostUuid, running, deckies: observed.length, ...(troubled ? { recovered: true as const } : {}) });
+          troubled = false;
         } while (again && !stopped);
       } catch (err) {
-        log.warn({ err }, 'discovery sync failed; retrying at the next trigger');
+        troubled = true;
+        log.warn({ err: describe(err) }, 'discovery sync failed; retrying at the next trigger');
       } finally {
         syncing = false;
       }
@@ -104,6 +112,7 @@ export function createDiscoveryLogic(
     const onStreamError = (err: Error): void => {
       unwatch = undefined;
       if (stopped) return;
+      troubled = true;
       if (Date.now() - subscribedAt >= backoffMaxMs) failures = 0;
       const delay = Math.min(backoffMaxMs, backoffBaseMs * 2 ** failures);
       failures++;
@@ -144,4 +153,11 @@ export function createDiscoveryLogic(
       unwatch?.();
     };
   });
+}
+
+// one line, not a stack: an engine that is away fails every sync the same way
+function describe(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
+  return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }

@@ -10,6 +10,7 @@ import { deckyMachine } from '../machines/decky/decky.machine.js';
 import { supervisorMachine } from '../machines/supervisor/supervisor.machine.js';
 import type { DeckyTuning, SupervisorOutput } from '../machines/supervisor/supervisor.types.js';
 import { createDiscoveryLogic } from './discovery.actor.js';
+import { type OrchestratorHostsDeps, wireHosts } from './hosts/runtime-hosts.js';
 import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
 import { createEventWriterLogic } from './event-writer.actor.js';
 import { createListRunningLogic } from './list-running.actor.js';
@@ -62,6 +63,10 @@ export interface OrchestratorDeps {
   docker: DockerPort;
   /** the engine a decky acts on; default: local for topology/fleet, an error for shards */
   dockerFor?: (decky: RunningDecky) => DockerPort;
+  /** swarm hosts (issue 6): one host actor each, and every decky acts on its own host's engine */
+  hosts?: OrchestratorHostsDeps;
+  /** the bus's counters, carried by every heartbeat */
+  busStats?: () => Record<string, unknown>;
   /** false → no Docker discovery; the inventory is taken as it is (default true) */
   discover?: boolean;
   /** timestamps of rows and heartbeats */
@@ -100,7 +105,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: WORKER });
   const writer = createEventWriter({ events: deps.events, bus: deps.bus, logger: deps.logger, ...s.writer });
-  const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
+  const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory: deps.inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
+  const dockerFor = deps.dockerFor ?? hosts?.dockerFor ?? localOnly(deps.docker);
   const limits = {
     ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
     ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
@@ -108,7 +114,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const discovery: AnyActorLogic =
     deps.discover === false
       ? createStaticDiscoveryLogic()
-      : createDiscoveryLogic({ docker: deps.docker, inventory: deps.inventory, logger: deps.logger, remote: false });
+      : (hosts?.discovery ?? createDiscoveryLogic({ docker: deps.docker, inventory: deps.inventory, logger: deps.logger, remote: false }));
 
   const machine = supervisorMachine.provide({
     actors: {
@@ -118,7 +124,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
           plantFile: createPlantFileLogic({ dockerFor, limits, now }),
         },
       }),
-      listRunning: createListRunningLogic({ inventory: deps.inventory, now }),
+      // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
+      listRunning: createListRunningLogic({ inventory: hosts?.inventory ?? deps.inventory, now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
       pruneEvents: createPruneEventsLogic({ events: deps.events, keep: s.eventsKeepPerDecky ?? 10_000 }),
       discovery,
       eventWriter: createEventWriterLogic({ writer, now }),
@@ -126,7 +133,13 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
     actions: {
       log: (_, p) => log[p.level](p.fields ?? {}, p.msg),
       publishHeartbeat: (_, p) =>
-        deps.bus.publish(healthTopic(WORKER), 'worker.health', { worker: WORKER, ts: now().toISOString(), ...p, writer: writer.stats() }),
+        deps.bus.publish(healthTopic(WORKER), 'worker.health', {
+          worker: WORKER,
+          ts: now().toISOString(),
+          ...p,
+          writer: writer.stats(),
+          ...(deps.busStats ? { bus: deps.busStats() } : {}),
+        }),
     },
     delays: {
       ...(s.heartbeatMs === undefined ? {} : { heartbeatInterval: s.heartbeatMs }),
@@ -161,6 +174,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const finish = async () => {
     unsubscribe();
     await writer.close(s.flushTimeoutMs);
+    hosts?.close();
   };
   const done = toPromise(actor).then(
     async (output) => {

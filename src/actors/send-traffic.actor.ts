@@ -3,6 +3,7 @@ import type { DockerPort } from '../infra/docker/docker.port.js';
 import { type DriverLimits, runTraffic } from '../infra/drivers/traffic.driver.js';
 import type { RunningDecky } from '../infra/store/inventory.port.js';
 import type { ActionOutcome, SendTrafficInput } from '../machines/decky/decky.types.js';
+import { abortableDocker } from './abortable-docker.js';
 
 /** What the traffic actor binds: the engine that runs each decky, limits and a clock. */
 export interface SendTrafficDeps {
@@ -15,8 +16,8 @@ export interface SendTrafficDeps {
 /** `sendTraffic` for the decky machine: the §3.1 probe in the source decky, on its host's engine. */
 export function createSendTrafficLogic(deps: SendTrafficDeps) {
   const now = deps.now ?? (() => new Date());
-  return fromPromise<ActionOutcome, SendTrafficInput>(async ({ input }) => {
-    const docker = deps.dockerFor(input.src);
+  return fromPromise<ActionOutcome, SendTrafficInput>(async ({ input, signal }) => {
+    const docker = abortableDocker(deps.dockerFor(input.src), signal);
     const outcome = await runTraffic(docker, { srcName: input.src.name, dstName: input.dst.name, dstIp: input.dst.ip }, deps.limits);
     return { ...outcome, at: now().toISOString() };
   });

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
 import { type OrchestratorDeps, type OrchestratorHandle, startOrchestrator } from '../actors/orchestrator.runtime.js';
+import type { BusPort } from '../infra/bus/bus.port.js';
+import type { Config } from '../infra/config/config.js';
+import type { DockerPort } from '../infra/docker/docker.port.js';
+import type { Logger } from '../infra/log/logger.port.js';
+import type { SwarmHost } from '../infra/store/swarm-hosts.port.js';
+import { createSwarmDocker } from '../infra/swarm/swarm-docker.factory.js';
 import type { CliContext } from './cli-context.js';
 import { OPERATOR_OPTIONS, type OperatorFlags } from './operator-surface.js';
 import { hostWorker, operatorFlags, parseIntervalMs, parsePositive, parseTicks, type WorkerHostDeps } from './worker-host.js';
@@ -15,8 +21,13 @@ export interface OrchestrateOptions extends OperatorFlags {
 export interface OrchestrateDeps extends WorkerHostDeps {
   /** hook to see the running orchestrator (tests) */
   onStart?: (handle: OrchestratorHandle) => void;
+  /** builds a swarm host's engine port (default: its endpoint and TLS files) */
+  connectSwarmHost?: (host: SwarmHost, config: Config, logger: Logger) => DockerPort;
   /** extra runtime settings (tests shrink drain and heartbeat bounds) */
-  runtime?: Partial<Pick<OrchestratorDeps, 'discover' | 'seed'>> & { settings?: Partial<OrchestratorDeps['settings']> };
+  runtime?: Partial<Pick<OrchestratorDeps, 'discover' | 'seed'>> & {
+    settings?: Partial<OrchestratorDeps['settings']>;
+    hosts?: Pick<NonNullable<OrchestratorDeps['hosts']>, 'timing' | 'discovery'>;
+  };
 }
 
 /** The option strings commander hands over. */
@@ -79,10 +90,33 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
         bus,
         logger,
         docker,
+        ...busStatsOf(bus),
+        // one host actor per swarm_hosts row (none → the single-host daemon); each decky acts on its own engine
+        hosts: {
+          swarm: store.swarm,
+          connect: (host) => (deps.connectSwarmHost ?? connectSwarmHost)(host, config, logger),
+          localSharesNetwork: config.localSharesNetwork,
+          ...deps.runtime?.hosts,
+        },
         ...(inspect ? { inspect } : {}),
         ...(deps.runtime?.discover === undefined ? {} : { discover: deps.runtime.discover }),
         ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }),
       }),
     deps.onStart,
   );
+}
+
+function connectSwarmHost(host: SwarmHost, config: Config, logger: Logger): DockerPort {
+  return createSwarmDocker(host, {
+    execTimeoutMs: config.execTimeoutMs,
+    execMaxOutputBytes: config.execMaxOutputBytes,
+    ...(config.dockerScope ? { scope: config.dockerScope } : {}),
+    logger,
+  });
+}
+
+// the factory's bus counts publishes and failures; heartbeats carry them (an injected test bus may not)
+function busStatsOf(bus: BusPort): { busStats?: () => Record<string, unknown> } {
+  const stats = (bus as Partial<{ stats(): object }>).stats;
+  return typeof stats === 'function' ? { busStats: () => ({ ...stats.call(bus) }) } : {};
 }

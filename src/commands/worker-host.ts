@@ -1,6 +1,6 @@
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
+import { createBus } from '../infra/bus/bus.factory.js';
 import type { BusPort } from '../infra/bus/bus.port.js';
-import { createMemoryBus } from '../infra/bus/impl/memory.js';
 import type { Config } from '../infra/config/config.js';
 import { createLocalDocker } from '../infra/docker/docker.factory.js';
 import type { DockerPort } from '../infra/docker/docker.port.js';
@@ -69,7 +69,9 @@ export async function hostWorker<H extends WorkerHandle>(
   for (const s of STOP_SIGNALS) signals.on(s, onSignal);
   try {
     if (!(await docker.ping())) logger.warn({ host: docker.hostId }, 'Docker engine does not answer; discovery will keep retrying');
-    const bus = (deps.createBus ?? ((l: Logger) => createMemoryBus({ logger: l })))(logger, config);
+    // DECNET_BUS: in-process by default, NATS for several processes and hosts (issue 6)
+    const bus = (deps.createBus ?? ((l: Logger, c: Config) => createBus({ url: c.busUrl, logger: l, name: `decnet-${worker}` })))(logger, config);
+    closers.push(() => closeBus(bus, logger));
     closers.push(startWorkerRelays({ worker, config, store, bus, logger }).stop);
     const inspector = await startInspectorIfAsked(flags, logger);
     closers.push(inspector.close);
@@ -89,6 +91,14 @@ export async function hostWorker<H extends WorkerHandle>(
     docker.close?.();
     await store.close();
   }
+}
+
+// the factory's bus has counters and a close (NATS drains what is buffered); a test bus may have neither
+async function closeBus(bus: BusPort, logger: Logger): Promise<void> {
+  const b = bus as Partial<{ close(): Promise<void>; stats(): object }>;
+  if (typeof b.close !== 'function') return;
+  if (typeof b.stats === 'function') logger.info({ bus: b.stats() }, 'bus closing');
+  await b.close().catch((err: unknown) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'bus close failed'));
 }
 
 /** A positive finite number option (CliError, exit 2, naming the option otherwise). */

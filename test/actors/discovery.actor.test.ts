@@ -174,6 +174,20 @@ describe('discovery actor (fake engine)', () => {
     await vi.waitFor(() => expect(t.inventory.last()).toHaveLength(1));
   });
 
+  it('marks the first good sync after an engine failure as recovered, and only that one', async () => {
+    const t = start({ resyncMs: 30 });
+    const p = t.start();
+    await vi.waitFor(() => expect(p.synced().length).toBeGreaterThanOrEqual(2));
+    expect(p.synced().some((r) => 'recovered' in r)).toBe(false);
+    // the engine goes away: its event stream and the next list fail
+    t.docker.failNextList();
+    t.docker.failEventStreams(new Error('connect ENOENT /var/run/docker.sock'));
+    await vi.waitFor(() => expect(p.synced().some((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered)).toBe(true));
+    const from = p.synced().findIndex((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered);
+    await vi.waitFor(() => expect(p.synced().length).toBeGreaterThan(from + 2));
+    expect(p.synced().slice(from + 1).some((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered)).toBe(false);
+  });
+
   it('unsubscribes and stops syncing when stopped', async () => {
     const t = start({ resyncMs: 20 });
     const p = t.start();

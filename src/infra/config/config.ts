@@ -21,6 +21,10 @@ const EnvSchema = z.object({
     .optional(),
   // bearer token for the HTTP API; required to bind anything but loopback (never a CLI flag: ps shows those)
   DECNET_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // `nats://host:4222` (comma-separated servers) publishes on NATS; unset → the in-process bus
+  DECNET_BUS: z.string().min(1).optional(),
+  // the local engine's deckies share a network with swarm hosts marked --shares-network (issue 6)
+  DECNET_LOCAL_SHARES_NETWORK: z.enum(['0', '1', 'false', 'true']).optional(),
   XDG_STATE_HOME: z.string().optional(),
   STATE_DIRECTORY: z.string().optional(),
 });
@@ -38,6 +42,10 @@ export interface Config {
   /** extra `key=value` label a decky container must carry to be discovered */
   dockerScope?: string;
   httpToken?: string;
+  /** DECNET_BUS; unset → in-process */
+  busUrl?: string;
+  /** local deckies may exchange traffic with deckies of sharing swarm hosts */
+  localSharesNetwork: boolean;
 }
 
 /** Thrown for configuration the operator must fix; the message names the variable. */
@@ -64,6 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dockerHost: e.DOCKER_HOST,
     dockerScope: e.DECNET_DOCKER_SCOPE,
     httpToken: e.DECNET_HTTP_TOKEN,
+    busUrl: e.DECNET_BUS,
+    localSharesNetwork: e.DECNET_LOCAL_SHARES_NETWORK === '1' || e.DECNET_LOCAL_SHARES_NETWORK === 'true',
   };
 }
 

@@ -9,6 +9,8 @@ export interface ExecRequest {
   timeoutMs?: number;
   /** bytes of stdout+stderr read at most; past it the exec is abandoned and `truncated` is set */
   maxOutputBytes?: number;
+  /** abandons the exec when aborted (rc 125): a stopping daemon must not wait out the timeout */
+  signal?: AbortSignal;
 }
 
 /**

@@ -12,6 +12,11 @@ export interface RunningDecky {
   source: DeckySource;
   topologyId?: string;
   hostUuid?: string;
+  /**
+   * set (true) when the decky's host shares a network with the other hosts that say so, so
+   * traffic may cross between them (issue 6); absent → traffic stays within its host
+   */
+  sharesNetwork?: boolean;
 }
 
 /** What discovery saw of one decky on one Docker host (SPEC §1.3). */

@@ -6,8 +6,9 @@ import type { OpenStoreOptions, Store } from './store.port.js';
 export type { OpenStoreOptions, Store } from './store.port.js';
 
 /**
- * Opens the store on a SQLite file: creates the parent directory, runs pending migrations,
- * enables WAL so the orchestrator and emailgen processes can share the file.
+ * Opens the store named by `dbPath` (DECNET_DB) and runs pending migrations. A SQLite file gets
+ * its parent directory and WAL so the orchestrator and emailgen processes can share it; a
+ * `postgresql://` URL is one database several daemons on several hosts share.
  */
 export async function openStore(opts: OpenStoreOptions & { logger?: Logger }): Promise<Store> {
   return openMikroOrmStore(opts.dbPath, (opts.logger ?? silentLogger).child({ component: 'store' }));

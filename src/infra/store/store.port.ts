@@ -1,19 +1,25 @@
 import type { EmailStorePort } from './email-store.port.js';
 import type { EventStorePort } from './event-store.port.js';
 import type { InventoryPort } from './inventory.port.js';
+import type { SwarmHostsPort } from './swarm-hosts.port.js';
+import type { SyntheticFilesPort } from './synthetic-files.port.js';
 import type { TopologyStore } from './topology.port.js';
 
-/** One open database: inventory, events and emails over the same file. */
+/** One open database (a SQLite file or a PostgreSQL database): inventory, events and emails. */
 export interface Store {
   inventory: InventoryPort & TopologyStore;
   events: EventStorePort;
   emails: EmailStorePort;
+  /** files written on deckies (`synthetic_files`, issue 7) */
+  files: SyntheticFilesPort;
+  /** remote Docker engines (`swarm_hosts`, issue 6) */
+  swarm: SwarmHostsPort;
   /** closes the connection; the store must not be used afterwards */
   close(): Promise<void>;
 }
 
 /** Options of `openStore`. */
 export interface OpenStoreOptions {
-  /** SQLite file; its parent directory is created */
+  /** SQLite file (its parent directory is created) or a `postgresql://` URL (DECNET_DB) */
   dbPath: string;
 }

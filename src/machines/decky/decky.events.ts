@@ -11,7 +11,9 @@ export type DeckyCommand =
   /** traffic from another decky reached this one; record the inbound side */
   | { type: 'DECKY.TRAFFIC_ARRIVED'; arrivalId: string; src: string; draft: EventDraft }
   /** the inventory changed this decky's row (ip, services) */
-  | { type: 'DECKY.UPDATE'; decky: RunningDecky };
+  | { type: 'DECKY.UPDATE'; decky: RunningDecky }
+  /** its engine answers again after an outage: failures while it was away were not the decky's */
+  | { type: 'DECKY.RESUME' };
 
 /** Reports a decky machine sends to its parent. */
 export type DeckyReport =

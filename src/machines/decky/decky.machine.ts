@@ -58,6 +58,8 @@ export const deckyMachine = setup({
     countSuccess: assign({ failures: 0, backoffs: 0, acted: ({ context }) => context.acted + 1 }),
     countFailure: assign({ failures: ({ context }) => context.failures + 1, acted: ({ context }) => context.acted + 1 }),
     countBackoff: assign({ backoffs: ({ context }) => context.backoffs + 1 }),
+    // failures counted while the engine was unreachable say nothing about the decky
+    clearFailures: assign({ failures: 0 }),
     // after a backoff the decky is on probation: one more failure backs it off again, longer
     armProbation: assign({ failures: ({ context }) => Math.max(context.failureThreshold - 1, 0) }),
     updateDecky: assign({ decky: ({ context, event }) => (event.type === 'DECKY.UPDATE' ? event.decky : context.decky) }),
@@ -117,11 +119,12 @@ export const deckyMachine = setup({
       },
     },
     backingOff: {
-      description: 'repeated failures: unavailable until `retryBackoff` passes, then on probation',
+      description: 'repeated failures: unavailable until `retryBackoff` passes (then on probation) or its engine is back',
       entry: ['clearCurrent', { type: 'reportAvailability', params: { status: 'backingOff' } }],
       on: {
         'DECKY.SEND_TRAFFIC': { actions: { type: 'reportAvailability', params: { status: 'backingOff' } } },
         'DECKY.PLANT_FILE': { actions: { type: 'reportAvailability', params: { status: 'backingOff' } } },
+        'DECKY.RESUME': { target: 'idle', actions: 'clearFailures' },
       },
       after: { retryBackoff: { target: 'idle', actions: 'armProbation' } },
     },

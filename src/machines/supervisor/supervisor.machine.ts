@@ -190,6 +190,7 @@ function initialContext(input: SupervisorInput): SupervisorContext {
     stopReason: null,
     abandoned: 0,
     recorded: 0,
+    readFailures: 0,
   };
 }
 

@@ -1,11 +1,17 @@
 import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
 import { actionsThisTick, humanDelay } from '../policy/cadence.js';
 import { planHumanFile } from '../realism/live-file.js';
-import { isSshEligible, pickEligible } from '../policy/pick.js';
+import { everyonePairs, isSshEligible, pickEligible } from '../policy/pick.js';
 import { seededRng } from '../policy/rng.js';
 import type { Effect, Plan, RunningSnapshot, SupervisorContext } from './supervisor.types.js';
 
 type SendEffect = Extract<Effect, { do: 'send' }>;
+
+/**
+ * Shortest interval whose actions are spread over it: below this a tick is already fine-grained,
+ * and a timer per action would cost more than the burst it hides.
+ */
+export const SPREAD_MIN_MS = 1_000;
 
 /** Reconciles the decky actors with a new running set: spawn new, stop gone, update changed. */
 export function planRunning(ctx: SupervisorContext, running: readonly RunningDecky[]): Plan {
@@ -45,7 +51,7 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
  * One tick (SPEC §2): how many actions (cadence), which ones (pick) among idle eligible deckies,
  * the commands to send, the idle line when nothing happens, and the jittered next delay. In rate
  * mode each command gets its own moment inside the coming interval (a Poisson process, not a
- * burst at the tick), except on the last tick of `--ticks`, whose actions start at once.
+ * burst at the tick), except on the last tick of `--ticks` and below SPREAD_MIN_MS, where they start at once.
  */
 export function planTick(ctx: SupervisorContext): Plan {
   const rng = seededRng(ctx.rngState);
@@ -60,12 +66,14 @@ export function planTick(ctx: SupervisorContext): Plan {
   const sends: SendEffect[] = [];
   const cadence = { intervalMs: ctx.intervalMs, ...(ctx.ratePerDeckyPerHour === null ? {} : { ratePerDeckyPerHour: ctx.ratePerDeckyPerHour }) };
   const slots = actionsThisTick(pool.length, rng, cadence);
+  // known once for the whole tick when true (a subset of such a pool pairs too); else per pick
+  const pickOpts = { trafficShare: ctx.trafficShare, ...(pool.length > 0 && everyonePairs(pool) ? { everyonePairs: true } : {}) };
   const take = (d: RunningDecky) => {
     pool.splice(pool.indexOf(d), 1);
     status[d.uuid] = 'acting';
   };
   for (let i = 0; i < slots; i += 1) {
-    const choice = pickEligible(pool, rng, { trafficShare: ctx.trafficShare });
+    const choice = pickEligible(pool, rng, pickOpts);
     if (!choice) break;
     if (choice.kind === 'traffic') {
       const dst = { uuid: choice.dst.uuid, name: choice.dst.name, ip: choice.dst.ip ?? '' };
@@ -99,7 +107,7 @@ export function planTick(ctx: SupervisorContext): Plan {
   }
   const last = ctx.maxTicks !== null && ticks >= ctx.maxTicks;
   const nextTickMs = humanDelay(ctx.intervalMs, rng);
-  if (ctx.ratePerDeckyPerHour !== null && !last) {
+  if (ctx.ratePerDeckyPerHour !== null && !last && nextTickMs >= SPREAD_MIN_MS) {
     for (const send of sends) {
       send.delayMs = Math.floor(rng() * nextTickMs);
       status[send.uuid] = 'scheduled';
@@ -128,9 +136,16 @@ export function planStop(ctx: SupervisorContext, reason: string): Plan {
 
 /** A tick after reading the inventory: reconcile with what was read (if anything), then tick. */
 export function planRefreshed(ctx: SupervisorContext, snapshot: RunningSnapshot | null, error?: unknown): Plan {
-  const first: Plan = snapshot
-    ? planRunning(ctx, snapshot.deckies)
-    : { patch: {}, effects: [log('warn', 'inventory read failed; ticking on the last known set', { err: errText(error) })] };
+  // a reused read changes nothing, and reconciling 10,000 deckies is a visible pause of the loop
+  const first: Plan = snapshot && snapshot.fresh !== false ? planRunning(ctx, snapshot.deckies) : { patch: {}, effects: [] };
+  // a store that stays locked fails every tick the same way: warn once, then on recovery
+  if (!snapshot) {
+    first.effects.push(log(ctx.readFailures === 0 ? 'warn' : 'debug', 'inventory read failed; ticking on the last known set', { err: errText(error) }));
+    first.patch.readFailures = ctx.readFailures + 1;
+  } else if (ctx.readFailures > 0) {
+    first.effects.push(log('info', 'inventory read recovered', { failedTicks: ctx.readFailures }));
+    first.patch.readFailures = 0;
+  }
   const merged = { ...ctx, ...first.patch, ...(snapshot ? { now: snapshot.at } : {}) };
   const second = planTick(merged);
   return {

@@ -62,6 +62,8 @@ export interface SupervisorContext {
   stopReason: StopReason | null;
   abandoned: number;
   recorded: number;
+  /** consecutive tick reads of the inventory that failed; only the first one is a warning */
+  readFailures: number;
 }
 
 /** What the supervisor ends with. */
@@ -98,6 +100,8 @@ export interface RunningSnapshot {
   deckies: RunningDecky[];
   /** ISO 8601 */
   at: string;
+  /** false when the last read was reused (nothing can have changed): there is nothing to reconcile */
+  fresh?: boolean;
 }
 
 /** Effects a planner asks for, as data; the machine turns them into actions. */

@@ -1,10 +1,15 @@
 import sqlite3 from 'sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/infra/store/store.factory.js';
-import { anEmail, anEvent, observed, tempDir } from './store-fixtures.js';
+import { pgClient } from '../../support/postgres-server.js';
+import { anEmail, anEvent, observed, type StoreDialect, storeDialects } from './store-fixtures.js';
 
-/** A second "process": its own connection holding the write lock for `ms`. */
-function holdWriteLock(dbPath: string, ms: number): Promise<{ released: Promise<void> }> {
+/** A second "process": its own connection holding the write lock on the events for `ms`. */
+function holdWriteLock(d: StoreDialect, db: string, ms: number): Promise<{ released: Promise<void> }> {
+  return d.name === 'sqlite' ? holdSqliteLock(db, ms) : holdPostgresLock(db, ms);
+}
+
+function holdSqliteLock(dbPath: string, ms: number): Promise<{ released: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const db = new sqlite3.Database(dbPath);
     db.exec('begin immediate', (err) => {
@@ -17,17 +22,23 @@ function holdWriteLock(dbPath: string, ms: number): Promise<{ released: Promise<
   });
 }
 
-describe('store shared by two processes', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
-  beforeAll(async () => {
-    tmp = await tempDir();
+async function holdPostgresLock(url: string, ms: number): Promise<{ released: Promise<void> }> {
+  const client = pgClient(url);
+  const trx = await client.transaction();
+  await trx.raw('lock table orchestrator_events in exclusive mode');
+  const released = new Promise<void>((done) => {
+    setTimeout(() => void trx.commit().then(() => client.destroy()).then(done), ms);
   });
-  afterAll(() => tmp.cleanup());
+  return { released };
+}
 
-  it('waits for another writer instead of failing with SQLITE_BUSY', async () => {
-    const dbPath = tmp.dbPath();
-    const store = await openStore({ dbPath });
-    const { released } = await holdWriteLock(dbPath, 400);
+describe.each(await storeDialects())('store shared by two processes on $name', (d) => {
+  afterAll(() => d.cleanup());
+
+  it('waits for another writer instead of failing', async () => {
+    const db = await d.fresh();
+    const store = await openStore({ dbPath: db });
+    const { released } = await holdWriteLock(d, db, 400);
     const started = Date.now();
     await store.events.recordEvents([anEvent()]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
@@ -37,8 +48,8 @@ describe('store shared by two processes', () => {
   });
 
   it('loses nothing when two stores write events, emails and inventory at once', async () => {
-    const dbPath = tmp.dbPath();
-    const [orchestrator, emailgen] = await Promise.all([openStore({ dbPath }), openStore({ dbPath })]);
+    const db = await d.fresh();
+    const [orchestrator, emailgen] = await Promise.all([openStore({ dbPath: db }), openStore({ dbPath: db })]);
     await Promise.all([
       ...Array.from({ length: 30 }, (_, i) => orchestrator.events.recordEvents([anEvent(), anEvent({ dstDeckyUuid: `local:d${i}` })])),
       ...Array.from({ length: 30 }, () => emailgen.emails.recordEmails([anEmail()])),

@@ -1,18 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreQueryError } from '../../../src/infra/store/store-errors.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
-import { anEmail, at, sql, tempDir } from './store-fixtures.js';
+import { anEmail, at, storeDialects } from './store-fixtures.js';
 
-describe('email store', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
+const dialects = await storeDialects();
+
+describe.each(dialects)('email store on $name', (d) => {
+  const sql = <T = Record<string, unknown>>(db: string, query: string, params?: unknown[]) => d.sql<T>(db, query, params);
   let dbPath: string;
   let store: Store;
-  beforeAll(async () => {
-    tmp = await tempDir();
-  });
-  afterAll(() => tmp.cleanup());
+  afterAll(() => d.cleanup());
   beforeEach(async () => {
-    dbPath = tmp.dbPath();
+    dbPath = await d.fresh();
     store = await openStore({ dbPath });
   });
   afterEach(() => store.close());

@@ -1,19 +1,18 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ListQuery } from '../../../src/infra/store/event-store.port.js';
 import { StoreError, StoreQueryError } from '../../../src/infra/store/store-errors.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
-import { anEvent, at, sql, tempDir } from './store-fixtures.js';
+import { anEvent, at, storeDialects } from './store-fixtures.js';
 
-describe('event store', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
+const dialects = await storeDialects();
+
+describe.each(dialects)('event store on $name', (d) => {
+  const sql = <T = Record<string, unknown>>(db: string, query: string, params?: unknown[]) => d.sql<T>(db, query, params);
   let dbPath: string;
   let store: Store;
-  beforeAll(async () => {
-    tmp = await tempDir();
-  });
-  afterAll(() => tmp.cleanup());
+  afterAll(() => d.cleanup());
   beforeEach(async () => {
-    dbPath = tmp.dbPath();
+    dbPath = await d.fresh();
     store = await openStore({ dbPath });
   });
   afterEach(() => store.close());
@@ -73,7 +72,7 @@ describe('event store', () => {
 
   it('writes a batch all or nothing', async () => {
     const dup = anEvent();
-    await expect(store.events.recordEvents([anEvent(), dup, { ...dup }])).rejects.toThrow(/UNIQUE/);
+    await expect(store.events.recordEvents([anEvent(), dup, { ...dup }])).rejects.toThrow(/unique/i);
     expect((await store.events.listEvents({ limit: 10, offset: 0 })).total).toBe(0);
   });
 
@@ -83,7 +82,8 @@ describe('event store', () => {
     const err = (await store.events.recordEvents(batch).catch((e: unknown) => e)) as StoreError;
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ code: 'STORE_FAILED', retryable: false });
-    expect(err.message).toMatch(/^recordEvents failed: SQLITE_CONSTRAINT: UNIQUE constraint failed/);
+    const unique = d.name === 'sqlite' ? /^recordEvents failed: SQLITE_CONSTRAINT: UNIQUE constraint failed/ : /^recordEvents failed: 23505: duplicate key value violates unique constraint/;
+    expect(err.message).toMatch(unique);
     expect(err.message.length).toBeLessThan(300);
     expect(err.message).not.toContain('xxxxxxxx');
   });

@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/infra/log/logger.port.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import { parseTopologyFile } from '../../../src/infra/store/topology-file.schema.js';
-import { observed, sql, tempDir } from './store-fixtures.js';
+import { observed, storeDialects } from './store-fixtures.js';
 
 const TOPO = '11111111-2222-4333-8444-555555555555';
 
@@ -22,17 +22,16 @@ function recordingLogger(): Logger & { warnings: Array<Record<string, unknown>> 
   return logger;
 }
 
-describe('inventory', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
+const dialects = await storeDialects();
+
+describe.each(dialects)('inventory on $name', (d) => {
+  const sql = <T = Record<string, unknown>>(db: string, query: string, params?: unknown[]) => d.sql<T>(db, query, params);
   let dbPath: string;
   let store: Store;
   let logger: ReturnType<typeof recordingLogger>;
-  beforeAll(async () => {
-    tmp = await tempDir();
-  });
-  afterAll(() => tmp.cleanup());
+  afterAll(() => d.cleanup());
   beforeEach(async () => {
-    dbPath = tmp.dbPath();
+    dbPath = await d.fresh();
     logger = recordingLogger();
     store = await openStore({ dbPath, logger });
   });

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Knex } from '@mikro-orm/postgresql';
 import sqlite3 from 'sqlite3';
 import type { EmailRecord } from '../../../src/infra/store/email-store.port.js';
 import type { OrchestratorEvent } from '../../../src/infra/store/event-store.port.js';
 import type { ObservedDecky } from '../../../src/infra/store/inventory.port.js';
+import { createTestDatabase, dropTestDatabases, pgClient, requirePostgresOrSkip } from '../../support/postgres-server.js';
 
 /** A fresh temp directory per test file; `cleanup` removes it. */
 export async function tempDir(): Promise<{ dir: string; dbPath: (name?: string) => string; cleanup: () => Promise<void> }> {
@@ -76,4 +78,59 @@ export function observed(name: string, over: Partial<ObservedDecky> = {}): Obser
 /** `n` ms after a fixed instant: distinct, ordered timestamps. */
 export function at(n: number): Date {
   return new Date(Date.UTC(2025, 0, 1) + n);
+}
+
+/** One SQL dialect the store suites run on. */
+export interface StoreDialect {
+  readonly name: 'sqlite' | 'postgresql';
+  /** a fresh, empty database: a file path or a `postgresql://` URL, as DECNET_DB takes it */
+  fresh(): Promise<string>;
+  /** raw SQL (`?` placeholders) on a database `fresh` made: an outside view of what the store wrote */
+  sql<T = Record<string, unknown>>(db: string, query: string, params?: unknown[]): Promise<T[]>;
+  /** removes every database `fresh` made */
+  cleanup(): Promise<void>;
+}
+
+/** A SQLite dialect over a fresh temp directory. */
+export async function sqliteDialect(): Promise<StoreDialect> {
+  const tmp = await tempDir();
+  return { name: 'sqlite', fresh: async () => tmp.dbPath(), sql, cleanup: tmp.cleanup };
+}
+
+/** A PostgreSQL dialect: one new database per `fresh`, dropped at cleanup. */
+export function postgresDialect(): StoreDialect {
+  const made: string[] = [];
+  const clients = new Map<string, Knex>();
+  return {
+    name: 'postgresql',
+    async fresh() {
+      const url = await createTestDatabase();
+      made.push(url);
+      return url;
+    },
+    async sql<T>(db: string, query: string, params: unknown[] = []) {
+      let client = clients.get(db);
+      if (!client) {
+        client = pgClient(db);
+        clients.set(db, client);
+      }
+      const res = (await client.raw(query, params as Knex.RawBinding[])) as { rows?: T[] };
+      return res.rows ?? [];
+    },
+    async cleanup() {
+      for (const c of clients.values()) await c.destroy();
+      clients.clear();
+      await dropTestDatabases(made.splice(0));
+    },
+  };
+}
+
+/**
+ * The dialects this machine can run: SQLite always, PostgreSQL when its server answers (required
+ * under DECNET_REQUIRE_DOCKER=1). Use as `describe.each(await storeDialects())('… on $name', …)`.
+ */
+export async function storeDialects(): Promise<StoreDialect[]> {
+  const out = [await sqliteDialect()];
+  if (await requirePostgresOrSkip()) out.push(postgresDialect());
+  return out;
 }

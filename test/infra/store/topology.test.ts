@@ -1,21 +1,20 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import { parseTopologyFile } from '../../../src/infra/store/topology-file.schema.js';
-import { observed, sql, tempDir } from './store-fixtures.js';
+import { observed, storeDialects } from './store-fixtures.js';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 const personas = [{ name: 'Ann', email: 'ann@corp.example', role: 'CFO' }];
 
-describe('topology store', () => {
-  let tmp: Awaited<ReturnType<typeof tempDir>>;
+const dialects = await storeDialects();
+
+describe.each(dialects)('topology store on $name', (d) => {
+  const sql = <T = Record<string, unknown>>(db: string, query: string, params?: unknown[]) => d.sql<T>(db, query, params);
   let dbPath: string;
   let store: Store;
-  beforeAll(async () => {
-    tmp = await tempDir();
-  });
-  afterAll(() => tmp.cleanup());
+  afterAll(() => d.cleanup());
   beforeEach(async () => {
-    dbPath = tmp.dbPath();
+    dbPath = await d.fresh();
     store = await openStore({ dbPath });
   });
   afterEach(() => store.close());
@@ -80,7 +79,7 @@ describe('topology store', () => {
     const first = await store.inventory.importTopology(parseTopologyFile({ name: 'corp', deckies: [] }));
     const second = await store.inventory.importTopology(parseTopologyFile({ name: 'corp', deckies: [{ name: 'web01', services: [] }] }));
     expect(second).toMatchObject({ id: first.id, created: false });
-    expect(await sql(dbPath, 'select count(*) as n from topologies')).toEqual([{ n: 1 }]);
+    expect(await sql(dbPath, 'select cast(count(*) as integer) as n from topologies')).toEqual([{ n: 1 }]);
   });
 
   it('keeps two topologies with decky names in common apart', async () => {

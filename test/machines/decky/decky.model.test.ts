@@ -25,6 +25,8 @@ const model = setup({
     fail: assign(({ context }) => ({ failures: context.failures + 1 })),
     failIntoBackoff: assign(({ context }) => ({ failures: context.failures + 1, backoffs: Math.min(context.backoffs + 1, MAX_MODEL_BACKOFFS) })),
     startProbation: assign({ failures: THRESHOLD - 1 }),
+    // the engine is back: failures while it was away are forgiven, the backoff count stays
+    forgiveFailures: assign({ failures: 0 }),
     // self-loops carry an action: the graph walker skips empty `{}` transitions, leaving them untested
     stay: () => undefined,
   },
@@ -34,7 +36,7 @@ const model = setup({
   context: { failures: 0, backoffs: 0 },
   initial: 'idle',
   states: {
-    idle: { on: { SEND_TRAFFIC: 'sendingTraffic', PLANT_FILE: 'plantingFile', TRAFFIC_ARRIVES: { actions: 'stay' } } },
+    idle: { on: { SEND_TRAFFIC: 'sendingTraffic', PLANT_FILE: 'plantingFile', TRAFFIC_ARRIVES: { actions: 'stay' }, ENGINE_RECOVERS: { actions: 'stay' } } },
     sendingTraffic: {
       on: {
         DRIVER_SUCCEEDS: { target: 'idle', actions: 'succeed' },
@@ -54,7 +56,12 @@ const model = setup({
       },
     },
     backingOff: {
-      on: { BACKOFF_ELAPSES: { target: 'idle', actions: 'startProbation' }, COMMAND_WHILE_BUSY: { actions: 'stay' }, TRAFFIC_ARRIVES: { actions: 'stay' } },
+      on: {
+        BACKOFF_ELAPSES: { target: 'idle', actions: 'startProbation' },
+        ENGINE_RECOVERS: { target: 'idle', actions: 'forgiveFailures' },
+        COMMAND_WHILE_BUSY: { actions: 'stay' },
+        TRAFFIC_ARRIVES: { actions: 'stay' },
+      },
     },
   },
 });
@@ -171,6 +178,15 @@ function createSut() {
         child.send({ type: 'DECKY.TRAFFIC_ARRIVED', arrivalId: '7', src: PEER.uuid, draft });
         await tick();
         expect(since(before)).toEqual([{ type: 'DECKY.RECORD', uuid: DECKY.uuid, draft, arrivalId: '7' }]);
+      },
+      ENGINE_RECOVERS: async () => {
+        const before = reports.length;
+        const was = child.getSnapshot().value;
+        child.send({ type: 'DECKY.RESUME' });
+        await tick();
+        // an idle decky says nothing; a backed-off one reports itself available at once
+        if (was === 'idle') expect(since(before)).toEqual([]);
+        else expect(since(before)).toEqual([{ type: 'DECKY.AVAILABILITY', uuid: DECKY.uuid, available: true, status: 'idle' }]);
       },
       BACKOFF_ELAPSES: async ({ state }: { state: { context: Failures } }) => {
         const delay = Math.min(BASE * 2 ** (state.context.backoffs - 1), CAP);

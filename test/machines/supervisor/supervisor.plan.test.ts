@@ -46,6 +46,7 @@ function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
     stopReason: null,
     abandoned: 0,
     recorded: 0,
+    readFailures: 0,
     ...over,
   };
 }
@@ -118,6 +119,19 @@ describe('planTick', () => {
     const plan = planRefreshed(ctx(), null, new Error('locked'));
     expect(plan.effects[0]).toMatchObject({ do: 'log', params: { level: 'warn', fields: { err: 'locked' } } });
     expect(plan.effects.filter((e) => e.do === 'send')).toHaveLength(1);
+  });
+
+  it('warns once while the store keeps failing reads, still ticking, and says when reads recover', () => {
+    const first = planRefreshed(ctx(), null, new Error('locked'));
+    const second = planRefreshed(ctx(first.patch), null, new Error('locked'));
+    const levels = (p: typeof first) => p.effects.flatMap((e) => (e.do === 'log' && e.params.msg.startsWith('inventory read') ? [e.params.level] : []));
+    expect(levels(first)).toEqual(['warn']);
+    expect(levels(second)).toEqual(['debug']);
+    expect(second.patch.readFailures).toBe(2);
+    expect(second.effects.filter((e) => e.do === 'send')).toHaveLength(1);
+    const back = planRefreshed(ctx(second.patch), { deckies: [A, B], at: '2025-01-01T00:01:00.000Z' });
+    expect(back.effects).toContainEqual({ do: 'log', params: { level: 'info', msg: 'inventory read recovered', fields: { failedTicks: 2 } } });
+    expect(back.patch.readFailures).toBe(0);
   });
 });
 

@@ -7,6 +7,7 @@ import type { ContainerEvent, ContainerInfo, DockerPort } from '../docker.port.j
 import type { EngineAddress } from '../engine-address.js';
 import { JsonLines } from '../json-lines.js';
 import { runExec } from './dockerode-exec.js';
+import { transportFor } from './engine-http.js';
 
 /** How to build a DockerPort on dockerode. */
 export interface DockerodePortOptions {
@@ -33,9 +34,10 @@ const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'signal']);
 /** A DockerPort on one dockerode instance, reused for every call. */
 export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { close(): void } {
   const docker = toDocker(opts.docker);
+  const transport = transportFor(docker);
   const log = (opts.logger ?? silentLogger).child({ docker: opts.hostId });
   const deps = {
-    docker,
+    transport,
     defaultTimeoutMs: opts.defaultTimeoutMs ?? 8000,
     maxOutputBytes: opts.maxOutputBytes ?? 64 * 1024,
     killInContainer: opts.killInContainer ?? true,
@@ -110,8 +112,10 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
       }
     },
 
-    // nothing is pooled today (see toDocker); kept so callers release ports uniformly
-    close(): void {},
+    // the exec transport pools keep-alive connections for create and inspect
+    close(): void {
+      transport.close();
+    },
   };
 }
 
@@ -120,7 +124,8 @@ function toDocker(given: DockerodePortOptions['docker']): Docker {
   if (given !== undefined && 'kind' in given) return new Docker(fromAddress(given as EngineAddress));
   // no keep-alive agent on purpose: docker-modem util.inspect()s every request's options (debug
   // logging, evaluated even when off), and an agent with pooled sockets made that cost seconds
-  // of blocked event loop under concurrent execs; a fresh unix-socket connection costs ~0.1 ms.
+  // of blocked event loop under concurrent execs. Execs, the hot path, do not go through
+  // docker-modem at all (engine-http.ts pools its own connections); list, events and ping do.
   return new Docker((given as Docker.DockerOptions | undefined) ?? {});
 }
 

@@ -23,13 +23,20 @@ export async function withBusyRetry<T>(fn: () => Promise<T>, opts: BusyRetryOpti
   }
 }
 
-/** True for "database is locked" / SQLITE_BUSY, however deeply the driver wrapped it. */
+// PostgreSQL rolls a transaction back whole for these, and says running it again is the cure.
+const PG_RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * True for "database is locked" / SQLITE_BUSY, or a PostgreSQL serialization failure or deadlock
+ * (two daemons pruning one table), however deeply the driver wrapped it.
+ */
 export function isBusy(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
     if (code === 'SQLITE_BUSY' || (typeof message === 'string' && /SQLITE_BUSY|database is locked/.test(message))) {
       return true;
     }
+    if (typeof code === 'string' && PG_RETRYABLE.has(code)) return true;
     e = (e as { cause?: unknown }).cause ?? (e as { previous?: unknown }).previous;
   }
   return false;

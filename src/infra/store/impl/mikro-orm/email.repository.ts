@@ -5,7 +5,7 @@ import { withBusyRetry } from './busy-retry.js';
 import { EmailEntity, type EmailRow } from './entities/record.entities.js';
 import { pruneNewest } from './event.repository.js';
 import { knexOf, type Db, type SqliteOrm } from './orm.types.js';
-import { chunks, decodePayload, insertValues, toDbBool } from './row-codec.js';
+import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 
 // 13 columns × 500 rows stays far under SQLite's bound-variable limit.
 const CHUNK = 500;
@@ -149,7 +149,7 @@ function fromDbRow(r: EmailDbRow): EmailRecord {
     subject: String(r.subject),
     language: String(r.language),
     emlPath: String(r.eml_path),
-    success: r.success === 1,
+    success: fromDbBool(r.success),
     payload: decodePayload(r.payload),
   };
 }

@@ -2,7 +2,7 @@ import type { EventKind, EventStorePort, ListQuery, OrchestratorEvent, Page } fr
 import { StoreQueryError, isEventKind, validateKeep, validateListQuery } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
-import { chunks, decodePayload, insertValues, toDbBool } from './row-codec.js';
+import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 
 // 9 columns × 1000 rows = 9,000 bound variables per statement, far under SQLite's limit.
 const CHUNK = 1000;
@@ -16,11 +16,11 @@ interface EventDbRow {
   action: string;
   src_decky_uuid: string | null;
   dst_decky_uuid: string;
-  success: number;
-  payload: string;
+  success: number | boolean;
+  payload: unknown;
 }
 
-/** `orchestrator_events` through knex: multi-row inserts, window-function retention (SPEC §4). */
+/** `orchestrator_events` through knex (SQLite or PostgreSQL): multi-row inserts, window-function retention (SPEC §4). */
 export class SqliteEventStore implements EventStorePort {
   constructor(private readonly db: Db) {}
 
@@ -28,6 +28,11 @@ export class SqliteEventStore implements EventStorePort {
   async recordEvents(events: readonly OrchestratorEvent[]): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map(toDbRow).map((r) => COLUMNS.map((c) => r[c]));
+    // one statement is atomic on its own: BEGIN and COMMIT would be two more round trips per batch
+    if (rows.length <= CHUNK) {
+      await withBusyRetry(() => insertValues(this.db, 'orchestrator_events', COLUMNS, rows));
+      return;
+    }
     await withBusyRetry(() =>
       this.db.transaction(async (trx) => {
         for (const part of chunks(rows, CHUNK)) await insertValues(trx, 'orchestrator_events', COLUMNS, part);
@@ -70,7 +75,7 @@ export async function pruneNewest(db: Db, table: string, partition: string, keep
        select rowid, row_number() over (partition by ${partition} order by ts desc, rowid desc) as rn
          from ${table}
         where ${partition} in (select ${partition} from ${table} group by ${partition} having count(*) > ?)
-     ) where rn > ?`;
+     ) as ranked where rn > ?`;
   return db(table).whereRaw(`rowid in (${doomed})`, [keep, keep]).del();
 }
 
@@ -98,7 +103,7 @@ function fromDbRow(r: EventDbRow): OrchestratorEvent {
     action: r.action,
     srcDeckyUuid: r.src_decky_uuid,
     dstDeckyUuid: r.dst_decky_uuid,
-    success: r.success === 1,
+    success: fromDbBool(r.success),
     payload: decodePayload(r.payload),
   };
 }

@@ -3,21 +3,25 @@ import type { Logger } from '../../../log/logger.port.js';
 import type { DeckySource, InventoryPort, ObservedDecky, RunningDecky } from '../../inventory.port.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
-import { chunks, decodeServices } from './row-codec.js';
+import { chunks, decodeServices, fromDbBool, rawRows } from './row-codec.js';
 
 const CHUNK = 500;
 // states that mean "containers existed when we last looked": these become torn_down when gone.
-const LIVE_STATES = ['running', 'stopped', 'degraded'];
+// `unreachable`: its host stopped answering (issue 6); gone when the host is back means gone.
+const LIVE_STATES = ['running', 'stopped', 'degraded', 'unreachable'];
 
+// swarm_hosts is joined for the host-level "shares a network" setting (issue 6); `is true`
+// reads the same on SQLite (0/1) and PostgreSQL (boolean).
 const UNION_SQL = `
-  select uuid, name, ip, services, 'topology' as source, topology_id, host_uuid
-    from topology_deckies where state = 'running'
+  select d.uuid as uuid, d.name as name, d.ip as ip, d.services as services, 'topology' as source,
+         d.topology_id as topology_id, d.host_uuid as host_uuid, (h.shares_network is true) as shares_network
+    from topology_deckies d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
   union all
-  select host_uuid || ':' || name, name, ip, services, 'fleet', null, host_uuid
-    from fleet_deckies where state = 'running'
+  select d.host_uuid || ':' || d.name, d.name, d.ip, d.services, 'fleet', null, d.host_uuid, (h.shares_network is true)
+    from fleet_deckies d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
   union all
-  select host_uuid || ':' || name, name, ip, services, 'shard', null, host_uuid
-    from decky_shards where state = 'running'
+  select d.host_uuid || ':' || d.name, d.name, d.ip, d.services, 'shard', null, d.host_uuid, (h.shares_network is true)
+    from decky_shards d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
   order by source, name, uuid`;
 
 interface UnionRow {
@@ -28,6 +32,7 @@ interface UnionRow {
   source: DeckySource;
   topology_id: string | null;
   host_uuid: string | null;
+  shares_network: unknown;
 }
 
 /** Inventory over the three decky tables (SPEC §1.1), kept true by discovery (SPEC §1.3). */
@@ -39,11 +44,12 @@ export class SqliteInventory implements InventoryPort {
 
   /** The union view: running deckies of every source, services decoded leniently. */
   async listRunningDeckies(): Promise<RunningDecky[]> {
-    const rows = (await this.db.raw(UNION_SQL)) as UnionRow[];
+    const rows = await rawRows<UnionRow>(this.db, UNION_SQL);
     return rows.map((r) => {
       const decky: RunningDecky = { uuid: r.uuid, name: r.name, ip: r.ip, services: decodeServices(r.services), source: r.source };
       if (r.topology_id !== null) decky.topologyId = r.topology_id;
       if (r.host_uuid !== null) decky.hostUuid = r.host_uuid;
+      if (fromDbBool(r.shares_network)) decky.sharesNetwork = true;
       return decky;
     });
   }

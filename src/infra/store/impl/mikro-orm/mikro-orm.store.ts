@@ -1,11 +1,15 @@
 import type { Logger } from '../../../log/logger.port.js';
 import type { Store } from '../../store.port.js';
+import { parseStoreTarget } from '../../store-target.js';
 import { SqliteEmailStore } from './email.repository.js';
 import { SqliteEventStore } from './event.repository.js';
 import { SqliteInventory } from './inventory.repository.js';
-import { knexOf, type SqliteOrm } from './orm.types.js';
+import { knexOf, type SqlOrm } from './orm.types.js';
+import { openPgOrm } from './postgres.connection.js';
 import { openOrm } from './sqlite.connection.js';
 import { guarded } from './store-failure.js';
+import { SqlSwarmHosts } from './swarm-host.repository.js';
+import { SqliteSyntheticFiles } from './synthetic-file.repository.js';
 import { SqliteTopologyStore } from './topology.repository.js';
 
 // every port method leaves through `guarded`: callers see StoreError/StoreQueryError, never knex.
@@ -13,14 +17,25 @@ function guard<A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R
   return (...args) => guarded(op, () => fn(...args));
 }
 
-/** Opens the SQLite file, migrates it and wires the repositories over one connection. */
-export async function openMikroOrmStore(dbPath: string, logger: Logger): Promise<Store> {
-  const orm = (await guarded('open', () => openOrm(dbPath, logger))) as unknown as SqliteOrm;
+/**
+ * Opens the SQLite file or the PostgreSQL database `db` names (a `postgresql://` URL), migrates
+ * it and wires the repositories over one connection pool.
+ */
+export async function openMikroOrmStore(db: string, logger: Logger): Promise<Store> {
+  const target = parseStoreTarget(db);
+  const open = async (): Promise<unknown> => (target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger));
+  const orm = (await guarded('open', open)) as SqlOrm;
+  return wireStore(orm, logger);
+}
+
+function wireStore(orm: SqlOrm, logger: Logger): Store {
   const db = knexOf(orm);
   const inventory = new SqliteInventory(db, logger);
   const topologies = new SqliteTopologyStore(orm, logger);
   const events = new SqliteEventStore(db);
   const emails = new SqliteEmailStore(orm);
+  const files = new SqliteSyntheticFiles(db);
+  const swarm = new SqlSwarmHosts(db);
   let closed: Promise<void> | undefined;
   return {
     inventory: {
@@ -42,6 +57,21 @@ export async function openMikroOrmStore(dbPath: string, logger: Logger): Promise
       threadChain: guard('threadChain', emails.threadChain.bind(emails)),
       referencesFor: guard('referencesFor', emails.referencesFor.bind(emails)),
       pruneEmails: guard('pruneEmails', emails.pruneEmails.bind(emails)),
+    },
+    files: {
+      putFiles: guard('putFiles', files.putFiles.bind(files)),
+      recordWrites: guard('recordWrites', files.recordWrites.bind(files)),
+      listFiles: guard('listFiles', files.listFiles.bind(files)),
+      filesOf: guard('filesOf', files.filesOf.bind(files)),
+      getFile: guard('getFile', files.getFile.bind(files)),
+    },
+    swarm: {
+      addHost: guard('addHost', swarm.addHost.bind(swarm)),
+      listHosts: guard('listHosts', swarm.listHosts.bind(swarm)),
+      getHost: guard('getHost', swarm.getHost.bind(swarm)),
+      removeHost: guard('removeHost', swarm.removeHost.bind(swarm)),
+      markOnline: guard('markOnline', swarm.markOnline.bind(swarm)),
+      markUnreachable: guard('markUnreachable', swarm.markUnreachable.bind(swarm)),
     },
     // idempotent: shutdown paths (SIGTERM and the finally of a command) may both close.
     close: () => {

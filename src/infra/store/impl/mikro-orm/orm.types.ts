@@ -1,13 +1,16 @@
 import type { MikroORM } from '@mikro-orm/core';
-import type { Knex, SqlEntityManager, SqliteDriver } from '@mikro-orm/sqlite';
+import type { AbstractSqlDriver, Knex, SqlEntityManager } from '@mikro-orm/knex';
 
-/** The MikroORM instance this store runs on. */
-export type SqliteOrm = MikroORM<SqliteDriver, SqlEntityManager<SqliteDriver>>;
+/** The MikroORM instance this store runs on: SQLite or PostgreSQL, both knex-based SQL drivers. */
+export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
+
+/** The same type under the name the first repositories used. */
+export type SqliteOrm = SqlOrm;
 
 /** Knex, as MikroORM exposes it: the query builder for hot paths and bulk statements. */
 export type Db = Knex;
 
 /** Knex bound to the ORM's single connection pool. */
-export function knexOf(orm: SqliteOrm): Db {
+export function knexOf(orm: SqlOrm): Db {
   return orm.em.getConnection().getKnex();
 }

@@ -1,7 +1,7 @@
-import type { Knex } from '@mikro-orm/sqlite';
+import type { Knex } from '@mikro-orm/knex';
 import type { Db } from './orm.types.js';
 
-/** Splits a list into chunks; keeps every statement well under SQLite's 32,766 bound variables. */
+/** Splits a list into chunks; keeps every statement well under SQLite's 32,766 bound variables (PostgreSQL: 65,535). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -31,9 +31,21 @@ export function decodePayload(raw: unknown): Record<string, unknown> {
   }
 }
 
-/** SQLite booleans are 0/1 integers. */
+/** SQLite booleans are 0/1 integers; PostgreSQL reads '1'/'0' into a boolean column as well. */
 export function toDbBool(b: boolean): number {
   return b ? 1 : 0;
+}
+
+/** A stored boolean: 0/1 from SQLite, true/false from PostgreSQL. */
+export function fromDbBool(v: unknown): boolean {
+  return v === true || v === 1;
+}
+
+/** The rows of `db.raw(select …)`: SQLite's knex answers an array, PostgreSQL's a result with `rows`. */
+export async function rawRows<T>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const res = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown;
+  if (Array.isArray(res)) return res as T[];
+  return ((res as { rows?: T[] }).rows ?? []) as T[];
 }
 
 /**

@@ -4,14 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/sqlite';
 import type { Logger } from '../../../log/logger.port.js';
 import { isBusy, withBusyRetry } from './busy-retry.js';
-import {
-  DeckyShardEntity,
-  FleetDeckyEntity,
-  SwarmHostEntity,
-  TopologyDeckyEntity,
-  TopologyEntity,
-} from './entities/inventory.entities.js';
-import { EmailEntity, EventEntity } from './entities/record.entities.js';
+import { STORE_ENTITIES } from './entities/store.entities.js';
 import { MIGRATIONS } from './migrations/migrations.list.js';
 
 /** How long a connection waits for another process's write lock before SQLITE_BUSY. */
@@ -45,7 +38,7 @@ export async function openOrm(dbPath: string, logger: Logger): Promise<MikroORM>
 async function openAndMigrate(dbPath: string, logger: Logger): Promise<{ orm: MikroORM; applied: string[] }> {
   const orm = await MikroORM.init({
     dbName: dbPath,
-    entities: [TopologyEntity, TopologyDeckyEntity, FleetDeckyEntity, DeckyShardEntity, SwarmHostEntity, EventEntity, EmailEntity],
+    entities: STORE_ENTITIES,
     extensions: [Migrator],
     migrations: { migrationsList: MIGRATIONS, snapshot: false, silent: true, transactional: true, allOrNothing: true },
     ensureDatabase: false,

@@ -21,8 +21,17 @@ export async function guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
 export function conciseMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const code = (err as { code?: unknown }).code;
-  // knex formats `<sql> - <driver message>`; the driver message starts with its code.
+  // knex formats `<sql> - <driver message>`; SQLite's message starts with its code, PostgreSQL's
+  // (a SQLSTATE such as 23505 on the error, not in the text) follows the last separator.
   const at = typeof code === 'string' ? message.lastIndexOf(`${code}:`) : -1;
-  const detail = at >= 0 ? message.slice(at) : message;
+  const sep = message.lastIndexOf(' - ');
+  const pg = isPgError(err) ? `${String(code)}: ${sep >= 0 ? message.slice(sep + 3) : message}` : undefined;
+  const detail = at >= 0 ? message.slice(at) : (pg ?? message);
   return detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail;
+}
+
+// node-postgres errors carry the server's severity beside a five-character SQLSTATE code.
+function isPgError(err: unknown): boolean {
+  const e = err as { code?: unknown; severity?: unknown };
+  return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string';
 }

@@ -42,6 +42,13 @@ describe('withBusyRetry', () => {
     expect(calls).toBe(4);
   });
 
+  it('retries PostgreSQL deadlocks and serialization failures, not constraint violations', () => {
+    const pg = (code: string) => Object.assign(new Error('delete from x - deadlock detected'), { code, severity: 'ERROR' });
+    expect(isBusy(pg('40P01'))).toBe(true);
+    expect(isBusy(new Error('prune failed', { cause: pg('40001') }))).toBe(true);
+    expect(isBusy(pg('23505'))).toBe(false);
+  });
+
   it('recognises a busy error wrapped as a cause', () => {
     expect(isBusy(new Error('transaction failed', { cause: busy() }))).toBe(true);
     expect(isBusy(new Error('no such table: x'))).toBe(false);

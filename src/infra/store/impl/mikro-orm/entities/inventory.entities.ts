@@ -38,7 +38,7 @@ export interface HostDeckyRow {
   updatedAt: Date;
 }
 
-/** A `swarm_hosts` row: a remote Docker engine (kept for swarm support). */
+/** A `swarm_hosts` row: a remote Docker engine (issue 6). */
 export interface SwarmHostRow {
   uuid: string;
   name: string;
@@ -46,6 +46,11 @@ export interface SwarmHostRow {
   state: string;
   lastSeen: Date | null;
   createdAt: Date;
+  tlsCa: string | null;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  sharesNetwork: boolean;
+  lastError: string | null;
 }
 
 /** Entity schema of `topologies`. */
@@ -114,5 +119,10 @@ export const SwarmHostEntity = new EntitySchema<SwarmHostRow>({
     state: { type: 'string', columnType: 'text', default: 'unknown' },
     lastSeen: { type: UtcDateType, nullable: true },
     createdAt: { type: UtcDateType },
+    tlsCa: { type: 'string', columnType: 'text', nullable: true },
+    tlsCert: { type: 'string', columnType: 'text', nullable: true },
+    tlsKey: { type: 'string', columnType: 'text', nullable: true },
+    sharesNetwork: { type: 'boolean', default: false },
+    lastError: { type: 'string', columnType: 'text', nullable: true },
   },
 });
