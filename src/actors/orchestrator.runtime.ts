@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type Actor, type ActorOptions, type AnyActorLogic, createActor, type InspectionEvent, type Observer, toPromise } from 'xstate';
 import type { BusPort } from '../infra/bus/bus.port.js';
-import { controlTopic, healthTopic } from '../infra/bus/topics.js';
+import { healthTopic } from '../infra/bus/topics.js';
 import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { EventStorePort } from '../infra/store/event-store.port.js';
@@ -18,6 +18,7 @@ import { createPlantFileLogic } from './plant-file.actor.js';
 import { createPruneEventsLogic } from './prune-events.actor.js';
 import { createSendTrafficLogic } from './send-traffic.actor.js';
 import { createStaticDiscoveryLogic } from './static-discovery.actor.js';
+import { subscribeControl } from './control-topic.js';
 
 /** The timer source xstate schedules delays on. */
 export type TimerClock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
@@ -164,12 +165,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const stopBy = (reason: string) => {
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'SUPERVISOR.STOP', reason });
   };
-  const unsubscribe = deps.bus.subscribe(controlTopic(WORKER), (e) => {
-    if (e.payload.action === 'stop') {
-      log.info({ id: e.id }, 'stop requested on the control topic');
-      stopBy('control');
-    } else log.warn({ action: e.payload.action }, 'unknown control action ignored');
-  });
+  const unsubscribe = subscribeControl(deps.bus, WORKER, log, stopBy);
 
   const finish = async () => {
     unsubscribe();

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer, toPromise } from 'xstate';
 import type { BusPort } from '../../infra/bus/bus.port.js';
-import { controlTopic, healthTopic } from '../../infra/bus/topics.js';
+import { healthTopic } from '../../infra/bus/topics.js';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { LLMBackend } from '../../infra/llm/base.js';
 import { type BreakerOptions, CircuitBreaker } from '../../infra/llm/breaker.js';
@@ -23,6 +23,7 @@ import { createLoadScopeLogic } from './load-scope.actor.js';
 import { createLookupThreadLogic } from './lookup-thread.actor.js';
 import { createPruneEmailsLogic } from './prune-emails.actor.js';
 import { createRecordEmailLogic } from './record-email.actor.js';
+import { subscribeControl } from '../control-topic.js';
 
 /** The worker name in heartbeat and control topics (SPEC §5). */
 export const EMAILGEN_WORKER = 'emailgen';
@@ -155,12 +156,7 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
   const stopBy = (reason: string) => {
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'EMAILGEN.STOP', reason });
   };
-  const unsubscribe = deps.bus.subscribe(controlTopic(EMAILGEN_WORKER), (e) => {
-    if (e.payload.action === 'stop') {
-      log.info({ id: e.id }, 'stop requested on the control topic');
-      stopBy('control');
-    } else log.warn({ action: e.payload.action }, 'unknown control action ignored');
-  });
+  const unsubscribe = subscribeControl(deps.bus, EMAILGEN_WORKER, log, stopBy);
 
   const done = toPromise(actor).then(
     (output) => {
