@@ -50,7 +50,7 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
 /**
  * One tick (SPEC §2): how many actions (cadence), which ones (pick) among idle eligible deckies,
  * the commands to send, the idle line when nothing happens, and the jittered next delay. In rate
- * mode each command gets its own moment inside the coming interval (a Poisson process, not a
+ * mode each command gets its own moment inside one mean interval (a Poisson process, not a
  * burst at the tick), except on the last tick of `--ticks` and below SPREAD_MIN_MS, where they start at once.
  */
 export function planTick(ctx: SupervisorContext): Plan {
@@ -107,9 +107,11 @@ export function planTick(ctx: SupervisorContext): Plan {
   }
   const last = ctx.maxTicks !== null && ticks >= ctx.maxTicks;
   const nextTickMs = humanDelay(ctx.intervalMs, rng);
-  if (ctx.ratePerDeckyPerHour !== null && !last && nextTickMs >= SPREAD_MIN_MS) {
+  // over the mean interval the count was drawn for, not the next (exponential) gap: a short gap
+  // would squeeze a whole interval's actions into it
+  if (ctx.ratePerDeckyPerHour !== null && !last && ctx.intervalMs >= SPREAD_MIN_MS) {
     for (const send of sends) {
-      send.delayMs = Math.floor(rng() * nextTickMs);
+      send.delayMs = Math.floor(rng() * ctx.intervalMs);
       status[send.uuid] = 'scheduled';
     }
   }

@@ -20,11 +20,11 @@ const sends = (effects: Effect[]) => effects.filter((e): e is Extract<Effect, { 
 const byUuid = (deckies: RunningDecky[]) => Object.fromEntries(deckies.map((d) => [d.uuid, d]));
 
 describe('supervisor dispatch › rate mode spreads a tick over its interval', () => {
-  it('gives each command its own moment inside the next interval and holds its decky as scheduled', () => {
+  it('gives each command its own moment inside one mean interval and holds its decky as scheduled', () => {
     const plan = planTick(ctx({ ratePerDeckyPerHour: 60 }, { deckies: byUuid(fleet(300)) }));
     const out = sends(plan.effects);
     expect(out.length).toBeGreaterThan(100);
-    const next = plan.patch.nextTickMs!;
+    const next = 60_000;
     for (const s of out) {
       expect(s.delayMs).toBeGreaterThanOrEqual(0);
       expect(s.delayMs).toBeLessThan(next);
@@ -43,7 +43,7 @@ describe('supervisor dispatch › rate mode spreads a tick over its interval', (
 
   it('starts everything at once when the interval is shorter than SPREAD_MIN_MS, and in original mode', () => {
     const short = planTick(ctx({ ratePerDeckyPerHour: 3_600_000, intervalMs: SPREAD_MIN_MS / 100 }, { deckies: byUuid(fleet(50)) }));
-    expect(short.patch.nextTickMs).toBeLessThan(SPREAD_MIN_MS);
+    expect(sends(short.effects).length).toBeGreaterThan(0);
     expect(sends(short.effects).every((s) => s.delayMs === undefined)).toBe(true);
     const original = planTick(ctx({}, { deckies: byUuid(fleet(50)) }));
     expect(sends(original.effects)).toHaveLength(1);

@@ -1,0 +1,20 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventStoreScenario } from '../../bench/scenarios/event-store.js';
+
+describe('bench event-store scenario › a short run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'decnet-bench-store-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes through the event-writer actor and through raw sqlite3, prunes both, and compares them', async () => {
+    const r = await eventStoreScenario({ seconds: 0.6, dir, destinations: 4, keep: 100, pruneEveryRows: 400, batch: 100, rounds: 2 });
+    const info = r.info as { writer: { events: number; prunes: number; pruned: number }; raw: { events: number; prunes: number; pruned: number } };
+    expect(info.writer.events).toBeGreaterThan(400);
+    expect(info.raw.events).toBeGreaterThan(400);
+    expect(info.writer.prunes).toBeGreaterThan(0);
+    expect(info.raw.pruned).toBeGreaterThan(0);
+    expect(r.figures[0]!.ratio).toBeGreaterThan(0);
+  }, 30_000);
+});
