@@ -8,5 +8,7 @@ export default defineConfig({
     // e2e files share one docker engine; keep files in separate forks but few at once.
     pool: 'forks',
     maxWorkers: 2,
+    // the JSON report lets .ci/run print one plain "N passed, N failed" closing line
+    reporters: ['default', ['json', { outputFile: 'test-artifacts/vitest-report.json' }]],
   },
 });
