@@ -53,45 +53,63 @@ export function growthMarkdown(points: readonly GrowthPoint[]): string {
   return [head, sep, ...lines].join('\n');
 }
 
-/** The growth plot (SVG): four panels, x = actors of each kind, log scale. */
+/** The growth plot (SVG): six panels, x = actors of each kind, log scale. */
 export function growthPlot(points: readonly GrowthPoint[]): string {
   const xs = points.map((p) => p.size);
   const v = (f: (p: GrowthPoint) => number) => points.map((p) => (Number.isFinite(f(p)) ? f(p) : null));
-  return growthSvg('decnet-orchestrator: cost per actor from 100 to 10,000 deckies + personas', xs, [
-    {
-      title: 'start-up per actor',
-      unit: 'µs',
-      series: [
-        { name: 'decky', color: '#1f77b4', values: v((p) => p.deckyStartupUsPerActor) },
-        { name: 'persona', color: '#d62728', values: v((p) => p.personaStartupUsPerActor) },
-      ],
-    },
-    {
-      title: 'memory per actor (heap growth)',
-      unit: 'KB',
-      series: [
-        { name: 'decky', color: '#1f77b4', values: v((p) => p.deckyHeapKbPerActor) },
-        { name: 'persona', color: '#d62728', values: v((p) => p.personaHeapKbPerActor) },
-      ],
-    },
-    {
-      title: 'CPU per action / per email',
-      unit: 'ms',
-      series: [
-        { name: 'per decky action', color: '#1f77b4', values: v((p) => p.cpuMsPerAction) },
-        { name: 'per email', color: '#d62728', values: v((p) => p.cpuMsPerEmail) },
-      ],
-    },
-    {
-      title: 'dispatch lag (scheduled → exec start)',
-      unit: 'ms',
-      series: [
-        { name: 'decky p50', color: '#1f77b4', values: v((p) => p.lagP50) },
-        { name: 'decky p99', color: '#2ca02c', values: v((p) => p.lagP99) },
-        { name: 'persona timer p99', color: '#d62728', values: v((p) => p.personaLagP99) },
-      ],
-    },
-  ]);
+  const decky = '#1f77b4';
+  const persona = '#d62728';
+  return growthSvg(
+    'decnet-orchestrator: cost per actor from 100 to 10,000 deckies + personas',
+    xs,
+    [
+      {
+        title: 'start-up per actor',
+        unit: 'µs (log)',
+        log: true,
+        series: [
+          { name: 'decky (orchestrator)', color: decky, values: v((p) => p.deckyStartupUsPerActor) },
+          { name: 'persona (emailgen)', color: persona, values: v((p) => p.personaStartupUsPerActor) },
+        ],
+      },
+      {
+        title: 'memory per actor (heap growth)',
+        unit: 'KB',
+        series: [
+          { name: 'decky', color: decky, values: v((p) => p.deckyHeapKbPerActor) },
+          { name: 'persona', color: persona, values: v((p) => p.personaHeapKbPerActor) },
+        ],
+      },
+      {
+        title: 'orchestrator CPU per action',
+        unit: 'ms',
+        series: [{ name: 'per decky action', color: decky, values: v((p) => p.cpuMsPerAction) }],
+      },
+      {
+        title: 'emailgen CPU per email',
+        unit: 'ms (log)',
+        log: true,
+        series: [{ name: 'per email', color: persona, values: v((p) => p.cpuMsPerEmail) }],
+      },
+      {
+        title: 'decky dispatch lag (scheduled → exec start)',
+        unit: 'ms',
+        target: { value: 50, label: 'target p99 50 ms' },
+        series: [
+          { name: 'p50', color: decky, values: v((p) => p.lagP50) },
+          { name: 'p99', color: '#2ca02c', values: v((p) => p.lagP99) },
+        ],
+      },
+      {
+        title: 'persona lag (asked → first effect)',
+        unit: 'ms (log)',
+        log: true,
+        target: { value: 50, label: '50 ms' },
+        series: [{ name: 'p99', color: persona, values: v((p) => p.personaLagP99) }],
+      },
+    ],
+    2,
+  );
 }
 
 /** Scenario 5: how the per-actor figures move from the smallest to the largest size (flat is the goal). */
