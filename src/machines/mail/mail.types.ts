@@ -1,3 +1,4 @@
+import type { EmailRecord } from '../../infra/store/email-store.port.js';
 import type { RunningDecky } from '../../infra/store/inventory.port.js';
 import type { EmailDraft, FailedDraft } from './mail.events.js';
 
@@ -31,23 +32,11 @@ export interface DeliveryResult {
   truncated?: boolean;
 }
 
-/** An `orchestrator_emails` row as plain data (SPEC §4.2); the actor turns `ts` into a Date. */
-export interface EmailRowDraft {
-  uuid: string;
-  /** ISO 8601 */
-  ts: string;
-  mailDeckyUuid: string;
-  threadId: string;
-  messageId: string;
-  inReplyTo: string | null;
-  senderEmail: string;
-  recipientEmail: string;
-  subject: string;
-  language: string;
-  emlPath: string;
-  success: boolean;
-  payload: Record<string, unknown>;
-}
+/**
+ * An `orchestrator_emails` row as plain data (SPEC §4.2): the store row with `ts` as ISO 8601,
+ * so machine context stays serialisable; the actor turns `ts` into a Date.
+ */
+export type EmailRowDraft = Omit<EmailRecord, 'ts'> & { ts: string };
 
 /** Per-instance data of one mail decky machine; never services. */
 export interface MailInput {
