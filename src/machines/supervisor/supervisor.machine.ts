@@ -145,6 +145,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'no new actions; waits for in-flight ones up to `drainTimeout`',
       entry: { type: 'log', params: ({ context }) => ({ level: 'info', msg: 'draining', fields: { reason: context.stopReason, ticks: context.ticks } }) },
       on: { 'SUPERVISOR.RESTART_DECKY': {}, 'DISCOVERY.SYNCED': {} },
+      // one copy of the children map for all deckies, not one per decky as a final state's stop does
+      exit: 'stopAllDeckies',
       always: [
         { guard: and(['isQuiet', 'stoppedByTicks']), target: 'done' },
         { guard: 'isQuiet', target: 'stopped' },
@@ -191,6 +193,7 @@ function initialContext(input: SupervisorInput): SupervisorContext {
     abandoned: 0,
     recorded: 0,
     readFailures: 0,
+    backlog: 0,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
-import { actionsThisTick, humanDelay } from '../policy/cadence.js';
+import { actionsThisTick, humanDelay, poisson } from '../policy/cadence.js';
 import { planHumanFile } from '../realism/live-file.js';
 import { everyonePairs, isSshEligible, pickEligible } from '../policy/pick.js';
 import { seededRng } from '../policy/rng.js';
@@ -51,7 +51,8 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
  * One tick (SPEC §2): how many actions (cadence), which ones (pick) among idle eligible deckies,
  * the commands to send, the idle line when nothing happens, and the jittered next delay. In rate
  * mode each command gets its own moment inside one mean interval (a Poisson process, not a
- * burst at the tick), except on the last tick of `--ticks` and below SPREAD_MIN_MS, where they start at once.
+ * burst at the tick), except on the last tick of `--ticks` and below SPREAD_MIN_MS, where they
+ * start at once. What the draw wants beyond the idle pool is the `backlog` (see planRefill).
  */
 export function planTick(ctx: SupervisorContext): Plan {
   const rng = seededRng(ctx.rngState);
@@ -64,8 +65,11 @@ export function planTick(ctx: SupervisorContext): Plan {
   const status = { ...ctx.status };
   const effects: Effect[] = [];
   const sends: SendEffect[] = [];
-  const cadence = { intervalMs: ctx.intervalMs, ...(ctx.ratePerDeckyPerHour === null ? {} : { ratePerDeckyPerHour: ctx.ratePerDeckyPerHour }) };
-  const slots = actionsThisTick(pool.length, rng, cadence);
+  const rate = ctx.ratePerDeckyPerHour;
+  const cadence = { intervalMs: ctx.intervalMs, ...(rate === null ? {} : { ratePerDeckyPerHour: rate }) };
+  // actionsThisTick's own draw, before its clamp to the pool: what the pool cannot take is backlog
+  const wanted = rate === null || available === 0 ? actionsThisTick(available, rng, cadence) : poisson((rate * available * ctx.intervalMs) / 3_600_000, rng);
+  const slots = Math.min(wanted, available);
   // known once for the whole tick when true (a subset of such a pool pairs too); else per pick
   const pickOpts = { trafficShare: ctx.trafficShare, ...(pool.length > 0 && everyonePairs(pool) ? { everyonePairs: true } : {}) };
   const take = (d: RunningDecky) => {
@@ -109,14 +113,17 @@ export function planTick(ctx: SupervisorContext): Plan {
   const nextTickMs = humanDelay(ctx.intervalMs, rng);
   // over the mean interval the count was drawn for, not the next (exponential) gap: a short gap
   // would squeeze a whole interval's actions into it
-  if (ctx.ratePerDeckyPerHour !== null && !last && ctx.intervalMs >= SPREAD_MIN_MS) {
+  if (rate !== null && !last && ctx.intervalMs >= SPREAD_MIN_MS) {
     for (const send of sends) {
       send.delayMs = Math.floor(rng() * ctx.intervalMs);
       status[send.uuid] = 'scheduled';
     }
   }
   // rngState is read last so the next tick continues the sequence after every draw above
-  const patch: Partial<SupervisorContext> = { ticks, status, nextTickMs, rngState: rng.state() };
+  // rate mode: unmet demand is placed as deckies free up (planRefill); a tick that found nobody
+  // idle keeps the previous backlog, since everyone is busy working it off
+  const backlog = rate === null || last ? 0 : available === 0 ? ctx.backlog : Math.max(0, wanted - sends.length);
+  const patch: Partial<SupervisorContext> = { ticks, status, nextTickMs, rngState: rng.state(), backlog };
   if (last) patch.stopReason = 'ticks';
   return { patch, effects };
 }
@@ -133,7 +140,7 @@ export function planStop(ctx: SupervisorContext, reason: string): Plan {
     delete status[uuid];
     effects.push({ do: 'cancelDispatch', uuid });
   }
-  return { patch: { stopReason: reason, status }, effects };
+  return { patch: { stopReason: reason, status, backlog: 0 }, effects };
 }
 
 /** A tick after reading the inventory: reconcile with what was read (if anything), then tick. */

@@ -1,11 +1,13 @@
 import type { DeckyReport } from '../decky/decky.events.js';
 import { errText, flushPending, log } from './supervisor.plan.js';
+import { planRefill } from './supervisor.refill.js';
 import type { Effect, HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
 
 type Report<T extends DeckyReport['type']> = Extract<DeckyReport, { type: T }>;
 
 /**
- * A decky's availability report: only idle deckies are picked (SPEC §2 backoff). The one planner
+ * A decky's availability report: only idle deckies are picked (SPEC §2 backoff); an idle one
+ * takes the next action at once while the last tick's demand is unmet (`planRefill`). The one planner
  * that updates `ctx.status` in place: reports are the most frequent event (two per action, one
  * per spawn), and copying the map on each made spawning N deckies cost O(N²).
  */
@@ -19,7 +21,9 @@ export function planAvailability(ctx: SupervisorContext, e: Report<'DECKY.AVAILA
   const effects = e.status === 'backingOff' && before !== 'backingOff'
     ? [log('warn', 'decky backing off after repeated failures', { decky: e.uuid })]
     : [];
-  return { patch: { status }, effects };
+  // demand the last tick could not place goes to the first decky free to take it
+  const refill = e.status === 'idle' ? planRefill(ctx, e.uuid) : null;
+  return refill ?? { patch: { status }, effects };
 }
 
 /** Traffic left its source: hand it to the destination's actor, or record it when that is gone. */

@@ -2,6 +2,7 @@ import { type EventObject, enqueueActions, fromCallback, fromPromise, raise, set
 import { deckyMachine } from '../decky/decky.machine.js';
 import { crashedDeckyUuid, deckyActorId, type EventWriterCommand, type SupervisorEvent } from './supervisor.events.js';
 import { isQuiet } from './supervisor.routing.js';
+import { stopAllDeckies } from './supervisor.stop-all.js';
 import type {
   HeartbeatParams,
   ListRunningInput,
@@ -112,6 +113,7 @@ export const supervisorSetup = setup({
     publishHeartbeat: (_, _params: HeartbeatParams) => notProvided('publishHeartbeat')(),
     scheduleHeartbeat: raise({ type: 'SUPERVISOR.HEARTBEAT' }, { delay: 'heartbeatInterval', id: 'heartbeat' }),
     applyPlan,
+    stopAllDeckies,
   },
   guards: {
     isQuiet: ({ context }) => isQuiet(context),

@@ -64,6 +64,11 @@ export interface SupervisorContext {
   recorded: number;
   /** consecutive tick reads of the inventory that failed; only the first one is a warning */
   readFailures: number;
+  /**
+   * rate mode: actions the last tick drew but had no idle decky for; each decky that reports
+   * idle takes one at once (work-conserving dispatch) until the next tick redraws it
+   */
+  backlog: number;
 }
 
 /** What the supervisor ends with. */

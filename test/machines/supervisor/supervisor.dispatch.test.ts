@@ -55,7 +55,7 @@ describe('supervisor dispatch › rate mode spreads a tick over its interval', (
     expect(isQuiet(c)).toBe(false);
     const plan = planStop(c, 'signal');
     expect(plan.effects).toEqual([{ do: 'cancelDispatch', uuid: 'local:n0' }]);
-    expect(plan.patch).toEqual({ stopReason: 'signal', status: { 'local:n1': 'acting' } });
+    expect(plan.patch).toEqual({ stopReason: 'signal', status: { 'local:n1': 'acting' }, backlog: 0 });
     expect(isQuiet(ctx({}, { status: { 'local:n1': 'acting' } }))).toBe(false);
     expect(isQuiet(ctx({}, { status: { 'local:n2': 'backingOff' } }))).toBe(true);
   });

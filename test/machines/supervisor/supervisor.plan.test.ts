@@ -47,6 +47,7 @@ function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
     abandoned: 0,
     recorded: 0,
     readFailures: 0,
+    backlog: 0,
     ...over,
   };
 }
