@@ -1,4 +1,5 @@
 import type { MailReport } from '../mail/mail.events.js';
+import type { GroupReport } from './emailgen.group.js';
 import type { PersonaReport } from '../persona/persona.events.js';
 import type { DiscoveryReport } from '../supervisor/supervisor.events.js';
 
@@ -12,7 +13,7 @@ export type EmailgenInternal =
   | { type: 'EMAILGEN.SCOPE_LOADED' };
 
 /** Every event the emailgen supervisor handles besides its actors' done/error events. */
-export type EmailgenEvent = EmailgenCommand | EmailgenInternal | DiscoveryReport | PersonaReport | MailReport;
+export type EmailgenEvent = EmailgenCommand | EmailgenInternal | DiscoveryReport | PersonaReport | MailReport | GroupReport;
 
 /** The child id of a crashed child in an `xstate.error.actor.<id>` event. */
 export function crashedChildId(eventType: string): string {

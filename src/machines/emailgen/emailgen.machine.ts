@@ -32,6 +32,7 @@ export const emailgenMachine = emailgenSetup.createMachine({
     'PERSONA.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planPersonaStatus(context, event) } },
     'MAIL.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planMailStatus(context, event) } },
     'MAIL.RECORDED': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecorded(context, event) } },
+    'GROUP.DROPPED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'no actor; command dropped', fields: { actor: event.id, command: event.command } }) } },
     // one child's failure never stops the system (STYLE "Errors")
     'xstate.error.actor.*': {
       actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, crashedChildId(event.type), event.error) },
@@ -80,6 +81,7 @@ export const emailgenMachine = emailgenSetup.createMachine({
               on: { 'DISCOVERY.SYNCED': { target: 'reading', reenter: true } },
               invoke: {
                 src: 'loadScope',
+                input: { reuseMs: 0 },
                 onDone: {
                   target: 'current',
                   actions: [{ type: 'applyPlan', params: ({ context, event }) => planScope(context, event.output) }, raise({ type: 'EMAILGEN.SCOPE_LOADED' })],
@@ -104,6 +106,8 @@ export const emailgenMachine = emailgenSetup.createMachine({
               description: 'reads the scope, reconciles actors, then asks one persona to write',
               invoke: {
                 src: 'loadScope',
+                // nothing synced since the last read: a recent one serves (the sync above reads anew)
+                input: ({ context }) => ({ reuseMs: context.scopeReuseMs }),
                 onDone: [
                   { guard: 'reachesTickLimit', target: '#emailgen.draining', actions: [{ type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) }, 'markTicksDone'] },
                   { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
@@ -173,6 +177,8 @@ function initialContext(input: EmailgenInput): EmailgenContext {
     mailStatus: {},
     personaStatus: {},
     personaDecky: {},
+    reconcileDue: false,
+    scopeReuseMs: input.scopeReuseMs ?? 0,
     ticks: 0,
     rngState: rng.state(),
     nextTickMs,

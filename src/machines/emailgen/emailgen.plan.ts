@@ -1,5 +1,6 @@
 import { pickOne } from '../email/random.js';
 import { pickRecipient } from '../email/threads.js';
+import type { Persona } from '../../infra/personas/persona.schema.js';
 import type { MailReport } from '../mail/mail.events.js';
 import { mailActorId } from '../mail/mail.events.js';
 import type { PersonaReport } from '../persona/persona.events.js';
@@ -7,6 +8,7 @@ import { personaActorId } from '../persona/persona.events.js';
 import { activeAt } from '../persona/persona.schedule.js';
 import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../policy/rng.js';
+import { groupOf, groupOfActor, isGroupId } from './emailgen.group.js';
 import { log, planScope } from './emailgen.scope.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenPlan, ScopeSnapshot } from './emailgen.types.js';
 
@@ -22,32 +24,49 @@ export function planTick(ctx: EmailgenContext): EmailgenPlan {
   const now = ctx.now ? Date.parse(ctx.now) : Number.NaN;
   const zone = ctx.personaTuning.fallbackZone ?? null;
   const counts = { mailDeckies: 0, withTwoPersonas: 0, withTwoActive: 0, personas: 0, active: 0 };
-  const candidates: { uuid: string; senders: string[]; active: EmailgenContext['scope'][string]['personas'] }[] = [];
+  const eligible: { uuid: string; active: EmailgenContext['scope'][string]['personas'] }[] = [];
+  // a pool serves many mail deckies with the same persona objects, and personas share their
+  // hours and zone: one zone lookup per distinct pair per tick, not one per persona
+  const byPersona = new Map<Persona, boolean>();
+  const byHours = new Map<string, boolean>();
+  const isActiveNow = (p: Persona) => {
+    let active = byPersona.get(p);
+    if (active !== undefined) return active;
+    const key = `${p.active_hours}|${p.timezone ?? ''}`;
+    active = byHours.get(key);
+    if (active === undefined) {
+      active = activeAt(p, now, zone);
+      byHours.set(key, active);
+    }
+    byPersona.set(p, active);
+    return active;
+  };
   for (const s of Object.values(ctx.scope)) {
     const uuid = s.decky.uuid;
     counts.mailDeckies += 1;
     counts.personas += s.personas.length;
-    const active = Number.isNaN(now) ? [] : s.personas.filter((p) => activeAt(p, now, zone));
+    const active = Number.isNaN(now) ? [] : s.personas.filter(isActiveNow);
     counts.active += active.length;
     if (s.personas.length < 2) continue;
     counts.withTwoPersonas += 1;
     if (active.length < 2) continue;
     counts.withTwoActive += 1;
-    // a backing-off or missing mail actor cannot deliver; busy personas are not asked twice
+    // a backing-off or missing mail actor cannot deliver
     if (!(uuid in ctx.mailStatus) || ctx.mailStatus[uuid] === 'backingOff') continue;
-    const senders = active.map((p) => personaActorId(uuid, p.email)).filter((id) => IDLE.has(ctx.personaStatus[id] ?? ''));
-    if (senders.length > 0) candidates.push({ uuid, senders, active });
+    eligible.push({ uuid, active });
   }
   const effects: EmailgenEffect[] = [];
   const patch: Partial<EmailgenContext> = { ticks };
-  const choice = pickOne(candidates, rng);
+  // with a density set (`--emails-per-day`) personas write on their own schedule: ticks ask nobody
+  const choice = (ctx.personaTuning.emailsPerDay ?? 0) <= 0 ? pickCandidate(ctx, eligible, rng) : undefined;
   const senderId = choice ? pickOne(choice.senders, rng) : undefined;
   const sender = choice?.active.find((p) => personaActorId(choice.uuid, p.email) === senderId);
   const recipient = sender && choice ? pickRecipient(sender, choice.active, rng, () => true) : null;
   if (choice && senderId && recipient && ctx.now) {
     effects.push({ do: 'send', id: senderId, event: { type: 'PERSONA.COMPOSE', at: ctx.now, recipient } });
-    // marked at once, so a drain that starts now waits for it
-    patch.personaStatus = { ...ctx.personaStatus, [senderId]: 'composing' };
+    // marked at once, so a drain that starts now waits for it; in place (see planPersonaStatus)
+    ctx.personaStatus[senderId] = 'composing';
+    patch.personaStatus = ctx.personaStatus;
     patch.asked = ctx.asked + 1;
     effects.push(log('debug', 'compose requested', { tick: ticks, mailDecky: choice.uuid, sender: sender?.email, recipient: recipient.email }));
   } else {
@@ -58,7 +77,28 @@ export function planTick(ctx: EmailgenContext): EmailgenPlan {
   return { patch, effects };
 }
 
-/** A refreshed scope followed by one tick; a failed read still counts as a tick, without a pick. */
+/**
+ * A uniform pick among the mail deckies with an idle active persona (busy ones are not asked
+ * twice), finding their senders only for the deckies drawn: drawn without replacement, the first
+ * decky with a sender is uniform among those that have one, and a tick stays O(mail deckies).
+ */
+function pickCandidate(ctx: EmailgenContext, eligible: { uuid: string; active: Persona[] }[], rng: () => number) {
+  const pool = [...eligible];
+  while (pool.length > 0) {
+    const i = Math.min(Math.floor(rng() * pool.length), pool.length - 1);
+    const { uuid, active } = pool[i]!;
+    const senders = active.map((p) => personaActorId(uuid, p.email)).filter((id) => IDLE.has(ctx.personaStatus[id] ?? ''));
+    if (senders.length > 0) return { uuid, senders, active };
+    pool[i] = pool[pool.length - 1]!;
+    pool.pop();
+  }
+  return undefined;
+}
+
+/**
+ * A refreshed scope followed by one tick; a failed read still counts as a tick, without a pick.
+ * A reused read (nothing synced since) is not reconciled again unless a child was forgotten since.
+ */
 export function planRefreshed(ctx: EmailgenContext, snapshot: ScopeSnapshot | null, error?: unknown): EmailgenPlan {
   if (!snapshot) {
     const rng = seededRng(ctx.rngState);
@@ -67,32 +107,38 @@ export function planRefreshed(ctx: EmailgenContext, snapshot: ScopeSnapshot | nu
       effects: [log('warn', 'scope read failed; tick skipped', { err: errText(error) })],
     };
   }
-  const first = planScope(ctx, snapshot);
+  // a reused read brings only its time: the scope is the one last reconciled
+  const scope = snapshot.reused ? { ...snapshot, mailDeckies: Object.values(ctx.scope) } : snapshot;
+  const first = snapshot.reused && !ctx.reconcileDue ? { patch: { now: snapshot.at }, effects: [] } : planScope(ctx, scope);
   const second = planTick({ ...ctx, ...first.patch });
   return { patch: { ...first.patch, ...second.patch }, effects: [...first.effects, ...second.effects] };
 }
 
-/** A persona's status report; while draining, an idle persona is stopped (no new writes). */
+/**
+ * A persona's status report; while draining, an idle persona is stopped (no new writes). The
+ * status maps are updated in place: reports are the most frequent event (one per spawn, several
+ * per email), and copying a map of N personas on each made spawning N personas cost O(N²).
+ */
 export function planPersonaStatus(ctx: EmailgenContext, e: PersonaReport): EmailgenPlan {
   if (!(e.id in ctx.personaStatus)) return { patch: {}, effects: [] };
   const effects: EmailgenEffect[] = e.note ? [log(e.note === 'busy' ? 'debug' : 'warn', 'persona', { persona: e.id, status: e.status, note: e.note })] : [];
   if (ctx.stopReason !== null && IDLE.has(e.status)) {
-    const personaStatus = { ...ctx.personaStatus };
-    const personaDecky = { ...ctx.personaDecky };
-    delete personaStatus[e.id];
-    delete personaDecky[e.id];
-    return { patch: { personaStatus, personaDecky }, effects: [...effects, { do: 'stop', id: e.id }] };
+    delete ctx.personaStatus[e.id];
+    delete ctx.personaDecky[e.id];
+    return { patch: { personaStatus: ctx.personaStatus, personaDecky: ctx.personaDecky }, effects: [...effects, { do: 'stop', id: e.id }] };
   }
-  return { patch: { personaStatus: { ...ctx.personaStatus, [e.id]: e.status } }, effects };
+  ctx.personaStatus[e.id] = e.status;
+  return { patch: { personaStatus: ctx.personaStatus }, effects };
 }
 
-/** A mail decky's status report. */
+/** A mail decky's status report (in place, as persona reports). */
 export function planMailStatus(ctx: EmailgenContext, e: Extract<MailReport, { type: 'MAIL.STATUS' }>): EmailgenPlan {
   if (!(e.uuid in ctx.mailStatus)) return { patch: {}, effects: [] };
   const effects = e.status === 'backingOff' && ctx.mailStatus[e.uuid] !== 'backingOff'
     ? [log('warn', 'mail decky backing off after repeated delivery failures', { mailDecky: e.uuid, queued: e.queued })]
     : [];
-  return { patch: { mailStatus: { ...ctx.mailStatus, [e.uuid]: e.status } }, effects };
+  ctx.mailStatus[e.uuid] = e.status;
+  return { patch: { mailStatus: ctx.mailStatus }, effects };
 }
 
 /** One email row was handled by a mail decky: counted; a row the store refused is logged. */
@@ -107,18 +153,31 @@ export function planRecorded(ctx: EmailgenContext, e: Extract<MailReport, { type
 /** A child crashed: it is forgotten (the next scope read spawns it again); the system goes on. */
 export function planChildError(ctx: EmailgenContext, childId: string, error: unknown): EmailgenPlan {
   const effects: EmailgenEffect[] = [log('error', 'child actor failed; it is respawned at the next scope read', { child: childId, err: errText(error) })];
+  // a whole group failed: every actor it hosted is forgotten, and respawned in a new group
+  if (isGroupId(childId)) {
+    const personaStatus = { ...ctx.personaStatus };
+    const personaDecky = { ...ctx.personaDecky };
+    const mailStatus = { ...ctx.mailStatus };
+    for (const id of Object.keys(personaStatus)) {
+      if (groupOfActor(id) !== childId) continue;
+      delete personaStatus[id];
+      delete personaDecky[id];
+    }
+    for (const uuid of Object.keys(mailStatus)) if (groupOf(uuid) === childId) delete mailStatus[uuid];
+    return { patch: { personaStatus, personaDecky, mailStatus, reconcileDue: true }, effects: [...effects, { do: 'stopGroup', id: childId }] };
+  }
   if (childId in ctx.personaStatus) {
     const personaStatus = { ...ctx.personaStatus };
     const personaDecky = { ...ctx.personaDecky };
     delete personaStatus[childId];
     delete personaDecky[childId];
-    return { patch: { personaStatus, personaDecky }, effects: [...effects, { do: 'stop', id: childId }] };
+    return { patch: { personaStatus, personaDecky, reconcileDue: true }, effects: [...effects, { do: 'stop', id: childId }] };
   }
   const uuid = Object.keys(ctx.mailStatus).find((u) => mailActorId(u) === childId);
   if (uuid !== undefined) {
     const mailStatus = { ...ctx.mailStatus };
     delete mailStatus[uuid];
-    return { patch: { mailStatus }, effects: [...effects, { do: 'stop', id: childId }] };
+    return { patch: { mailStatus, reconcileDue: true }, effects: [...effects, { do: 'stop', id: childId }] };
   }
   return { patch: {}, effects };
 }

@@ -12,25 +12,31 @@ export function log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fie
 
 /**
  * Reconciles actors with a new scope (SPEC §6.2, §6.3): a mail decky actor per mail decky and a
- * persona actor per persona in its scope; gone ones are stopped, changed ones told.
+ * persona actor per persona in its scope; gone ones are stopped, changed ones told. The status
+ * maps are updated in place (see planPersonaStatus); a mail decky whose personas did not change
+ * is not walked persona by persona unless a child was forgotten since the last read.
  */
 export function planScope(ctx: EmailgenContext, snapshot: ScopeSnapshot): EmailgenPlan {
   const rng = seededRng(ctx.rngState);
   const next: Record<string, MailScope> = {};
   for (const s of snapshot.mailDeckies) next[s.decky.uuid] = s;
-  const mailStatus = { ...ctx.mailStatus };
-  const personaStatus = { ...ctx.personaStatus };
-  const personaDecky = { ...ctx.personaDecky };
+  const { mailStatus, personaStatus, personaDecky } = ctx;
   const effects: EmailgenEffect[] = [];
   const stopPersona = (id: string) => {
     effects.push({ do: 'stop', id });
     delete personaStatus[id];
     delete personaDecky[id];
   };
+  // one pass over the personas, not one per mail decky, and only when some decky needs it
+  let index: Map<string, string[]> | null = null;
+  const personasOn = (uuid: string) => {
+    index ??= personasByDecky(personaDecky);
+    return index.get(uuid) ?? [];
+  };
 
   const gone = Object.keys(ctx.scope).filter((uuid) => !(uuid in next));
   for (const uuid of gone) {
-    for (const id of personasOn(personaDecky, uuid)) stopPersona(id);
+    for (const id of personasOn(uuid)) stopPersona(id);
     if (uuid in mailStatus) effects.push({ do: 'stop', id: mailActorId(uuid) });
     delete mailStatus[uuid];
   }
@@ -43,9 +49,11 @@ export function planScope(ctx: EmailgenContext, snapshot: ScopeSnapshot): Emailg
     } else if (before && changed(before.decky, s.decky)) {
       effects.push({ do: 'send', id: mailActorId(uuid), event: { type: 'MAIL.UPDATE', decky: s.decky } });
     }
+    const personasChanged = !samePersonas(before?.personas ?? [], s.personas);
+    // every persona of an unchanged scope has its actor, unless one was forgotten (reconcileDue)
+    if (before && !personasChanged && !ctx.reconcileDue) continue;
     const wanted = new Map(s.personas.map((p) => [personaActorId(uuid, p.email), p]));
-    const personasChanged = JSON.stringify(before?.personas ?? []) !== JSON.stringify(s.personas);
-    for (const id of personasOn(personaDecky, uuid)) {
+    for (const id of personasOn(uuid)) {
       const persona = wanted.get(id);
       if (!persona) stopPersona(id);
       else if (personasChanged) effects.push({ do: 'send', id, event: { type: 'PERSONA.UPDATE', at: snapshot.at, persona, peers: s.personas } });
@@ -61,12 +69,25 @@ export function planScope(ctx: EmailgenContext, snapshot: ScopeSnapshot): Emailg
   if (added.length > 0 || gone.length > 0) {
     effects.push(log('info', 'mail deckies changed', { mailDeckies: Object.keys(next).length, added, removed: gone }));
   }
-  return { patch: { scope: next, mailStatus, personaStatus, personaDecky, rngState: rng.state(), now: snapshot.at }, effects };
+  return { patch: { scope: next, mailStatus, personaStatus, personaDecky, reconcileDue: false, rngState: rng.state(), now: snapshot.at }, effects };
 }
 
-/** Actor ids of the live personas writing on mail decky `uuid`. */
-export function personasOn(personaDecky: Record<string, string>, uuid: string): string[] {
-  return Object.keys(personaDecky).filter((id) => personaDecky[id] === uuid);
+// the pool hands every fleet decky the same persona objects: compare by reference first
+function samePersonas(a: readonly Persona[], b: readonly Persona[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  return a.every((p, i) => p === b[i] || JSON.stringify(p) === JSON.stringify(b[i]));
+}
+
+/** Actor ids of the live personas, by the mail decky they write on. */
+export function personasByDecky(personaDecky: Record<string, string>): Map<string, string[]> {
+  const byDecky = new Map<string, string[]>();
+  for (const [id, uuid] of Object.entries(personaDecky)) {
+    const ids = byDecky.get(uuid);
+    if (ids) ids.push(id);
+    else byDecky.set(uuid, [id]);
+  }
+  return byDecky;
 }
 
 function personaInput(ctx: EmailgenContext, s: MailScope, persona: Persona, at: string, rng: () => number) {

@@ -7,7 +7,7 @@ import type { PersonaInput, PersonaStatus } from '../persona/persona.types.js';
 import type { LogParams } from '../supervisor/supervisor.types.js';
 
 /** Tuning handed to every persona actor. */
-export type PersonaTuning = Pick<PersonaInput, 'meanGapMs' | 'replyProbability' | 'handOffTimeoutMs' | 'fallbackZone'>;
+export type PersonaTuning = Pick<PersonaInput, 'meanGapMs' | 'emailsPerDay' | 'replyProbability' | 'handOffTimeoutMs' | 'fallbackZone'>;
 /** Tuning handed to every mail decky actor. */
 export type MailTuning = Omit<MailInput, 'decky'>;
 
@@ -22,6 +22,11 @@ export interface EmailgenInput {
   pruneEveryTicks?: number;
   /** discovery's periodic resync */
   resyncMs?: number;
+  /**
+   * a tick may reuse a scope read this recent instead of reading the store (default 0: never);
+   * set it only when discovery runs, whose every sync triggers a fresh read
+   */
+  scopeReuseMs?: number;
   /** bound on in-flight emails when stopped by a signal or control message (default 10 s) */
   drainTimeoutMs?: number;
   /** bound on in-flight emails after the last of `--ticks` (default 90 s: an LLM may be slow) */
@@ -43,6 +48,13 @@ export interface ScopeSnapshot {
   running: number;
   /** ISO 8601 */
   at: string;
+  /** the mail deckies and personas of an earlier read (nothing synced since), read again only for `at` */
+  reused?: boolean;
+}
+
+/** What `loadScope` is asked: how old a read it may answer with (0: read now). */
+export interface LoadScopeInput {
+  reuseMs: number;
 }
 
 /** Why the supervisor stopped: `ticks`, or the reason a stop command gave. */
@@ -66,6 +78,10 @@ export interface EmailgenContext {
   personaStatus: Record<string, PersonaStatus>;
   /** which mail decky each live persona actor writes on */
   personaDecky: Record<string, string>;
+  /** a child was forgotten (it crashed): the next tick reconciles even a reused scope read */
+  reconcileDue: boolean;
+  /** how old a scope read a tick may reuse (0: every tick reads) */
+  scopeReuseMs: number;
   ticks: number;
   rngState: number;
   nextTickMs: number;
@@ -114,6 +130,8 @@ export type EmailgenEffect =
   | { do: 'spawnMail'; decky: RunningDecky }
   | { do: 'spawnPersona'; input: PersonaInput }
   | { do: 'stop'; id: string }
+  /** a failed group (emailgen.group.ts) is stopped with whatever it still hosts */
+  | { do: 'stopGroup'; id: string }
   | { do: 'send'; id: string; event: PersonaCommand | MailCommand }
   | { do: 'log'; params: LogParams };
 

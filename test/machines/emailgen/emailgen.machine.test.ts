@@ -1,7 +1,8 @@
-import { createActor, fromCallback, fromPromise, toPromise } from 'xstate';
+import { type AnyActorLogic, createActor, fromCallback, fromPromise, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { ACTOR_GROUPS, isGroupId } from '../../../src/machines/emailgen/emailgen.group.js';
 import { emailgenMachine } from '../../../src/machines/emailgen/emailgen.machine.js';
-import type { EmailgenHeartbeat, ScopeSnapshot } from '../../../src/machines/emailgen/emailgen.types.js';
+import type { EmailgenHeartbeat, LoadScopeInput, ScopeSnapshot } from '../../../src/machines/emailgen/emailgen.types.js';
 import { mailMachine, type RecordedEmail } from '../../../src/machines/mail/mail.machine.js';
 import type { DeliverInput, DeliveryResult, EmailRowDraft } from '../../../src/machines/mail/mail.types.js';
 import { personaMachine } from '../../../src/machines/persona/persona.machine.js';
@@ -28,11 +29,11 @@ const deliver = fromPromise<DeliveryResult, DeliverInput>(async ({ input }) => (
   durationMs: 1,
 }));
 
-function build(opts: { generate?: typeof okGenerate; persona?: typeof personaMachine; loadScope?: () => Promise<ScopeSnapshot> } = {}) {
+function build(opts: { generate?: typeof okGenerate; persona?: typeof personaMachine; personaLogic?: AnyActorLogic; loadScope?: () => Promise<ScopeSnapshot> } = {}) {
   const logs: LogParams[] = [];
   const beats: EmailgenHeartbeat[] = [];
   const rows: EmailRowDraft[] = [];
-  const persona = (opts.persona ?? personaMachine).provide({ actors: { lookupThread, generate: opts.generate ?? okGenerate } });
+  const persona = (opts.personaLogic ?? (opts.persona ?? personaMachine).provide({ actors: { lookupThread, generate: opts.generate ?? okGenerate } })) as typeof personaMachine;
   const machine = emailgenMachine.provide({
     actors: {
       persona,
@@ -45,7 +46,7 @@ function build(opts: { generate?: typeof okGenerate; persona?: typeof personaMac
           }),
         },
       }),
-      loadScope: fromPromise<ScopeSnapshot>(opts.loadScope ?? (async () => ({ ...SCOPE, at: new Date().toISOString() }))),
+      loadScope: fromPromise<ScopeSnapshot, LoadScopeInput>(opts.loadScope ?? (async () => ({ ...SCOPE, at: new Date().toISOString() }))),
       pruneEmails: fromPromise<number>(async () => 7),
       discovery: fromCallback(({ sendBack }) => sendBack({ type: 'DISCOVERY.SYNCED' })),
     },
@@ -137,6 +138,29 @@ describe('emailgenMachine', () => {
     expect(out.ticks).toBe(2);
     expect(logs.some((l) => l.msg === 'discovery actor failed; restarting')).toBe(true);
   });
+
+  it('hosts 2,000 persona actors in groups, so no children map grows with them, and stops them all', async () => {
+    const pool = Array.from({ length: 10 }, (_, i) => persona({ email: `p${i}@acme.example` }));
+    const scope = { mailDeckies: Array.from({ length: 200 }, (_, i) => ({ decky: mailDecky(`mail${i}`), personas: pool })), running: 200, at: SCOPE.at };
+    // stand-in personas that only count themselves: the groups live in systems of their own
+    const live = new Set<string>();
+    const counted = fromCallback(({ self }) => {
+      live.add(self.id);
+      return () => live.delete(self.id);
+    });
+    const { machine } = build({ personaLogic: counted, loadScope: async () => ({ ...scope, at: new Date().toISOString() }) });
+    const actor = createActor(machine, { input: { intervalMs: 60_000, seed: 9, persona: { meanGapMs: 0 } } });
+    actor.start();
+    while (live.size < 2_000) await new Promise((r) => setTimeout(r, 5));
+    expect([...live].sort()).toEqual(Object.keys(actor.getSnapshot().context.personaStatus).sort());
+    const children = Object.keys(actor.getSnapshot().children);
+    expect(children.some((id) => id.startsWith('persona:') || id.startsWith('mail:'))).toBe(false);
+    expect(children.filter(isGroupId).length).toBeGreaterThan(ACTOR_GROUPS / 2);
+    expect(children.length).toBeLessThanOrEqual(ACTOR_GROUPS + 3);
+    actor.send({ type: 'EMAILGEN.STOP', reason: 'signal' });
+    await expect(toPromise(actor)).resolves.toMatchObject({ reason: 'signal', abandoned: 0 });
+    expect(live.size).toBe(0);
+  }, 30_000);
 
   it('visits every state of the supervisor across these runs', () => {
     expect([...visited].sort()).toEqual([...stateIds(emailgenMachine)].sort());

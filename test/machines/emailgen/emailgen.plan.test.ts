@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isQuiet, planChildError, planDrainStart, planPersonaStatus, planRefreshed, planTick } from '../../../src/machines/emailgen/emailgen.plan.js';
+import { groupOf, groupOfActor } from '../../../src/machines/emailgen/emailgen.group.js';
+import { isQuiet, planChildError, planDrainStart, planMailStatus, planPersonaStatus, planRefreshed, planTick } from '../../../src/machines/emailgen/emailgen.plan.js';
 import { planScope } from '../../../src/machines/emailgen/emailgen.scope.js';
 import type { EmailgenContext, EmailgenEffect, MailScope } from '../../../src/machines/emailgen/emailgen.types.js';
 import { emailgenMachine } from '../../../src/machines/emailgen/emailgen.machine.js';
@@ -118,6 +119,78 @@ describe('emailgen planner', () => {
       const plan = planRefreshed(c, null, new Error('database is locked'));
       expect(plan.patch.ticks).toBe(1);
       expect(sends(plan.effects)).toEqual([]);
+    });
+  });
+
+  describe('at scale', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => mailDecky(`mail${i}`));
+
+    it('updates the status maps in place on every report, instead of copying them', () => {
+      const c = scoped([{ decky: MAIL, personas: [A, B] }]);
+      const map = c.personaStatus;
+      const plan = planPersonaStatus(c, { type: 'PERSONA.STATUS', id: pid(A), mailDeckyUuid: MAIL.uuid, status: 'composing' });
+      expect(plan.patch.personaStatus).toBe(map);
+      expect(map[pid(A)]).toBe('composing');
+      const mail = planMailStatus(c, { type: 'MAIL.STATUS', uuid: MAIL.uuid, status: 'busy', queued: 1 });
+      expect(mail.patch.mailStatus).toBe(c.mailStatus);
+      expect(c.mailStatus[MAIL.uuid]).toBe('busy');
+    });
+
+    it('does not reconcile a reused scope read, but still ticks on it with its fresh time', () => {
+      const scopes = many(3).map((decky) => ({ decky, personas: [A, B] }));
+      const c = scoped(scopes);
+      const later = '2026-03-03T10:05:00.000Z';
+      const plan = planRefreshed(c, { mailDeckies: scopes, running: 3, at: later, reused: true });
+      expect(plan.patch.scope).toBeUndefined();
+      expect(plan.patch.now).toBe(later);
+      expect(sends(plan.effects)).toHaveLength(1);
+    });
+
+    it('reconciles a reused read after a child was forgotten, so the crashed one is respawned', () => {
+      const scopes = [{ decky: MAIL, personas: [A, B] }];
+      const c = scoped(scopes);
+      const crashed = { ...c, ...planChildError(c, pid(A), new Error('boom')).patch };
+      expect(crashed.reconcileDue).toBe(true);
+      const plan = planRefreshed(crashed, { mailDeckies: scopes, running: 1, at: AT, reused: true });
+      expect(plan.effects.filter((e) => e.do === 'spawnPersona').map((e) => e.do === 'spawnPersona' && e.input.persona.email)).toEqual([A.email]);
+      expect(plan.patch.reconcileDue).toBe(false);
+    });
+
+    it('walks no persona of a mail decky whose scope did not change', () => {
+      const scopes = many(50).map((decky) => ({ decky, personas: [A, B] }));
+      const c = scoped(scopes);
+      // a fresh read with new but equal persona objects: nothing to spawn, stop or tell
+      const copy = scopes.map((s) => ({ decky: { ...s.decky }, personas: s.personas.map((p) => ({ ...p })) }));
+      expect(planScope(c, { mailDeckies: copy, running: 50, at: AT }).effects).toEqual([]);
+    });
+
+    it('picks uniformly among the mail deckies that have an idle active persona, skipping busy ones', () => {
+      const scopes = many(4).map((decky) => ({ decky, personas: [A, B] }));
+      const base = scoped(scopes);
+      const busy = scopes[0]!.decky.uuid;
+      const picked = new Map<string, number>();
+      for (let seed = 0; seed < 800; seed++) {
+        const status = { ...base.personaStatus, [pid(A, busy)]: 'composing' as const, [pid(B, busy)]: 'handingOff' as const };
+        const send = sends(planTick({ ...base, personaStatus: status, rngState: seed }).effects)[0] as Extract<EmailgenEffect, { do: 'send' }>;
+        const uuid = send.id.split(':').slice(1, 3).join(':');
+        picked.set(uuid, (picked.get(uuid) ?? 0) + 1);
+      }
+      expect(picked.has(busy)).toBe(false);
+      expect(picked.size).toBe(3);
+      for (const n of picked.values()) expect(n).toBeGreaterThan(800 / 3 - 80);
+    });
+
+    it('forgets every actor of a group that failed, and stops the group', () => {
+      const scopes = many(20).map((decky) => ({ decky, personas: [A, B] }));
+      const c = scoped(scopes);
+      const group = groupOf(scopes[0]!.decky.uuid);
+      const plan = planChildError(c, group, new Error('group exploded'));
+      const after = { ...c, ...plan.patch };
+      expect(plan.effects).toContainEqual({ do: 'stopGroup', id: group });
+      expect(Object.keys(after.personaStatus).some((id) => groupOfActor(id) === group)).toBe(false);
+      expect(Object.keys(after.mailStatus).some((uuid) => groupOf(uuid) === group)).toBe(false);
+      expect(Object.keys(after.personaStatus).length).toBeGreaterThan(0);
+      expect(after.reconcileDue).toBe(true);
     });
   });
 
