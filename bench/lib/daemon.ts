@@ -24,6 +24,29 @@ export interface ExecTap {
   firstAt: number | null;
   /** called synchronously on every exec call, before the request leaves */
   onCall?: (req: ExecRequest) => void;
+  /** ∫ inFlight dt in ms up to `changedAt`, kept on every change: no sampling timer in the measured process */
+  inFlightMs: number;
+  changedAt: number;
+}
+
+/** Mean execs in flight since `from` (a copy of the tap taken with `markInFlight`). */
+export function meanInFlight(tap: ExecTap, from: { inFlightMs: number; at: number }): number {
+  const now = performance.now();
+  const area = tap.inFlightMs + tap.inFlight * (now - tap.changedAt) - from.inFlightMs;
+  return area / Math.max(now - from.at, 1);
+}
+
+/** The tap's in-flight integral now, for `meanInFlight`. */
+export function markInFlight(tap: ExecTap): { inFlightMs: number; at: number } {
+  const at = performance.now();
+  return { inFlightMs: tap.inFlightMs + tap.inFlight * (at - tap.changedAt), at };
+}
+
+function moveInFlight(tap: ExecTap, by: 1 | -1): void {
+  const now = performance.now();
+  tap.inFlightMs += tap.inFlight * (now - tap.changedAt);
+  tap.changedAt = now;
+  tap.inFlight += by;
 }
 
 /** A DockerPort that delegates to `inner` and records every exec in `tap` (keepRequests: the requests themselves). */
@@ -34,13 +57,13 @@ export function tapPort(inner: DockerPort, tap: ExecTap, keepRequests = false): 
       tap.firstAt ??= performance.now();
       tap.onCall?.(req);
       if (keepRequests) tap.requests.push(req);
-      tap.inFlight += 1;
+      moveInFlight(tap, 1);
       try {
         const res = await inner.exec(req);
         if (res.rc !== 0) tap.failed += 1;
         return res;
       } finally {
-        tap.inFlight -= 1;
+        moveInFlight(tap, -1);
         tap.finished += 1;
       }
     },
@@ -53,7 +76,7 @@ export function tapPort(inner: DockerPort, tap: ExecTap, keepRequests = false): 
 
 /** A fresh tap. */
 export function newTap(): ExecTap {
-  return { requests: [], inFlight: 0, finished: 0, failed: 0, firstAt: null };
+  return { requests: [], inFlight: 0, finished: 0, failed: 0, firstAt: null, inFlightMs: 0, changedAt: performance.now() };
 }
 
 /** Starts the real orchestrator runtime (store, memory bus, pino) on `docker`. */
@@ -81,8 +104,12 @@ export function startDaemon(opts: {
   });
 }
 
-/** Settings that keep every idle decky busy: short jittered ticks, a rate no tick can satisfy. */
-export function saturatingSettings(intervalMs = 50): OrchestratorSettings {
+/**
+ * Settings that keep every decky busy: a rate no tick can satisfy, so each decky takes its next
+ * action the moment it reports idle (the supervisor's backlog); ticks (500 ms mean, below the
+ * spreading threshold) only start the first ones and redraw the backlog.
+ */
+export function saturatingSettings(intervalMs = 500): OrchestratorSettings {
   return {
     intervalMs,
     ratePerDeckyPerHour: 1e9,

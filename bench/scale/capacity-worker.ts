@@ -3,7 +3,7 @@ import { createDocker } from '../../src/infra/docker/docker.factory.js';
 import type { DockerPort, ExecRequest } from '../../src/infra/docker/docker.port.js';
 import { run } from '../peers/fake-engine.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
-import { newTap, saturatingSettings, startDaemon, tapPort } from '../lib/daemon.js';
+import { markInFlight, meanInFlight, newTap, saturatingSettings, startDaemon, tapPort } from '../lib/daemon.js';
 import { closedLoop, type LoopResult, rawDockerodeExec } from '../lib/exec-loops.js';
 import { sleep, startMeter } from '../lib/measure.js';
 
@@ -73,14 +73,9 @@ async function saturatedDaemon(opts: CapacityOptions, dbPath: string, port: Dock
     const meter = startMeter();
     const finished0 = tap.finished;
     const failed0 = tap.failed;
-    let samples = 0;
-    let inFlight = 0;
-    const sampler = setInterval(() => {
-      samples += 1;
-      inFlight += tap.inFlight;
-    }, 20);
+    const flight0 = markInFlight(tap);
     await sleep(opts.seconds * 1000);
-    clearInterval(sampler);
+    const inFlight = meanInFlight(tap, flight0);
     const m = meter.read();
     const actions = tap.finished - finished0;
     return {
@@ -89,7 +84,7 @@ async function saturatedDaemon(opts: CapacityOptions, dbPath: string, port: Dock
         failed: tap.failed - failed0,
         actionsPerS: (actions * 1000) / m.wallMs,
         cpuMsPerAction: m.cpuMs / Math.max(actions, 1),
-        meanInFlight: inFlight / Math.max(samples, 1),
+        meanInFlight: inFlight,
       },
       requests: tap.requests.slice(0, Math.max(actions, 1)),
     };

@@ -24,6 +24,8 @@ export interface PersonaWorkerOptions {
   /** the emailgen supervisor's mean tick: each tick asks one idle persona to write */
   intervalMs: number;
   seconds: number;
+  /** above this many personas the graceful stop is skipped (the worker process just ends); default 20,000 */
+  stopLimit?: number;
 }
 
 /** What the emailgen worker did at scale. */
@@ -44,6 +46,8 @@ export interface PersonaWorkerResult {
   heapPerActorKb: number;
   /** scheduled (a persona's own deadline, or the tick that asked it) → its first effect (the thread lookup), ms */
   lag: { n: number; p50: number; p99: number; max: number };
+  /** graceful stop (drain, every actor stopped); NaN when skipped past `stopLimit` */
+  stopMs: number;
   /** set when the worker did not finish */
   error?: string;
 }
@@ -76,6 +80,8 @@ export async function runPersonaWorker(opts: PersonaWorkerOptions): Promise<Pers
       intervalMs: opts.intervalMs,
       spoolRoot: '/var/spool/decnet-emails',
       resyncMs: 600_000,
+      // as `decnet emailgen run` does: ticks reuse the scope read of the last discovery sync
+      scopeReuseMs: 600_000,
       heartbeatMs: 30_000,
       persona: { meanGapMs: opts.meanGapMs },
     },
@@ -91,13 +97,20 @@ export async function runPersonaWorker(opts: PersonaWorkerOptions): Promise<Pers
     clock: probe.clock,
     seed: 7,
   });
+  const stopLimit = opts.stopLimit ?? 20_000;
+  let stopped = false;
   try {
-    const spawned = () => Object.keys(handle.actor.getSnapshot().children).filter((k) => k.startsWith('persona:')).length;
+    // persona actors live in groups, each in a system of its own (machines/emailgen/emailgen.group.ts);
+    // a group spawns its share in the same synchronous run as the plan that lists them in
+    // personaStatus, so between two polls the count of entries is the count of live actors
+    const spawned = () => Object.keys(handle.actor.getSnapshot().context.personaStatus).length;
     while (spawned() < opts.personas) {
       if (performance.now() - t0 > 180_000) throw new Error(`only ${spawned()} of ${opts.personas} persona actors after 180 s`);
       await sleep(5);
     }
     const startupMs = performance.now() - t0;
+    // as the decky worker: measured from the first tick on, not the one due while start-up ran
+    while (handle.actor.getSnapshot().context.ticks === 0 && performance.now() - t0 < startupMs + 5 * opts.intervalMs) await sleep(10);
     measuring = true;
     const meter = startMeter();
     const finished0 = tap.finished;
@@ -109,6 +122,13 @@ export async function runPersonaWorker(opts: PersonaWorkerOptions): Promise<Pers
     collectGarbage();
     const rssAfter = rssMb();
     const heapGrowth = heapMb() - heapBefore;
+    let stopMs = Number.NaN;
+    if (opts.personas <= stopLimit) {
+      const s0 = performance.now();
+      await handle.stop('bench');
+      stopMs = performance.now() - s0;
+      stopped = true;
+    }
     return {
       personas: opts.personas,
       mailDeckies: opts.mailDeckies,
@@ -123,11 +143,12 @@ export async function runPersonaWorker(opts: PersonaWorkerOptions): Promise<Pers
       rssPerActorKb: ((rssAfter - rssBefore) * 1024) / (opts.personas + opts.mailDeckies),
       heapPerActorKb: (heapGrowth * 1024) / (opts.personas + opts.mailDeckies),
       lag: { n: lags.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) },
+      stopMs,
     };
   } finally {
-    // like the decky worker: past two thousand actors the process ends without the O(n²) stop
-    if (opts.personas <= 2_000) {
-      await handle.stop('bench');
+    // past stopLimit the process ends without stopping every actor
+    if (stopped || opts.personas <= stopLimit) {
+      if (!stopped) await handle.stop('bench');
       docker.close?.();
       await store.close();
     }

@@ -7,7 +7,7 @@ import type { ExecRequest } from '../../src/infra/docker/docker.port.js';
 import { buildFileExec } from '../../src/infra/drivers/file.driver.js';
 import { buildTrafficExec } from '../../src/infra/drivers/traffic.driver.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
-import { newTap, saturatingSettings, startDaemon, tapPort } from '../lib/daemon.js';
+import { markInFlight, meanInFlight, newTap, saturatingSettings, startDaemon, tapPort } from '../lib/daemon.js';
 import { cliExec, closedLoop, type LoopResult, rawDockerodeExec } from '../lib/exec-loops.js';
 import { sleep, startMeter } from '../lib/measure.js';
 import { atLeast, atMost, figure, type ScenarioResult } from '../lib/report.js';
@@ -117,7 +117,7 @@ export async function execPathScenario(opts: ExecPathOptions): Promise<ScenarioR
 async function runDaemon(opts: ExecPathOptions, port: ReturnType<typeof createDocker>): Promise<{ numbers: VariantNumbers; requests: ExecRequest[]; meanInFlight: number }> {
   const store = await openStore({ dbPath: join(opts.dir, `exec-path-${Date.now()}.sqlite`) });
   const tap = newTap();
-  const handle = startDaemon({ store, docker: tapPort(port, tap, true), settings: saturatingSettings(50), discover: true });
+  const handle = startDaemon({ store, docker: tapPort(port, tap, true), settings: saturatingSettings(), discover: true });
   try {
     for (let i = 0; tap.firstAt === null; i++) {
       if (i > 2000) throw new Error('the daemon never ran an exec');
@@ -126,14 +126,9 @@ async function runDaemon(opts: ExecPathOptions, port: ReturnType<typeof createDo
     const meter = startMeter({ engine: true });
     const finished0 = tap.finished;
     const failed0 = tap.failed;
-    let samples = 0;
-    let inFlight = 0;
-    const sampler = setInterval(() => {
-      samples += 1;
-      inFlight += tap.inFlight;
-    }, 10);
+    const flight0 = markInFlight(tap);
     await sleep(opts.seconds * 1000);
-    clearInterval(sampler);
+    const inFlight = meanInFlight(tap, flight0);
     const m = meter.read();
     const actions = tap.finished - finished0;
     return {
@@ -145,7 +140,7 @@ async function runDaemon(opts: ExecPathOptions, port: ReturnType<typeof createDo
         engineCpuMsPerAction: m.engineCpuMs / Math.max(actions, 1),
       },
       requests: tap.requests.slice(0, Math.max(actions, 1)),
-      meanInFlight: inFlight / Math.max(samples, 1),
+      meanInFlight: inFlight,
     };
   } finally {
     await handle.stop('bench');

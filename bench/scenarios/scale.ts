@@ -107,6 +107,7 @@ function personaTimeout(o: { personas: number; mailDeckies: number }, err: Error
     rssPerActorKb: Number.NaN,
     heapPerActorKb: Number.NaN,
     lag: { n: 0, p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
+    stopMs: Number.NaN,
     error: err.message,
   };
 }
@@ -122,7 +123,7 @@ async function runCapacityRun(opts: ScaleOptions): Promise<CapacityResult> {
       dbPath: join(dir, 'decnet.sqlite'),
       deckies: opts.capacityDeckies,
       seconds: opts.capacitySeconds,
-      intervalMs: 20,
+      intervalMs: 500,
     });
   } finally {
     await peer.close();
@@ -161,6 +162,11 @@ export async function scaleScenario(opts: ScaleOptions): Promise<{ result: Scena
     figure(`CPU per email, ${top.personas.personas} personas`, 'ms', top.personas.cpuMsPerEmail),
     figure(`start-up, ${top.size} decky actors`, 's', top.deckies.startupMs / 1000),
     figure(`start-up, ${top.personas.personas} persona actors`, 's', top.personas.startupMs / 1000),
+    figure(`graceful stop, ${top.size} decky actors`, 's', top.deckies.stopMs / 1000, {
+      target: atMost(top.deckies.stopMs / 1000, 30, '≤ 30 s'),
+      note: 'drain, flush and every actor stopped; systemd allows 30 s (TimeoutStopSec)',
+    }),
+    figure(`graceful stop, ${top.personas.personas} persona actors`, 's', top.personas.stopMs / 1000, { note: 'drain and every actor stopped; systemd allows 30 s (TimeoutStopSec)' }),
   ];
   const settings = {
     ratePerDeckyPerHour: opts.ratePerDeckyPerHour,

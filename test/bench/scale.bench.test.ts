@@ -31,6 +31,7 @@ describe('bench scale scenario › a small run on the fake engine', () => {
     expect(row.deckies.lag.p99).toBeGreaterThanOrEqual(row.deckies.lag.p50);
     expect(row.personas.personas).toBe(20);
     expect(row.personas.emails).toBeGreaterThan(0);
+    expect(row.personas.stopMs).toBeGreaterThan(0);
     const capacity = result.info.capacity as { daemon: { actions: number }; raw: { actions: number } };
     expect(capacity.daemon.actions).toBeGreaterThan(0);
     expect(capacity.raw.actions).toBe(capacity.daemon.actions);
