@@ -6,6 +6,7 @@ import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { EventStorePort } from '../infra/store/event-store.port.js';
 import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
+import type { SyntheticFilesPort } from '../infra/store/synthetic-files.port.js';
 import { deckyMachine } from '../machines/decky/decky.machine.js';
 import { supervisorMachine } from '../machines/supervisor/supervisor.machine.js';
 import type { DeckyTuning, SupervisorOutput } from '../machines/supervisor/supervisor.types.js';
@@ -14,6 +15,8 @@ import { type OrchestratorHostsDeps, wireHosts } from './hosts/runtime-hosts.js'
 import { createEventWriter, type EventWriter, type EventWriterOptions } from './event-writer.js';
 import { createEventWriterLogic } from './event-writer.actor.js';
 import { createListRunningLogic } from './list-running.actor.js';
+import { feedRunning, type RunningFeed } from './backfill-new-deckies.js';
+import type { LiveFilesDeps } from './files/live-write.js';
 import { createPlantFileLogic } from './plant-file.actor.js';
 import { createPruneEventsLogic } from './prune-events.actor.js';
 import { createSendTrafficLogic } from './send-traffic.actor.js';
@@ -78,6 +81,12 @@ export interface OrchestratorDeps {
   clock?: TimerClock;
   /** xstate inspection hook (e.g. @statelyai/inspect) */
   inspect?: Observer<InspectionEvent> | ((e: InspectionEvent) => void);
+  /** history for deckies seen for the first time, fed by every inventory read (issue 7) */
+  backfill?: (dockerFor: (decky: RunningDecky) => DockerPort) => RunningFeed;
+  /** `synthetic_files` (issue 7): with it, file actions edit the decky's recorded files over time */
+  files?: SyntheticFilesPort;
+  /** who writes those files and how (personas, zone, optional LLM bodies) */
+  liveFiles?: Omit<LiveFilesDeps, 'files'>;
 }
 
 /** A running orchestrator. */
@@ -108,6 +117,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const writer = createEventWriter({ events: deps.events, bus: deps.bus, logger: deps.logger, ...s.writer });
   const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory: deps.inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
   const dockerFor = deps.dockerFor ?? hosts?.dockerFor ?? localOnly(deps.docker);
+  const backfill = deps.backfill?.(dockerFor);
   const limits = {
     ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
     ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
@@ -122,11 +132,11 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       decky: deckyMachine.provide({
         actors: {
           sendTraffic: createSendTrafficLogic({ dockerFor, limits, now }),
-          plantFile: createPlantFileLogic({ dockerFor, limits, now }),
+          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(deps.files ? { live: { ...deps.liveFiles, files: deps.files } } : {}) }),
         },
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
-      listRunning: createListRunningLogic({ inventory: hosts?.inventory ?? deps.inventory, now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
+      listRunning: createListRunningLogic({ inventory: feedRunning(hosts?.inventory ?? deps.inventory, backfill), now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
       pruneEvents: createPruneEventsLogic({ events: deps.events, keep: s.eventsKeepPerDecky ?? 10_000 }),
       discovery,
       eventWriter: createEventWriterLogic({ writer, now }),
@@ -163,12 +173,14 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   });
 
   const stopBy = (reason: string) => {
+    backfill?.abandon();
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'SUPERVISOR.STOP', reason });
   };
   const unsubscribe = subscribeControl(deps.bus, WORKER, log, stopBy);
 
   const finish = async () => {
     unsubscribe();
+    await backfill?.settle();
     await writer.close(s.flushTimeoutMs);
     hosts?.close();
   };

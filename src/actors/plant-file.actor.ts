@@ -5,20 +5,29 @@ import type { DriverLimits } from '../infra/drivers/traffic.driver.js';
 import type { RunningDecky } from '../infra/store/inventory.port.js';
 import type { ActionOutcome, PlantFileInput } from '../machines/decky/decky.types.js';
 import { abortableDocker } from './abortable-docker.js';
+import { type LiveFilesDeps, writeLiveFile } from './files/live-write.js';
 
-/** What the file actor binds: the engine that runs each decky, limits and a clock. */
+/** What the file actor binds: the engine that runs each decky, limits, a clock and, optionally, the store. */
 export interface PlantFileDeps {
   dockerFor: (decky: RunningDecky) => DockerPort;
   limits?: DriverLimits;
   now?: () => Date;
+  /** with it, file actions continue the decky's recorded files (issue 7); without, the plan is written as is */
+  live?: LiveFilesDeps;
 }
 
-/** `plantFile` for the decky machine: the §3.2 plant in the destination decky, on its host's engine. */
+/**
+ * `plantFile` for the decky machine, on the destination decky's host engine. With `live` the
+ * supervisor's plan is only the seed and the fallback: the actor reads the decky's recorded
+ * files, decides between a new file and an edit, writes and records it.
+ */
 export function createPlantFileLogic(deps: PlantFileDeps) {
   const now = deps.now ?? (() => new Date());
   return fromPromise<ActionOutcome, PlantFileInput>(async ({ input, signal }) => {
     const docker = abortableDocker(deps.dockerFor(input.dst), signal);
-    const outcome = await runFile(docker, { dstName: input.dst.name, path: input.plan.path, content: input.plan.content }, deps.limits);
+    const outcome = deps.live
+      ? await writeLiveFile(docker, input.dst, input.plan, deps.live, now(), deps.limits)
+      : await runFile(docker, { dstName: input.dst.name, path: input.plan.path, content: input.plan.content }, deps.limits);
     return { ...outcome, at: now().toISOString() };
   });
 }

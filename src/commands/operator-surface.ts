@@ -1,6 +1,8 @@
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
 import type { BusPort } from '../infra/bus/bus.port.js';
 import type { Config } from '../infra/config/config.js';
+import { createLocalDocker } from '../infra/docker/docker.factory.js';
+import type { DockerPort } from '../infra/docker/docker.port.js';
 import { createApiSources } from '../infra/http/api-sources.js';
 import type { PersonaView } from '../infra/http/api-sources.port.js';
 import { parseListenAddress } from '../infra/http/listen-address.js';
@@ -13,7 +15,9 @@ import { createOrchestratorMetrics } from '../infra/metrics/orchestrator-metrics
 import { createMetricsRegistry } from '../infra/metrics/registry.js';
 import { type Persona, parsePersonaPool } from '../infra/personas/persona.schema.js';
 import { PersonaPool } from '../infra/personas/pool.js';
+import { buildRealismReport } from '../infra/realism/realism-report.js';
 import type { Store } from '../infra/store/store.port.js';
+import { hostTimeZone } from '../machines/email/active-hours.js';
 import { CliError } from './cli-context.js';
 
 /** The operator-facing flags both workers accept. */
@@ -52,10 +56,12 @@ export interface HttpSurfaceDeps {
   logger: Logger;
   /** the root actor whose `decky:<uuid>` children give each decky's machine state */
   root?: () => AnyActorRef | undefined;
+  /** the engine `GET /api/v1/realism/check?inspect=1` reads the deckies through (default: the local one) */
+  createDocker?: (config: Config, logger: Logger) => DockerPort;
 }
 
-/** Starts the HTTP API and dashboard when `--http` is given; `close` stops it (and its trackers). */
-export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps): Promise<{ close(): Promise<void> }> {
+/** Starts the HTTP API and dashboard when `--http` is given (`url` once listening); `close` stops it (and its trackers). */
+export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps): Promise<{ url?: string; close(): Promise<void> }> {
   if (!flags.http) return { close: async () => {} };
   let address: ReturnType<typeof parseListenAddress>;
   try {
@@ -77,6 +83,7 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
     metrics: registry,
     // the excerpt emailgen keeps for reply prompts; the full EML stays on the mail decky
     readBody: async (e) => (typeof e.payload.body_excerpt === 'string' ? e.payload.body_excerpt : undefined),
+    realismCheck: (o) => realismReport(d, pool, o.inspect),
   });
   try {
     const http = await startHttpServer({
@@ -87,6 +94,7 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
       logger: d.logger,
     });
     return {
+      url: http.url,
       close: async () => {
         await http.close();
         stopMetrics();
@@ -97,6 +105,18 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
     stopMetrics();
     workers.stop();
     throw new CliError(`--http: ${(err as Error).message}`, 2);
+  }
+}
+
+// the `decnet realism check` report; inspection gets its own engine client, closed afterwards
+async function realismReport(d: HttpSurfaceDeps, pool: PersonaPool, inspect: boolean) {
+  const deps = { store: d.store, pool, logger: d.logger, spoolRoot: d.config.spoolRoot, hostZone: hostTimeZone(), execTimeoutMs: d.config.execTimeoutMs };
+  if (!inspect) return buildRealismReport(deps);
+  const docker = (d.createDocker ?? createLocalDocker)(d.config, d.logger);
+  try {
+    return await buildRealismReport(deps, docker);
+  } finally {
+    docker.close?.();
   }
 }
 

@@ -6,15 +6,19 @@ import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { SwarmHost } from '../infra/store/swarm-hosts.port.js';
 import { createSwarmDocker } from '../infra/swarm/swarm-docker.factory.js';
+import { type BackfillFlags, backfillOptions, orchestratorBackfill, parseBackfillFlags, type RawBackfillFlags } from './backfill-flags.js';
 import type { CliContext } from './cli-context.js';
+import { FILES_LLM_CHOICES, type FilesLlmChoice, liveFilesFor, parseFilesLlm } from './live-files.js';
 import { OPERATOR_OPTIONS, type OperatorFlags } from './operator-surface.js';
 import { hostWorker, operatorFlags, parseIntervalMs, parsePositive, parseTicks, type WorkerHostDeps } from './worker-host.js';
 
 /** Parsed `orchestrate` options. */
-export interface OrchestrateOptions extends OperatorFlags {
+export interface OrchestrateOptions extends OperatorFlags, BackfillFlags {
   intervalMs: number;
   ticks?: number;
   ratePerDeckyPerHour?: number;
+  /** LLM for new notes, todos and drafts (`--files-llm`); unset → DECNET_FILES_LLM, else off */
+  filesLlm?: FilesLlmChoice;
 }
 
 /** Where the command's process-level pieces come from; tests replace them. */
@@ -31,12 +35,13 @@ export interface OrchestrateDeps extends WorkerHostDeps {
 }
 
 /** The option strings commander hands over. */
-export interface RawOrchestrateOptions {
+export interface RawOrchestrateOptions extends RawBackfillFlags {
   interval: string;
   ticks?: string;
   rate?: string;
   http?: string;
   inspect?: string | boolean;
+  filesLlm?: string;
 }
 
 /**
@@ -53,6 +58,9 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
     .option('--rate <n>', 'actions per eligible decky per hour (default: one action per tick)')
     .option(...OPERATOR_OPTIONS[0])
     .option(...OPERATOR_OPTIONS[1])
+    .addOption(backfillOptions()[0])
+    .addOption(backfillOptions()[1])
+    .option('--files-llm <provider>', `LLM for new notes, todos and drafts: ${FILES_LLM_CHOICES.join(', ')} (default: DECNET_FILES_LLM or off)`)
     .action(async (raw: RawOrchestrateOptions) => {
       await runOrchestrate(parseOrchestrateOptions(raw), ctx, deps);
     });
@@ -60,9 +68,10 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
 
 /** Validates the raw option strings; throws CliError (exit 2) naming the bad option. */
 export function parseOrchestrateOptions(raw: RawOrchestrateOptions): OrchestrateOptions {
-  const out: OrchestrateOptions = { intervalMs: parseIntervalMs(raw.interval), ...operatorFlags(raw) };
+  const out: OrchestrateOptions = { intervalMs: parseIntervalMs(raw.interval), ...operatorFlags(raw), ...parseBackfillFlags(raw) };
   if (raw.ticks !== undefined) out.ticks = parseTicks(raw.ticks);
   if (raw.rate !== undefined) out.ratePerDeckyPerHour = parsePositive(raw.rate, '--rate');
+  if (raw.filesLlm !== undefined) out.filesLlm = parseFilesLlm(raw.filesLlm);
   return out;
 }
 
@@ -99,6 +108,10 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
           ...deps.runtime?.hosts,
         },
         ...(inspect ? { inspect } : {}),
+        // a past for deckies seen for the first time, unless --no-backfill (issue 7)
+        ...orchestratorBackfill(opts, { config, logger, store, ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }) }),
+        // files people would write (issue 7): edits of the decky's recorded files, optional LLM bodies
+        ...liveFilesFor(store, logger, opts.filesLlm ?? parseFilesLlm(undefined)),
         ...(deps.runtime?.discover === undefined ? {} : { discover: deps.runtime.discover }),
         ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }),
       }),

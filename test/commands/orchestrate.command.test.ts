@@ -46,7 +46,8 @@ async function rig() {
   const run = (args: string[], extra: Partial<OrchestrateDeps> = {}) => {
     const program = new Command('decnet').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
     registerOrchestrateCommand(program, ctx, { ...deps, ...extra });
-    return program.parseAsync(['node', 'decnet', 'orchestrate', ...args]);
+    // the history backfill of new deckies has its own tests (test/actors/backfill-runs.test.ts, test/e2e/backfill.e2e.test.ts)
+    return program.parseAsync(['node', 'decnet', 'orchestrate', '--no-backfill', ...args]);
   };
   const rows = async () => {
     const store = await openStore({ dbPath });

@@ -11,7 +11,7 @@ import type { Persona } from '../../src/infra/personas/persona.schema.js';
 import { READ_SCRIPT, STAT_SCRIPT } from '../../src/infra/realism/inspect-deckies.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
-import { modelBackfill } from '../infra/realism/backfill-fs.fake.js';
+import { modelPlannedFiles } from '../fakes/planned-fs.fake.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 
 const ANN: Persona = {
@@ -32,7 +32,7 @@ const ANN: Persona = {
 function engine() {
   const fake = new FakeDocker();
   fake.addDecky('web01', { ip: '10.0.0.2' });
-  const fs = modelBackfill(fake);
+  const fs = modelPlannedFiles(fake);
   fake.model(
     (req: ExecRequest) => req.argv[2] === STAT_SCRIPT,
     (req: ExecRequest) => ({
@@ -80,21 +80,24 @@ describe('decnet realism', () => {
     expect(r.exitCode).toBe(1);
     expect(String((r.error as Error).message)).toContain('product-name-visible');
     expect(r.lines.find((l) => l.startsWith('product-name-visible'))).toMatch(/FAIL.*DECNET_SPOOL_ROOT/);
-    expect(r.lines.at(-1)).toBe('1 of 14 checks failed');
+    expect(r.lines.at(-1)).toMatch(/^1 of 14 checks failed; 13 skipped \(nothing to judge\): em-dash-rate, /);
   });
 
-  it('check passes on an empty store with a neutral spool root, every data check skipped', async () => {
+  it('check on an empty store never says it passed: it says nothing could be judged, with exit status 3', async () => {
     const r = await run(tmp.dbPath(), ['realism', 'check'], SPOOL);
-    expect(r.exitCode).toBe(0);
-    expect(r.lines.at(-1)).toBe('all 14 checks passed');
+    expect(r.exitCode).toBe(3);
+    expect(r.lines.join('\n')).not.toMatch(/passed/);
+    expect(r.lines.at(-1)).toBe('nothing to check: the store holds 0 emails, 0 files, 0 events; 13 of 14 checks skipped, not a pass');
   });
 
-  it('check --json prints the whole report on one line', async () => {
+  it('check --json prints the whole report on one line, with the verdict and what it read', async () => {
     const r = await run(tmp.dbPath(), ['realism', 'check', '--json'], SPOOL);
+    expect(r.lines).toHaveLength(1);
     const report = JSON.parse(r.lines[0]!);
-    expect(report.pass).toBe(true);
+    expect(report).toMatchObject({ pass: false, verdict: 'nothing-checked', ran: 1, skipped: 13, failed: 0, notes: [] });
+    expect(report.corpus).toEqual({ emails: 0, files: 0, events: 0, personas: 1, inspected: false });
     expect(report.checks).toHaveLength(14);
-    expect(report.checks[0]).toEqual(expect.objectContaining({ name: 'em-dash-rate', figure: 0, threshold: 0, pass: true }));
+    expect(report.checks[0]).toEqual(expect.objectContaining({ name: 'em-dash-rate', figure: 0, threshold: 0, pass: true, skipped: true }));
   });
 
   it('check flags the §3.2 baseline’s epoch-numbered file names from file events', async () => {

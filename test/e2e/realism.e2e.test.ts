@@ -8,9 +8,9 @@ import { registerRealismCommand } from '../../src/commands/realism.command.js';
 import { loadConfig } from '../../src/infra/config/config.js';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
 import { runFile } from '../../src/infra/drivers/file.driver.js';
+import { PLANNED_CHUNK_BYTES, writePlannedFile } from '../../src/infra/drivers/planned-file.driver.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import type { Persona } from '../../src/infra/personas/persona.schema.js';
-import { CHUNK_BYTES, writeBackfillFile } from '../../src/infra/realism/backfill-writer.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { planFile } from '../../src/machines/policy/file-plan.js';
 import { seededRng } from '../../src/machines/policy/rng.js';
@@ -112,9 +112,9 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
 
   it('writes hostile names literally, streams a large body in chunks, and runs nothing it was given', async () => {
     const mtime = new Date('2025-01-15T10:20:30Z');
-    const body = 'log line\n'.repeat(Math.ceil((CHUNK_BYTES * 2.5) / 9));
+    const body = 'log line\n'.repeat(Math.ceil((PLANNED_CHUNK_BYTES * 2.5) / 9));
     for (const path of [`/home/ann/x'; touch ${CANARY}; '.txt`, `/home/ann/$(touch ${CANARY}).txt`, '/home/ann/`id` "q".txt', '/var/log/big.log']) {
-      const w = await writeBackfillFile(port, DECKY, { path, body, mtime });
+      const w = await writePlannedFile(port, DECKY, { path, body, mtime });
       expect(w.success, w.stderr).toBe(true);
       expect(await sh('stat -c %Y -- "$1"; sha256sum < "$1" | cut -d" " -f1', path)).toBe(
         `${mtime.getTime() / 1000}\n${createHash('sha256').update(body).digest('hex')}\n`,

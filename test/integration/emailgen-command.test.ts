@@ -54,7 +54,8 @@ async function rig(llm: LLMBackend = new FakeLlm()) {
   const run = (args: string[], extra: Partial<EmailgenRunDeps> = {}) => {
     const program = new Command('decnet').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
     registerEmailgenRunCommand(program.command('emailgen'), ctx, { ...deps, ...extra });
-    return program.parseAsync(['node', 'decnet', 'emailgen', ...args]);
+    // the history backfill of new deckies has its own tests (test/actors/backfill-runs.test.ts, test/e2e/backfill.e2e.test.ts)
+    return program.parseAsync(['node', 'decnet', 'emailgen', '--no-backfill', ...args]);
   };
   const rows = async () => {
     const store = await openStore({ dbPath });

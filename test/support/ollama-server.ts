@@ -6,7 +6,9 @@ export type OllamaReply =
   | { kind: 'answer'; text: string }
   | { kind: 'error'; status: number; message: string; json?: boolean }
   | { kind: 'hang' }
-  | { kind: 'slow'; delayMs: number; text: string };
+  | { kind: 'slow'; delayMs: number; text: string }
+  /** the answer is written from the request's prompt (generate) or last message (chat) */
+  | { kind: 'write'; write: (prompt: string) => string };
 
 /** A request the server saw; `aborted` turns true when the client closed the socket before an answer. */
 export interface RecordedRequest {
@@ -92,7 +94,8 @@ export async function startOllamaServer(opts: { models?: string[]; defaultReply?
         json(res, reply.status, { error: reply.message });
         return;
       }
-      const send = () => answer(res, model, reply.text, chat, stream);
+      const text = reply.kind === 'write' ? reply.write(promptOf(rec.body, chat)) : reply.text;
+      const send = () => answer(res, model, text, chat, stream);
       if (reply.kind === 'slow') {
         const t = setTimeout(() => {
           timers.delete(t);
@@ -122,6 +125,13 @@ export async function startOllamaServer(opts: { models?: string[]; defaultReply?
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+// the prompt of /api/generate, or the newest message of /api/chat
+function promptOf(body: Record<string, unknown> | null, chat: boolean): string {
+  if (!chat) return String(body?.prompt ?? '');
+  const messages = Array.isArray(body?.messages) ? (body.messages as { content?: unknown }[]) : [];
+  return String(messages.at(-1)?.content ?? '');
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

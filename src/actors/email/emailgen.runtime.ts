@@ -10,10 +10,12 @@ import type { TopologyPersonaSource } from '../../infra/personas/persona-source.
 import type { Persona } from '../../infra/personas/persona.schema.js';
 import type { EmailStorePort } from '../../infra/store/email-store.port.js';
 import type { InventoryPort, RunningDecky } from '../../infra/store/inventory.port.js';
+import { createGroupHost } from '../../machines/emailgen/emailgen.group.js';
 import { emailgenMachine } from '../../machines/emailgen/emailgen.machine.js';
 import type { EmailgenOutput, MailTuning, PersonaTuning } from '../../machines/emailgen/emailgen.types.js';
 import { mailMachine } from '../../machines/mail/mail.machine.js';
 import { personaMachine } from '../../machines/persona/persona.machine.js';
+import { feedRunning, type RunningFeed } from '../backfill-new-deckies.js';
 import { createDiscoveryLogic } from '../discovery.actor.js';
 import { localOnly, type TimerClock } from '../orchestrator.runtime.js';
 import { createStaticDiscoveryLogic } from '../static-discovery.actor.js';
@@ -38,6 +40,13 @@ export interface EmailgenSettings {
   spoolRoot: string;
   /** discovery's periodic resync (default 30 s) */
   resyncMs?: number;
+  /**
+   * how old a scope read a tick may reuse instead of reading the store (default 0: every tick
+   * reads); only with discovery on, whose every sync reads the scope anew. Up to `resyncMs` is
+   * safe, and `decnet emailgen run` sets it to that: at 10,000 personas a tick's read is most of
+   * the tick's cost
+   */
+  scopeReuseMs?: number;
   /** emails kept per mail decky at each prune (SPEC §4.3: 5,000) */
   emailsKeepPerDecky?: number;
   /** prune cadence in ticks (default 100) */
@@ -76,6 +85,8 @@ export interface EmailgenDeps {
   seed?: number;
   clock?: TimerClock;
   inspect?: Observer<InspectionEvent> | ((e: InspectionEvent) => void);
+  /** past email for mail deckies seen for the first time, fed by every scope read (issue 7) */
+  backfill?: (engines: { dockerFor: (decky: RunningDecky) => DockerPort; llm: LLMBackend }) => RunningFeed;
 }
 
 /** A running emailgen worker. */
@@ -95,6 +106,7 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
   const log = deps.logger.child({ component: EMAILGEN_WORKER });
   const llm = deps.llm instanceof CircuitBreaker ? deps.llm : new CircuitBreaker(deps.llm, s.breaker);
   const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
+  const backfill = deps.backfill?.({ dockerFor, llm });
   const limits = {
     ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
     ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
@@ -118,9 +130,11 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
           recordEmail: createRecordEmailLogic({ emails: deps.emails, bus: deps.bus, logger: deps.logger, now }),
         },
       }),
-      loadScope: createLoadScopeLogic({ inventory: deps.inventory, pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
+      loadScope: createLoadScopeLogic({ inventory: feedRunning(deps.inventory, backfill), pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
       pruneEmails: createPruneEmailsLogic({ emails: deps.emails, keep: s.emailsKeepPerDecky ?? 5_000 }),
       discovery,
+      // the persona and mail actors run in groups, each in a system of its own: the inspector follows them
+      ...(deps.inspect ? { group: createGroupHost({ inspect: deps.inspect }) } : {}),
     },
     actions: {
       log: (_, p) => log[p.level](p.fields ?? {}, p.msg),
@@ -145,6 +159,8 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
       ...(s.ticks === undefined ? {} : { ticks: s.ticks }),
       ...(s.pruneEveryTicks === undefined ? {} : { pruneEveryTicks: s.pruneEveryTicks }),
       ...(s.resyncMs === undefined ? {} : { resyncMs: s.resyncMs }),
+      // every discovery sync reads the scope anew, so a tick may reuse a recent read
+      ...(deps.discover === false || s.scopeReuseMs === undefined ? {} : { scopeReuseMs: s.scopeReuseMs }),
       ...(s.drainTimeoutMs === undefined ? {} : { drainTimeoutMs: s.drainTimeoutMs }),
       ...(s.persona ? { persona: s.persona } : {}),
       ...(s.mail ? { mail: s.mail } : {}),
@@ -154,18 +170,21 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
   });
 
   const stopBy = (reason: string) => {
+    backfill?.abandon();
     if (actor.getSnapshot().status === 'active') actor.send({ type: 'EMAILGEN.STOP', reason });
   };
   const unsubscribe = subscribeControl(deps.bus, EMAILGEN_WORKER, log, stopBy);
 
   const done = toPromise(actor).then(
-    (output) => {
+    async (output) => {
       unsubscribe();
+      await backfill?.settle();
       log.info({ ...output, llm: llm.health().state }, 'emailgen stopped');
       return output;
     },
-    (err: unknown) => {
+    async (err: unknown) => {
       unsubscribe();
+      await backfill?.settle(0);
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'emailgen supervisor failed');
       throw err;
     },

@@ -15,6 +15,12 @@ export const FILE_ACTION = 'file:create';
 export const FILE_SCRIPT =
   'mkdir -p -- "$(dirname -- "$1")" && cat > "$1" && if [ -n "$2" ]; then touch -d "@$2" -- "$1"; else touch -- "$1"; fi';
 
+/**
+ * Largest body the single §3.2 exec carries. Supervisor plans are a line or two; planned files
+ * of any size go through `planned-file.driver.ts`, which streams them in chunks.
+ */
+export const FILE_MAX_BYTES = 48 * 1024;
+
 /** Output the file script may produce (error messages only). */
 export const FILE_MAX_OUTPUT = 4096;
 
@@ -41,6 +47,8 @@ export function buildFileExec(
     if (!Number.isFinite(secs)) return { ok: false, reason: 'refused: invalid mtime' };
     argv.push(String(secs));
   }
+  const bytes = typeof req.content === 'string' ? Buffer.byteLength(req.content) : req.content.byteLength;
+  if (bytes > FILE_MAX_BYTES) return { ok: false, reason: 'refused: body is larger than one exec carries' };
   return {
     ok: true,
     exec: {

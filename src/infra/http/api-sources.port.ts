@@ -1,3 +1,4 @@
+import type { RealismReportJson } from '../realism/realism-report.js';
 import type { EmailListQuery, EmailRecord } from '../store/email-store.port.js';
 import type { ListQuery, OrchestratorEvent, Page } from '../store/event-store.port.js';
 import type { RunningDecky } from '../store/inventory.port.js';
@@ -59,4 +60,6 @@ export interface ApiSources {
   workers(): WorkerHealth[];
   /** Prometheus text format 0.0.4 */
   metricsText(): string | Promise<string>;
+  /** the realism report (issue 7), as `decnet realism check --json` prints it; absent → 404 */
+  realismCheck?(opts: { inspect: boolean }): Promise<RealismReportJson>;
 }

@@ -21,6 +21,8 @@ export interface ApiSourcesDeps {
   statsScanLimit?: number;
   /** the message text, when the adapter can read the EML back from the mail decky */
   readBody?: (email: EmailRecord) => Promise<string | undefined>;
+  /** builds a realism report (GET /api/v1/realism/check); absent → that route is 404 */
+  realismCheck?: ApiSources['realismCheck'];
 }
 
 /** Builds the HTTP API's sources from the store ports, the runtime and the metrics registry. */
@@ -63,6 +65,7 @@ export function createApiSources(d: ApiSourcesDeps): ApiSources {
     listPersonas: () => d.personas?.() ?? Promise.resolve([]),
     workers: () => d.workers.list(),
     metricsText: () => d.metrics.render(),
+    ...(d.realismCheck ? { realismCheck: d.realismCheck } : {}),
   };
 }
 

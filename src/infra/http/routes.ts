@@ -3,6 +3,7 @@ import { PROMETHEUS_CONTENT_TYPE } from '../metrics/registry.js';
 import type { ApiSources, WorkerHealth } from './api-sources.port.js';
 import { listApiEvents } from './api-json.js';
 import { parseEventsQuery, parseStatsQuery, parseThreadId } from './query.js';
+import { createRealismRoute, REALISM_CHECK_PATH } from './realism-route.js';
 import { BASE_HEADERS, sendError, sendJson } from './respond.js';
 
 /** A GET handler for one path. */
@@ -12,8 +13,8 @@ export type Route = (res: ServerResponse, query: URLSearchParams) => Promise<voi
 export const THREAD_PREFIX = '/api/v1/emails/threads/';
 
 /** The JSON and metrics routes by exact path (the SSE stream and threads are handled beside). */
-export function createRoutes(sources: ApiSources, now: () => number): Map<string, Route> {
-  return new Map<string, Route>([
+export function createRoutes(sources: ApiSources, now: () => number, opts: { realismTimeoutMs?: number } = {}): Map<string, Route> {
+  const routes = new Map<string, Route>([
     [
       '/api/v1/orchestrator/events',
       async (res, q) => {
@@ -97,6 +98,9 @@ export function createRoutes(sources: ApiSources, now: () => number): Map<string
       },
     ],
   ]);
+  const check = sources.realismCheck?.bind(sources);
+  if (check) routes.set(REALISM_CHECK_PATH, createRealismRoute(check, opts.realismTimeoutMs));
+  return routes;
 }
 
 /** `GET /api/v1/emails/threads/:threadId`: the messages of one thread, oldest first. */

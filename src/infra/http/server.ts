@@ -27,6 +27,8 @@ export interface HttpServerOptions {
   maxStreams?: number;
   /** epoch ms, for the stats window */
   now?: () => number;
+  /** bound on one realism report (default 120 s) */
+  realismTimeoutMs?: number;
 }
 
 /** A running API server. */
@@ -57,7 +59,7 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
   }
   const log = o.logger.child({ component: 'http' });
   const staticDir = o.staticDir ?? DEFAULT_STATIC_DIR;
-  const routes = createRoutes(o.sources, o.now ?? Date.now);
+  const routes = createRoutes(o.sources, o.now ?? Date.now, o.realismTimeoutMs === undefined ? {} : { realismTimeoutMs: o.realismTimeoutMs });
   const stream = createEventStream({
     bus: o.bus,
     sources: o.sources,

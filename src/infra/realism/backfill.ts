@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { seededRng } from '../../machines/policy/rng.js';
+import { type History, type HistoryDesk, planHistory } from '../../machines/realism/history.js';
+import { PERSON_CLASSES, SYSTEM_CLASS_WEIGHTS } from '../../machines/realism/plan-file.js';
+import { hashSeed } from '../../machines/realism/seed-hash.js';
+import { CALENDAR_SEED, profileForPersona, profileForSystem } from '../../machines/realism/timing-profile.js';
+import { authorForPersona, SYSTEM_AUTHOR } from '../../machines/realism/user-name.js';
 import type { DockerPort } from '../docker/docker.port.js';
+import { plannedOwner, writePlannedFile } from '../drivers/planned-file.driver.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import type { Logger } from '../log/logger.port.js';
 import type { Persona } from '../personas/persona.schema.js';
 import type { EventStorePort, OrchestratorEvent } from '../store/event-store.port.js';
 import type { RunningDecky } from '../store/inventory.port.js';
 import type { SyntheticFilesPort } from '../store/synthetic-files.port.js';
-import { seededRng } from '../../machines/policy/rng.js';
-import { type History, type HistoryDesk, planHistory } from '../../machines/realism/history.js';
-import { PERSON_CLASSES, SYSTEM_CLASS_WEIGHTS } from '../../machines/realism/plan-file.js';
-import { hashSeed } from '../../machines/realism/seed-hash.js';
-import { profileForPersona, profileForSystem } from '../../machines/realism/timing-profile.js';
-import { SYSTEM_AUTHOR, authorForPersona } from '../../machines/realism/user-name.js';
-import { settleDirectories, writeBackfillFile } from './backfill-writer.js';
+import { settleDirectories } from './settle-mtimes.js';
 
 /** How much past to plan, and how busy it was. */
 export interface BackfillOptions {
@@ -25,6 +26,13 @@ export interface BackfillOptions {
   systemEventsPerDay?: number;
   /** people (personas) with a home directory on one decky (default 2) */
   peoplePerDecky?: number;
+  /**
+   * files the store already holds for the decky: `skip` the decky (default, the CLI), or `avoid`
+   * their paths and write the rest (a retried automatic backfill, live files of a new decky)
+   */
+  existing?: 'skip' | 'avoid';
+  /** abandons the backfill between two files; what was written is still recorded */
+  signal?: AbortSignal;
 }
 
 /** What the backfill reads and writes. */
@@ -48,6 +56,8 @@ export interface DeckyBackfill {
   files: number;
   writes: number;
   failed: { path: string; stderr: string }[];
+  /** stopped by the signal before every file was written */
+  abandoned?: boolean;
 }
 
 // someone who is not a persona still works a day: the box's admin, in the host's zone
@@ -75,7 +85,7 @@ export function desksFor(decky: RunningDecky, personas: readonly Persona[], deps
     author: people.length > 0 ? authorForPersona(p) : { user: 'admin', name: 'Admin' },
     classes: PERSON_CLASSES,
     maxFiles: 6,
-    profile: profileForPersona(p, { eventsPerDay: opts.personEventsPerDay ?? 4, seed: opts.seed, fallbackZone: deps.hostZone }),
+    profile: profileForPersona(p, { eventsPerDay: opts.personEventsPerDay ?? 4, seed: CALENDAR_SEED, fallbackZone: deps.hostZone }),
   }));
   desks.push({
     author: SYSTEM_AUTHOR,
@@ -95,7 +105,8 @@ export function desksFor(decky: RunningDecky, personas: readonly Persona[], deps
 export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opts: BackfillOptions): Promise<DeckyBackfill> {
   const report: DeckyBackfill = { decky: decky.uuid, name: decky.name, files: 0, writes: 0, failed: [] };
   if (!decky.services?.includes('ssh')) return { ...report, skipped: 'no ssh container' };
-  if ((await deps.files.filesOf(decky.uuid)).length > 0) return { ...report, skipped: 'already has synthetic files' };
+  const known = new Set((await deps.files.filesOf(decky.uuid)).map((f) => f.path));
+  if (known.size > 0 && opts.existing !== 'avoid') return { ...report, skipped: 'already has synthetic files' };
   let docker: DockerPort;
   try {
     docker = deps.dockerFor(decky);
@@ -107,9 +118,14 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
   const history = planHistory({ host: decky.name, desks, from, to: opts.now }, seededRng(hashSeed(opts.seed, decky.uuid, 'history')));
   const owners = new Map(desks.map((d) => [d.author.persona ?? d.author.user, d.author.user]));
   const written = new Set<string>();
-  for (const f of [...history.files].sort((a, b) => a.mtime.getTime() - b.mtime.getTime())) {
-    const owner = f.author ? owners.get(f.author) : undefined;
-    const out = await writeBackfillFile(docker, decky.name, { path: f.path, body: f.body, mtime: f.mtime, ...(owner && owner !== 'root' ? { owner } : {}) }, deps.limits);
+  // a path the store already knows is someone else's file: never overwritten with an older past
+  for (const f of history.files.filter((x) => !known.has(x.path)).sort((a, b) => a.mtime.getTime() - b.mtime.getTime())) {
+    if (opts.signal?.aborted) {
+      report.abandoned = true;
+      break;
+    }
+    const owner = plannedOwner(f.contentClass, f.author ? owners.get(f.author) : undefined);
+    const out = await writePlannedFile(docker, decky.name, { path: f.path, body: f.body, mtime: f.mtime, ...(owner ? { owner } : {}) }, deps.limits);
     if (out.success) written.add(f.path);
     else report.failed.push({ path: f.path, stderr: out.stderr ?? `rc ${out.rc}` });
   }

@@ -1,3 +1,4 @@
+import type { BackfillLogPort } from './backfill-log.port.js';
 import type { EmailStorePort } from './email-store.port.js';
 import type { EventStorePort } from './event-store.port.js';
 import type { InventoryPort } from './inventory.port.js';
@@ -14,6 +15,8 @@ export interface Store {
   files: SyntheticFilesPort;
   /** remote Docker engines (`swarm_hosts`, issue 6) */
   swarm: SwarmHostsPort;
+  /** which deckies already got their past (`decky_backfills`, issue 7) */
+  backfills: BackfillLogPort;
   /** closes the connection; the store must not be used afterwards */
   close(): Promise<void>;
 }

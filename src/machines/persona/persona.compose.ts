@@ -7,7 +7,7 @@ import { buildReferences, stripReplyPrefixes, threadSubject } from '../email/thr
 import { pickTopic } from '../email/topics.js';
 import type { DraftBase, EmailDraft, FailedDraft } from '../mail/mail.events.js';
 import { seededRng } from '../policy/rng.js';
-import { activeAt, nextGap, restDelay } from './persona.schedule.js';
+import { activeAt, nextOwnWrite, restDelay } from './persona.schedule.js';
 import type { Composition, GenerationResult, PersonaContext, ThreadChoice } from './persona.types.js';
 
 type Patch = Partial<PersonaContext>;
@@ -27,10 +27,14 @@ export function startComposition(ctx: PersonaContext, at: number, recipient: Per
   };
 }
 
-/** A recipient active at `at` for an own-schedule write, never the persona itself. */
+/**
+ * A recipient for an own-schedule write, never the persona itself: a peer active at `at`; on the
+ * human schedule, when nobody is at work (a late email), any peer.
+ */
 export function ownRecipient(ctx: PersonaContext, at: number): Persona | null {
   const rng = seededRng(ctx.rngState);
-  return pickRecipient(ctx.persona, ctx.peers, rng, (p) => activeAt(p, at, ctx.fallbackZone));
+  const active = pickRecipient(ctx.persona, ctx.peers, rng, (p) => activeAt(p, at, ctx.fallbackZone));
+  return active ?? (ctx.emailsPerDay > 0 ? pickRecipient(ctx.persona, ctx.peers, seededRng(ctx.rngState), () => true) : null);
 }
 
 /** True when the persona may start writing at `at` to `recipient` (or to some active peer). */
@@ -40,11 +44,11 @@ export function canComposeAt(ctx: PersonaContext, at: number, recipient: Persona
   return ownRecipient(ctx, at) !== null;
 }
 
-/** Schedules the next own write from `at` (a heavy-tailed gap, SPEC §7 "fixed cadence"). */
+/** Schedules the next own write from `at`: the human process, or a heavy-tailed gap (SPEC §7 "fixed cadence"). */
 export function scheduleNext(ctx: PersonaContext, at: number): Patch {
   const rng = seededRng(ctx.rngState);
   const clock = Math.max(ctx.clock, at);
-  return { clock, nextWriteAt: clock + nextGap(ctx.persona, ctx.meanGapMs, rng), restUntil: null, rngState: rng.state(), compose: null };
+  return { clock, nextWriteAt: nextOwnWrite(ctx.persona, ctx, clock, rng), restUntil: null, rngState: rng.state(), compose: null };
 }
 
 /** Rests from `at` until the persona's active window opens again. */

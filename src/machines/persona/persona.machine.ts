@@ -14,7 +14,7 @@ import {
   usableEmail,
 } from './persona.compose.js';
 import { personaActorId, type PersonaEvent, type PersonaReport } from './persona.events.js';
-import { activeAt, DEFAULT_MEAN_GAP_MS, nextGap, timerDelay } from './persona.schedule.js';
+import { activeAt, DEFAULT_MEAN_GAP_MS, MAX_TIMER_MS, nextOwnWrite, timerDelay } from './persona.schedule.js';
 import type { GenerateInput, GenerationResult, LookupThreadInput, PersonaContext, PersonaInput, PersonaStatus, ThreadChoice } from './persona.types.js';
 
 const notProvided = (name: string) => async (): Promise<never> => {
@@ -25,8 +25,9 @@ const atDeadline = ({ context }: { context: PersonaContext }) => ({ at: context.
 type Compose = Extract<PersonaEvent, { type: 'PERSONA.COMPOSE' }>;
 
 /**
- * One persona on one mail decky (SPEC §6.3, §7): writes only inside its active hours, on the
- * supervisor's request or on its own heavy-tailed schedule; picks reply or new thread, asks the
+ * One persona on one mail decky (SPEC §6.3, §7): writes on the supervisor's request (inside its
+ * active hours) or on its own schedule: the human process at `emailsPerDay` (hours in its zone,
+ * weekdays, leave, bursts) or the legacy heavy-tailed gap; picks reply or new thread, asks the
  * LLM, and hands the email (or the failure) to its mail decky's actor. Deadlines live in context.
  */
 export const personaMachine = setup({
@@ -88,8 +89,11 @@ export const personaMachine = setup({
   },
   guards: {
     canCompose: ({ context }, p: { event: Compose }) => canComposeAt(context, ms(p.event.at), p.event.recipient),
-    hasOwnSchedule: ({ context }) => context.meanGapMs > 0,
-    isActiveAtDeadline: ({ context }) => activeAt(context.persona, context.nextWriteAt, context.fallbackZone),
+    hasOwnSchedule: ({ context }) => context.meanGapMs > 0 || context.emailsPerDay > 0,
+    // a deadline further out than one timer can hold is reached in several hops
+    isBeforeDeadline: ({ context }) => context.nextWriteAt - context.clock > MAX_TIMER_MS,
+    // the human process already shapes its hours: only the legacy schedule rests on a timer
+    isOffHoursAtDeadline: ({ context }) => context.emailsPerDay <= 0 && !activeAt(context.persona, context.nextWriteAt, context.fallbackZone),
     hasRecipientAtDeadline: ({ context }) => ownRecipient(context, context.nextWriteAt) !== null,
     isActiveAtRestEnd: ({ context }) => activeAt(context.persona, context.restUntil ?? context.clock, context.fallbackZone),
     settlesCurrent: ({ context, event }) => event.type === 'MAIL.SETTLED' && event.jobId === context.compose?.jobId,
@@ -115,9 +119,10 @@ export const personaMachine = setup({
       on: { 'PERSONA.COMPOSE': composeOrRefuse('waiting') },
       after: {
         untilNextWrite: [
+          { guard: 'isBeforeDeadline', target: 'waiting', reenter: true, actions: { type: 'noteClock', params: ({ context }) => ({ at: context.clock + MAX_TIMER_MS }) } },
           { guard: not('hasOwnSchedule'), target: 'waiting', reenter: true, actions: { type: 'scheduleNext', params: atDeadline } },
-          // its own deadline passed: off hours → rest; an active peer → write; else wait again
-          { guard: not('isActiveAtDeadline'), target: 'resting', actions: [{ type: 'noteClock', params: atDeadline }, { type: 'scheduleRest', params: atDeadline }] },
+          // its own deadline passed: off hours → rest; a recipient → write; else wait again
+          { guard: 'isOffHoursAtDeadline', target: 'resting', actions: [{ type: 'noteClock', params: atDeadline }, { type: 'scheduleRest', params: atDeadline }] },
           { guard: 'hasRecipientAtDeadline', target: 'composing', actions: [{ type: 'noteClock', params: atDeadline }, 'startOwn'] },
           { target: 'waiting', reenter: true, actions: { type: 'scheduleNext', params: atDeadline } },
         ],
@@ -217,19 +222,22 @@ function initialContext(input: PersonaInput): PersonaContext {
   const rng = seededRng(input.seed);
   const at = ms(input.at);
   const meanGapMs = input.meanGapMs ?? DEFAULT_MEAN_GAP_MS;
+  const emailsPerDay = input.emailsPerDay ?? 0;
+  const fallbackZone = input.fallbackZone ?? null;
   return {
     id: personaActorId(input.mailDecky.uuid, input.persona.email),
     mailDeckyUuid: input.mailDecky.uuid,
     persona: input.persona,
     peers: input.peers,
     clock: at,
-    nextWriteAt: at + nextGap(input.persona, meanGapMs, rng),
+    nextWriteAt: nextOwnWrite(input.persona, { emailsPerDay, meanGapMs, fallbackZone }, at, rng),
     rngState: rng.state(),
     restUntil: null,
     meanGapMs,
+    emailsPerDay,
     replyProbability: input.replyProbability ?? 0.6,
     handOffTimeoutMs: input.handOffTimeoutMs ?? 5 * 60_000,
-    fallbackZone: input.fallbackZone ?? null,
+    fallbackZone,
     compose: null,
     seq: 0,
     written: 0,

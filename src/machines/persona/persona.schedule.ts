@@ -1,6 +1,8 @@
 import type { Persona } from '../../infra/personas/persona.schema.js';
-import { isActive, msUntilActive } from '../email/active-hours.js';
+import { isActive, msUntilActive, personaTimeZone } from '../email/active-hours.js';
 import type { Rng } from '../email/random.js';
+import { nextEventAt } from '../realism/next-event.js';
+import { CALENDAR_SEED, profileForPersona, type TimingProfile } from '../realism/timing-profile.js';
 
 /** Mean gap between a persona's own writes (reply_latency `normal`). */
 export const DEFAULT_MEAN_GAP_MS = 4 * 60 * 60_000;
@@ -40,4 +42,28 @@ export function activeAt(persona: Pick<Persona, 'active_hours' | 'timezone'>, at
 /** A timer delay from `clock` to `deadline`, never negative and never past what a timer can hold. */
 export function timerDelay(deadline: number, clock: number): number {
   return Math.min(Math.max(deadline - clock, 0), MAX_TIMER_MS);
+}
+
+/** How a persona's own writes are spread: the human process at a density, or the legacy mean gap. */
+export interface OwnSchedule {
+  /** emails per persona per working day; > 0 → the non-homogeneous Poisson process (issue 7) */
+  emailsPerDay: number;
+  /** mean gap of the legacy heavy-tailed schedule (used when `emailsPerDay` is 0; 0 → only when asked) */
+  meanGapMs: number;
+  fallbackZone: string | null;
+}
+
+/**
+ * The persona's timing profile at `emailsPerDay`: its hours in its zone, weekdays, its leave
+ * calendar, bursts whose follow-up comes sooner when it answers fast.
+ */
+export function personaProfile(persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>, emailsPerDay: number, fallbackZone: string | null): TimingProfile {
+  const profile = profileForPersona(persona, { eventsPerDay: emailsPerDay, seed: CALENDAR_SEED, fallbackZone: personaTimeZone(persona, fallbackZone ?? undefined) });
+  return { ...profile, burstMedianMinutes: profile.burstMedianMinutes * LATENCY_FACTOR[persona.reply_latency] };
+}
+
+/** When the persona writes on its own next, strictly after `after` (epoch ms). */
+export function nextOwnWrite(persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>, schedule: OwnSchedule, after: number, rng: Rng): number {
+  if (schedule.emailsPerDay > 0) return nextEventAt(personaProfile(persona, schedule.emailsPerDay, schedule.fallbackZone), new Date(after), rng).getTime();
+  return after + nextGap(persona, schedule.meanGapMs, rng);
 }

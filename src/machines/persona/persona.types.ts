@@ -12,6 +12,11 @@ export interface PersonaInput {
   seed: number;
   /** mean gap between writes on its own schedule; 0 → writes only when asked (default 4 h) */
   meanGapMs?: number;
+  /**
+   * emails per working day on its own human schedule (hours in its zone, weekdays, leave, bursts);
+   * > 0 replaces the `meanGapMs` schedule (default 0)
+   */
+  emailsPerDay?: number;
   /** probability that an email answers the pair's newest email (SPEC §6.3: 0.6) */
   replyProbability?: number;
   /** how long a hand-off may wait for the mail decky's answer (default 5 min) */
@@ -98,6 +103,8 @@ export interface PersonaContext {
   /** when its rest outside active hours ends (epoch ms) */
   restUntil: number | null;
   meanGapMs: number;
+  /** > 0: own writes follow the human process at this density, never rest on a timer */
+  emailsPerDay: number;
   replyProbability: number;
   handOffTimeoutMs: number;
   fallbackZone: string | null;

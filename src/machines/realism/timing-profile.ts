@@ -45,6 +45,13 @@ export const PERSON_DEFAULTS = {
   moodSigma: 0.5,
 } as const satisfies Partial<TimingProfile>;
 
+/**
+ * Seed of every persona's leave calendar and day-to-day mood: one constant, so a persona keeps the
+ * same holidays in its backfilled past, its live schedule and across restarts (the calendar is
+ * keyed by its address too).
+ */
+export const CALENDAR_SEED = 0;
+
 /** Largest day-to-day mood factor; bounds the thinning envelope. */
 export const MAX_MOOD = 3;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILE_ACTION, FILE_SCRIPT, buildFileExec, runFile } from '../../../src/infra/drivers/file.driver.js';
+import { FILE_ACTION, FILE_MAX_BYTES, FILE_SCRIPT, buildFileExec, runFile } from '../../../src/infra/drivers/file.driver.js';
 import { FakeDocker } from '../../fakes/fake-docker.js';
 import { HOSTILE } from './hostile-values.js';
 
@@ -92,6 +92,15 @@ describe('file driver', () => {
       docker.addDecky('db01');
       const o = await runFile(docker, { dstName: 'db01', path, content: 'x' });
       expect(o).toMatchObject({ success: false, payload: { rc: null } });
+      expect(docker.calls).toEqual([]);
+    });
+
+    it('refuses, as a failed outcome and without an exec, a body larger than its one exec carries', async () => {
+      const docker = new FakeDocker();
+      docker.addDecky('db01');
+      expect(buildFileExec({ dstName: 'db01', path: '/tmp/x', content: 'x'.repeat(FILE_MAX_BYTES) }).ok).toBe(true);
+      const o = await runFile(docker, { dstName: 'db01', path: '/var/log/x.log', content: new Uint8Array(FILE_MAX_BYTES + 1) });
+      expect(o).toMatchObject({ success: false, payload: { rc: null, bytes: FILE_MAX_BYTES + 1, stderr: expect.stringMatching(/^refused: body is larger/) } });
       expect(docker.calls).toEqual([]);
     });
   });

@@ -11,7 +11,7 @@ import { isUserClass } from '../../../src/machines/realism/content-class.js';
 import { hasEpochLikeName } from '../../../src/machines/realism/file-names.js';
 import { FakeDocker } from '../../fakes/fake-docker.js';
 import { tempDir } from '../store/store-fixtures.js';
-import { modelBackfill } from './backfill-fs.fake.js';
+import { modelPlannedFiles } from '../../fakes/planned-fs.fake.js';
 
 const NOW = new Date('2025-03-24T16:00:00Z');
 const persona = (name: string, email: string, timezone: string): Persona => ({
@@ -38,7 +38,7 @@ describe('backfillAll', () => {
   const fake = new FakeDocker();
   fake.addDecky('web01');
   fake.addDecky('web02');
-  const fs = modelBackfill(fake);
+  const fs = modelPlannedFiles(fake);
   const deps = () => ({
     dockerFor: () => fake,
     files: store.files,

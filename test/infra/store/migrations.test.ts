@@ -7,6 +7,7 @@ import { openStore } from '../../../src/infra/store/store.factory.js';
 import { anEmail, anEvent, type StoreDialect, sql, storeDialects, tempDir } from './store-fixtures.js';
 
 const TABLES = [
+  'decky_backfills',
   'decky_shards',
   'fleet_deckies',
   'mikro_orm_migrations',

@@ -27,38 +27,44 @@ type M = { onHours: boolean; reply: boolean };
 const stay = { actions: () => undefined };
 const busy = { ASKED_WHILE_BUSY: stay };
 
-/** The abstract model of one persona's behaviour, as an operator describes it. */
-const model = createMachine({
-  id: 'personaModel',
-  context: { onHours: true, reply: false } as M,
-  initial: 'waiting',
-  states: {
-    waiting: {
-      on: {
-        ASKED: [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }],
-        ASKED_WHILE_INACTIVE: [{ guard: ({ context }) => !context.onHours, ...stay }],
-        OWN_DEADLINE: [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }, { target: 'resting' }],
-        GOES_OFF_HOURS: [{ guard: ({ context }) => context.onHours, actions: assign({ onHours: false }) }],
+/**
+ * The abstract model of one persona's behaviour, as an operator describes it. On the human
+ * process (`density`) its own deadline already follows its hours: a deadline that fell off hours
+ * is a late email, never a rest.
+ */
+function personaModel(density: boolean) {
+  return createMachine({
+    id: 'personaModel',
+    context: { onHours: true, reply: false } as M,
+    initial: 'waiting',
+    states: {
+      waiting: {
+        on: {
+          ASKED: [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }],
+          ASKED_WHILE_INACTIVE: [{ guard: ({ context }) => !context.onHours, ...stay }],
+          OWN_DEADLINE: density ? [{ target: 'choosingThread' }] : [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }, { target: 'resting' }],
+          GOES_OFF_HOURS: [{ guard: ({ context }) => context.onHours, actions: assign({ onHours: false }) }],
+        },
       },
-    },
-    resting: {
-      on: {
-        ASKED_WHILE_INACTIVE: stay,
-        REST_ENDS: { target: 'waiting', actions: assign({ onHours: true }) },
+      resting: {
+        on: {
+          ASKED_WHILE_INACTIVE: stay,
+          REST_ENDS: { target: 'waiting', actions: assign({ onHours: true }) },
+        },
       },
-    },
-    choosingThread: {
-      on: {
-        ...busy,
-        THREAD_IS_NEW: { target: 'generating', actions: assign({ reply: false }) },
-        THREAD_IS_REPLY: { target: 'generating', actions: assign({ reply: true }) },
-        LOOKUP_FAILS: 'waiting',
+      choosingThread: {
+        on: {
+          ...busy,
+          THREAD_IS_NEW: { target: 'generating', actions: assign({ reply: false }) },
+          THREAD_IS_REPLY: { target: 'generating', actions: assign({ reply: true }) },
+          LOOKUP_FAILS: 'waiting',
+        },
       },
+      generating: { on: { ...busy, LLM_WRITES: 'handingOff', LLM_FAILS: 'handingOff', LLM_TIMES_OUT: 'handingOff', LLM_WRITES_NOTHING: 'handingOff' } },
+      handingOff: { on: { ...busy, MAIL_SETTLES: 'waiting', HANDOFF_TIMES_OUT: 'waiting' } },
     },
-    generating: { on: { ...busy, LLM_WRITES: 'handingOff', LLM_FAILS: 'handingOff', LLM_TIMES_OUT: 'handingOff', LLM_WRITES_NOTHING: 'handingOff' } },
-    handingOff: { on: { ...busy, MAIL_SETTLES: 'waiting', HANDOFF_TIMES_OUT: 'waiting' } },
-  },
-});
+  });
+}
 
 function pendingPromise<I, O>() {
   const calls: { input: I; resolve: (o: O) => void; reject: (e: unknown) => void; settled: boolean }[] = [];
@@ -79,7 +85,7 @@ const tick = async () => {
 const iso = (ms: number) => new Date(ms).toISOString();
 const visited = new Set<string>();
 
-function createSut() {
+function createSut(tuning: { meanGapMs: number } | { emailsPerDay: number }) {
   const lookup = pendingPromise<LookupThreadInput, ThreadChoice>();
   const generate = pendingPromise<GenerateInput, GenerationResult>();
   const clock = new SimulatedClock();
@@ -92,7 +98,7 @@ function createSut() {
       {
         src: 'p',
         id: 'persona',
-        input: { mailDecky: DECKY, persona: ALICE, peers: [ALICE, BOB, CAROL], at: iso(START), seed: 7, meanGapMs: 120_000, replyProbability: 0.5, handOffTimeoutMs: 60_000 },
+        input: { mailDecky: DECKY, persona: ALICE, peers: [ALICE, BOB, CAROL], at: iso(START), seed: 7, ...tuning, replyProbability: 0.5, handOffTimeoutMs: 60_000 },
       },
     ],
     on: { '*': { actions: ({ event }) => reports.push(event as PersonaReport) } },
@@ -258,20 +264,23 @@ function createSut() {
 }
 
 describe('personaMachine (model-based)', () => {
-  const testModel = createTestModel(model, {
-    // the walker offers every event; only those the model enables (guards passing) are steps
-    filterEvents: (snapshot, event) => snapshot.can(event),
-    serializeTransition: (_state, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
-  });
-  const paths = testModel.getShortestPaths();
-
-  for (const path of paths) {
-    it(path.description, async () => {
-      const sut = createSut();
-      // biome-ignore lint/suspicious/noExplicitAny: TestModel's executor types are keyed loosely
-      await path.test({ states: sut.states as any, events: sut.events as any });
+  describe.each([
+    { schedule: 'the legacy mean gap', density: false, tuning: { meanGapMs: 120_000 } },
+    { schedule: 'the human process', density: true, tuning: { emailsPerDay: 40 } },
+  ])('on $schedule', ({ density, tuning }) => {
+    const testModel = createTestModel(personaModel(density), {
+      // the walker offers every event; only those the model enables (guards passing) are steps
+      filterEvents: (snapshot, event) => snapshot.can(event),
+      serializeTransition: (_state, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
     });
-  }
+    for (const path of testModel.getShortestPaths()) {
+      it(path.description, async () => {
+        const sut = createSut(tuning);
+        // biome-ignore lint/suspicious/noExplicitAny: TestModel's executor types are keyed loosely
+        await path.test({ states: sut.states as any, events: sut.events as any });
+      });
+    }
+  });
 
   afterAll(() => {
     expect([...visited].sort()).toEqual([...stateIds(personaMachine)].sort());

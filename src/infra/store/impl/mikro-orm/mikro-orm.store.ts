@@ -1,6 +1,7 @@
 import type { Logger } from '../../../log/logger.port.js';
 import type { Store } from '../../store.port.js';
 import { parseStoreTarget } from '../../store-target.js';
+import { SqlBackfillLog } from './backfill-log.repository.js';
 import { SqliteEmailStore } from './email.repository.js';
 import { SqliteEventStore } from './event.repository.js';
 import { SqliteInventory } from './inventory.repository.js';
@@ -36,6 +37,7 @@ function wireStore(orm: SqlOrm, logger: Logger): Store {
   const emails = new SqliteEmailStore(orm);
   const files = new SqliteSyntheticFiles(db);
   const swarm = new SqlSwarmHosts(db);
+  const backfills = new SqlBackfillLog(db);
   let closed: Promise<void> | undefined;
   return {
     inventory: {
@@ -72,6 +74,11 @@ function wireStore(orm: SqlOrm, logger: Logger): Store {
       removeHost: guard('removeHost', swarm.removeHost.bind(swarm)),
       markOnline: guard('markOnline', swarm.markOnline.bind(swarm)),
       markUnreachable: guard('markUnreachable', swarm.markUnreachable.bind(swarm)),
+    },
+    backfills: {
+      recordBackfill: guard('recordBackfill', backfills.recordBackfill.bind(backfills)),
+      getBackfill: guard('getBackfill', backfills.getBackfill.bind(backfills)),
+      finishedDeckies: guard('finishedDeckies', backfills.finishedDeckies.bind(backfills)),
     },
     // idempotent: shutdown paths (SIGTERM and the finally of a command) may both close.
     close: () => {

@@ -20,9 +20,11 @@ const CHUNK = 200;
 const PUT_SUFFIX = `on conflict (decky_uuid, path) do update set author = excluded.author, content_class = excluded.content_class,
   created_at = excluded.created_at, last_modified = excluded.last_modified, edit_count = excluded.edit_count,
   content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
-// SQLite applies a multi-row upsert row by row, so two writes to one path in a batch count twice.
+// a batch is coalesced to one row per (decky, path) first: PostgreSQL refuses to update one row
+// twice in a statement. `excluded.edit_count` is then the batch's writes to that path minus one.
 const WRITE_SUFFIX = `on conflict (decky_uuid, path) do update set author = coalesce(excluded.author, ${TABLE}.author),
-  content_class = excluded.content_class, last_modified = excluded.last_modified, edit_count = ${TABLE}.edit_count + 1,
+  content_class = excluded.content_class, last_modified = excluded.last_modified,
+  edit_count = ${TABLE}.edit_count + excluded.edit_count + 1,
   content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -38,7 +40,10 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
 
   /** Applies writes in order: a new path is inserted with edit_count 0, a known one is bumped. */
   async recordWrites(writes: readonly SyntheticFileWrite[]): Promise<void> {
-    await this.upsert(writes.map((w) => toRow(w.deckyUuid, w.path, w.author, w.contentClass, w.mtime, w.mtime, 0, w.body)), WRITE_SUFFIX);
+    await this.upsert(
+      coalesceWrites(writes).map((g) => toRow(g.last.deckyUuid, g.last.path, g.author, g.last.contentClass, g.createdAt, g.last.mtime, g.count - 1, g.last.body)),
+      WRITE_SUFFIX,
+    );
   }
 
   /** Newest last_modified first, optionally for one decky. */
@@ -80,6 +85,27 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
       }),
     );
   }
+}
+
+// a batch's writes to one (decky, path): the first write's time, the last state, how many
+interface WriteGroup {
+  last: SyntheticFileWrite;
+  createdAt: Date;
+  /** the newest author given (a write without one keeps the earlier) */
+  author: string | null;
+  count: number;
+}
+
+// writes folded to one group per (decky, path), in order of first appearance
+function coalesceWrites(writes: readonly SyntheticFileWrite[]): WriteGroup[] {
+  const groups = new Map<string, WriteGroup>();
+  for (const w of writes) {
+    const key = `${w.deckyUuid}\u0000${w.path}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { last: w, createdAt: w.mtime, author: w.author, count: 1 });
+    else groups.set(key, { last: w, createdAt: g.createdAt, author: w.author ?? g.author, count: g.count + 1 });
+  }
+  return [...groups.values()];
 }
 
 function toRow(

@@ -3,6 +3,7 @@ import { PgMigration0002Emails } from './0002-emails.pg.migration.js';
 import { PgMigration0003TopologyTimezone } from './0003-topology-timezone.pg.migration.js';
 import { PgMigration0004SyntheticFiles } from './0004-synthetic-files.pg.migration.js';
 import { PgMigration0005SwarmHostSettings } from './0005-swarm-host-settings.pg.migration.js';
+import { PgMigration0006DeckyBackfills } from './0006-decky-backfills.pg.migration.js';
 
 /**
  * Every PostgreSQL migration, in order, under the same names as the SQLite list: one schema
@@ -14,4 +15,5 @@ export const PG_MIGRATIONS = [
   { name: '0003-topology-timezone', class: PgMigration0003TopologyTimezone },
   { name: '0004-synthetic-files', class: PgMigration0004SyntheticFiles },
   { name: '0005-swarm-host-settings', class: PgMigration0005SwarmHostSettings },
+  { name: '0006-decky-backfills', class: PgMigration0006DeckyBackfills },
 ];
