@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DockerPort } from '../docker/docker.port.js';
-import { runEmailDelivery } from '../drivers/email-delivery.driver.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import type { LLMBackend } from '../llm/base.js';
 import type { Logger } from '../log/logger.port.js';
-import { buildEml, newMessageId } from '../mail/eml.js';
+import { deliverDraft } from '../mail/deliver-draft.js';
+import { newMessageId } from '../mail/eml.js';
 import type { Persona } from '../personas/persona.schema.js';
 import type { EmailRecord, EmailStorePort } from '../store/email-store.port.js';
 import type { RunningDecky } from '../store/inventory.port.js';
@@ -16,7 +16,7 @@ import { REPLY_PROBABILITY, buildReferences, pickRecipient, stripReplyPrefixes, 
 import { pickTopic } from '../../machines/email/topics.js';
 import type { EmailDraft, FailedDraft } from '../../machines/mail/mail.events.js';
 import { deliveryRow, llmFailureRow } from '../../machines/mail/mail.row.js';
-import type { DeliveryResult, EmailRowDraft } from '../../machines/mail/mail.types.js';
+import type { EmailRowDraft } from '../../machines/mail/mail.types.js';
 import { seededRng } from '../../machines/policy/rng.js';
 import { hashSeed } from '../../machines/realism/seed-hash.js';
 import { settleSpool } from './settle-mtimes.js';
@@ -175,7 +175,8 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
       subject: threadSubject(parsed.subject, parent?.subject ?? null),
       body: parsed.body,
     };
-    const result = await deliver(docker, container, draft, deps, makeId);
+    // the live delivery path: EML on the sender's domain and zone, spool write with mtime = Date
+    const result = await deliverDraft(() => docker, draft, { container, spoolRoot: deps.spoolRoot, limits: deps.limits, makeId });
     await record(deps, deliveryRow(decky, draft, result));
     if (!result.success) {
       report.failed += 1;
@@ -227,36 +228,6 @@ async function generate(llm: LLMBackend, prompt: string, signal?: AbortSignal): 
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
-}
-
-// the live delivery path: EML on the sender's domain and zone, spool write with mtime = Date
-async function deliver(docker: DockerPort, container: string, draft: EmailDraft, deps: EmailBackfillDeps, makeId: (s: string) => string): Promise<DeliveryResult> {
-  let eml: ReturnType<typeof buildEml>;
-  try {
-    eml = buildEml({
-      from: draft.from,
-      to: draft.to,
-      subject: draft.subject,
-      body: draft.body,
-      date: new Date(draft.at),
-      timezone: draft.timezone,
-      messageId: makeId(draft.from.email),
-      inReplyTo: draft.inReplyTo,
-      references: draft.references,
-      language: draft.language,
-    });
-  } catch (err) {
-    return { success: false, messageId: '', emlPath: '', bytes: 0, container, rc: null, stderr: `refused: ${(err as Error).message}`.slice(0, 256), durationMs: 0 };
-  }
-  const out = await runEmailDelivery(
-    docker,
-    { container, spoolRoot: deps.spoolRoot, threadId: draft.threadId, messageId: eml.headers.messageId, sentAt: eml.headers.sentAt, eml: eml.bytes },
-    deps.limits,
-  );
-  const result: DeliveryResult = { success: out.success, messageId: eml.headers.messageId, emlPath: out.emlPath, bytes: out.bytes, container: out.container, rc: out.rc, date: eml.headers.date, durationMs: out.durationMs };
-  if (out.stderr) result.stderr = out.stderr;
-  if (out.timedOut) result.timedOut = true;
-  return result;
 }
 
 async function record(deps: EmailBackfillDeps, row: EmailRowDraft): Promise<void> {

@@ -3,6 +3,7 @@ import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createDeliverEmailLogic } from '../../../src/actors/email/deliver-email.actor.js';
 import { localOnly } from '../../../src/actors/orchestrator.runtime.js';
+import type { DockerPort } from '../../../src/infra/docker/docker.port.js';
 import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
 import type { EmailDraft } from '../../../src/machines/mail/mail.events.js';
 import { emailDraft, mailDecky } from '../../builders/emailgen.builders.js';
@@ -81,5 +82,27 @@ describe('deliver actor', () => {
     const out = await deliver(emailDraft(), mailDecky('mail09', { source: 'shard', hostUuid: 'remote-1', uuid: 'remote-1:mail09' }));
     expect(out).toMatchObject({ success: false, rc: null, stderr: expect.stringContaining('no Docker engine configured') });
     expect(docker.calls).toHaveLength(0);
+  });
+
+  it('hands its exec the actor signal, so a stopped delivery abandons the exec at once', async () => {
+    let seen: AbortSignal | undefined;
+    const hung: DockerPort = {
+      hostId: 'local',
+      exec: (req) => {
+        seen = req.signal;
+        return new Promise((resolve) => req.signal?.addEventListener('abort', () => resolve({ rc: 125, stdout: '', stderr: 'aborted', timedOut: false, truncated: false, durationMs: 1 })));
+      },
+      listDeckyContainers: () => Promise.reject(new Error('not implemented: listDeckyContainers')),
+      watchEvents: () => {
+        throw new Error('not implemented: watchEvents');
+      },
+      ping: () => Promise.reject(new Error('not implemented: ping')),
+    };
+    const logic = createDeliverEmailLogic({ dockerFor: () => hung, spoolRoot: SPOOL });
+    const actor = createActor(logic, { input: { decky: mailDecky('mail01', { services: ['imap'] }), draft: emailDraft() } }).start();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seen?.aborted).toBe(false);
+    actor.stop();
+    expect(seen?.aborted).toBe(true);
   });
 });
