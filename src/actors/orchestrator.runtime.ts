@@ -16,6 +16,7 @@ import { createEventWriter, type EventWriter, type EventWriterOptions } from './
 import { createEventWriterLogic } from './event-writer.actor.js';
 import { createListRunningLogic } from './list-running.actor.js';
 import { feedRunning, type RunningFeed } from './backfill-new-deckies.js';
+import { createFileBook } from './files/file-book.js';
 import type { LiveFilesDeps } from './files/live-write.js';
 import { createPlantFileLogic } from './plant-file.actor.js';
 import { createPruneEventsLogic } from './prune-events.actor.js';
@@ -115,6 +116,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ component: WORKER });
   const writer = createEventWriter({ events: deps.events, bus: deps.bus, logger: deps.logger, ...s.writer });
+  // file actions read and record synthetic_files through memory: a locked store must not slow them
+  const fileBook = deps.files ? createFileBook(deps.files, { logger: deps.logger.child({ component: 'synthetic-files' }) }) : undefined;
   const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory: deps.inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
   const dockerFor = deps.dockerFor ?? hosts?.dockerFor ?? localOnly(deps.docker);
   const backfill = deps.backfill?.(dockerFor);
@@ -132,7 +135,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       decky: deckyMachine.provide({
         actors: {
           sendTraffic: createSendTrafficLogic({ dockerFor, limits, now }),
-          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(deps.files ? { live: { ...deps.liveFiles, files: deps.files } } : {}) }),
+          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook } } : {}) }),
         },
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
@@ -181,7 +184,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const finish = async () => {
     unsubscribe();
     await backfill?.settle();
-    await writer.close(s.flushTimeoutMs);
+    const [, unwritten] = await Promise.all([writer.close(s.flushTimeoutMs), fileBook?.flush(s.flushTimeoutMs ?? 5_000) ?? 0]);
+    if (unwritten > 0) log.warn({ unwritten }, 'synthetic_files writes not recorded at stop (the store did not answer)');
     hosts?.close();
   };
   const done = toPromise(actor).then(

@@ -11,18 +11,29 @@ export interface PersonaScopeDeps {
   logger: Logger;
 }
 
-/** Resolves personas per decky once per topology (the pool once): `decky → personas`. */
-export function personaResolver(deps: PersonaScopeDeps): (decky: RunningDecky) => Promise<Persona[]> {
-  const cache = new Map<string, Promise<Persona[]>>();
+/** How long a resolved scope is reused before it is read again (pool edits, topology imports). */
+export const PERSONA_SCOPE_TTL_MS = 5 * 60_000;
+
+/**
+ * Resolves personas per decky once per topology (the pool once) and reuses the answer for
+ * `ttlMs`, so a long-running worker sees edits without reading the store on every action.
+ * A failed lookup is not kept: the next call asks again.
+ */
+export function personaResolver(deps: PersonaScopeDeps & { ttlMs?: number; now?: () => number }): (decky: RunningDecky) => Promise<Persona[]> {
+  const ttl = deps.ttlMs ?? PERSONA_SCOPE_TTL_MS;
+  const now = deps.now ?? Date.now;
+  const cache = new Map<string, { at: number; personas: Promise<Persona[]> }>();
   const warned = new Set<string>();
   return (decky) => {
     const key = decky.source === 'topology' ? `topology:${decky.topologyId ?? ''}` : 'pool';
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = personasForDecky(decky, { ...deps, warned });
-      cache.set(key, hit);
-    }
-    return hit;
+    const hit = cache.get(key);
+    if (hit && now() - hit.at < ttl) return hit.personas;
+    const personas = personasForDecky(decky, { ...deps, warned });
+    cache.set(key, { at: now(), personas });
+    personas.catch(() => {
+      if (cache.get(key)?.personas === personas) cache.delete(key);
+    });
+    return personas;
   };
 }
 
