@@ -25,7 +25,12 @@ describe('personaResolver', () => {
     let loads = 0;
     let pool = [persona('ana@corp.example')];
     const resolve = personaResolver({
-      pool: { load: async () => (loads++, pool) },
+      pool: {
+        load: async () => {
+          loads += 1;
+          return pool;
+        },
+      },
       topologies: { getTopology: () => Promise.reject(new Error('not implemented: getTopology')) },
       logger: silentLogger,
       ttlMs: 1_000,
