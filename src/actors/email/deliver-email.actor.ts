@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { DriverLimits } from '../../infra/drivers/traffic.driver.js';
-import { deliverDraft, refusedDelivery } from '../../infra/mail/deliver-draft.js';
+import { deliverDraft, refusedDelivery } from '../../infra/drivers/deliver-draft.js';
 import { newMessageId } from '../../infra/mail/eml.js';
 import type { RunningDecky } from '../../infra/store/inventory.port.js';
 import { mailContainerName } from '../../machines/email/mail-decky.js';

@@ -3,7 +3,7 @@ import type { DockerPort } from '../docker/docker.port.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import type { LLMBackend } from '../llm/base.js';
 import type { Logger } from '../log/logger.port.js';
-import { deliverDraft } from '../mail/deliver-draft.js';
+import { deliverDraft } from '../drivers/deliver-draft.js';
 import { newMessageId } from '../mail/eml.js';
 import type { Persona } from '../personas/persona.schema.js';
 import type { EmailRecord, EmailStorePort } from '../store/email-store.port.js';

@@ -1,9 +1,9 @@
 import type { EmailDraft } from '../../machines/mail/mail.events.js';
 import type { DeliveryResult } from '../../machines/mail/mail.types.js';
 import type { DockerPort } from '../docker/docker.port.js';
-import { runEmailDelivery } from '../drivers/email-delivery.driver.js';
-import type { DriverLimits } from '../drivers/traffic.driver.js';
-import { buildEml } from './eml.js';
+import { runEmailDelivery } from './email-delivery.driver.js';
+import type { DriverLimits } from './traffic.driver.js';
+import { buildEml } from '../mail/eml.js';
 
 /** Where and how a draft is delivered. */
 export interface DraftDelivery {
