@@ -1,5 +1,5 @@
 import { assign, type DoneActorEvent, type ErrorActorEvent, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
-import type { DeckyEvent } from './decky.events.js';
+import type { DeckyEvent, SettledStatus } from './decky.events.js';
 import { backoffDelay, draftOf, rejectedOutcome } from './decky.outcome.js';
 import type {
   ActionOutcome,
@@ -32,19 +32,26 @@ export const deckyMachine = setup({
     }),
   },
   actions: {
-    reportAvailability: sendParent(({ context }, params: { status: DeckyStatus }) => ({
-      type: 'DECKY.AVAILABILITY',
-      uuid: context.decky.uuid,
-      available: params.status === 'idle',
-      status: params.status,
-    })),
-    emitOutcome: enqueueActions(({ context, enqueue }, params: { outcome: ActionOutcome }) => {
+    reportAvailability: sendParent(({ context }, params: { status: DeckyStatus }) => availability(context, params.status)),
+    // the settled status rides on the outcome: the state entered next does not report it again
+    emitOutcome: enqueueActions(({ context, enqueue }, params: { outcome: ActionOutcome; status: SettledStatus }) => {
       const draft = draftOf(context, params.outcome);
+      const status = params.status;
       // traffic is a message to the destination's actor, which records it; files are ours
       if (context.current?.kind === 'traffic') {
-        enqueue.sendParent({ type: 'DECKY.TRAFFIC_SENT', src: context.decky.uuid, dst: draft.dstDeckyUuid, draft });
+        enqueue.sendParent({ type: 'DECKY.TRAFFIC_SENT', src: context.decky.uuid, dst: draft.dstDeckyUuid, draft, status });
       } else {
-        enqueue.sendParent({ type: 'DECKY.RECORD', uuid: context.decky.uuid, draft });
+        enqueue.sendParent({ type: 'DECKY.RECORD', uuid: context.decky.uuid, draft, status });
+      }
+    }),
+    // entering idle or backingOff from an action: the outcome report already said so
+    reportUnlessSettled: enqueueActions(({ context, enqueue }, params: { status: DeckyStatus }) => {
+      if (context.current === null) enqueue.sendParent(availability(context, params.status));
+    }),
+    // the supervisor marks a decky acting when it sends a command at once; a delayed one asks
+    reportStart: enqueueActions(({ context, event, enqueue }) => {
+      if ((event.type === 'DECKY.SEND_TRAFFIC' || event.type === 'DECKY.PLANT_FILE') && event.ack) {
+        enqueue.sendParent(availability(context, 'acting'));
       }
     }),
     recordArrival: enqueueActions(({ context, event, enqueue }) => {
@@ -93,7 +100,7 @@ export const deckyMachine = setup({
   states: {
     idle: {
       description: 'available: the policy may pick this decky',
-      entry: ['clearCurrent', { type: 'reportAvailability', params: { status: 'idle' } }],
+      entry: [{ type: 'reportUnlessSettled', params: { status: 'idle' } }, 'clearCurrent'],
       on: {
         'DECKY.SEND_TRAFFIC': { target: 'acting.sendingTraffic', actions: 'startTraffic' },
         'DECKY.PLANT_FILE': { target: 'acting.plantingFile', actions: 'startFile' },
@@ -101,7 +108,7 @@ export const deckyMachine = setup({
     },
     acting: {
       description: 'one driver call under way; commands that arrive now are refused by re-reporting',
-      entry: { type: 'reportAvailability', params: { status: 'acting' } },
+      entry: 'reportStart',
       on: {
         'DECKY.SEND_TRAFFIC': { actions: { type: 'reportAvailability', params: { status: 'acting' } } },
         'DECKY.PLANT_FILE': { actions: { type: 'reportAvailability', params: { status: 'acting' } } },
@@ -120,7 +127,7 @@ export const deckyMachine = setup({
     },
     backingOff: {
       description: 'repeated failures: unavailable until `retryBackoff` passes (then on probation) or its engine is back',
-      entry: ['clearCurrent', { type: 'reportAvailability', params: { status: 'backingOff' } }],
+      entry: [{ type: 'reportUnlessSettled', params: { status: 'backingOff' } }, 'clearCurrent'],
       on: {
         'DECKY.SEND_TRAFFIC': { actions: { type: 'reportAvailability', params: { status: 'backingOff' } } },
         'DECKY.PLANT_FILE': { actions: { type: 'reportAvailability', params: { status: 'backingOff' } } },
@@ -130,6 +137,10 @@ export const deckyMachine = setup({
     },
   },
 });
+
+function availability(context: DeckyContext, status: DeckyStatus) {
+  return { type: 'DECKY.AVAILABILITY' as const, uuid: context.decky.uuid, available: status === 'idle', status };
+}
 
 // the machine only enters a substate through the matching command, so `current` is set
 function trafficInput(context: DeckyContext): SendTrafficInput {
@@ -151,21 +162,34 @@ function fromRejection({ context, event }: ErrorArgs) {
   return { outcome: rejectedOutcome(context.current, event.error) };
 }
 
+// the outcome report of a settle towards `status`
+function emitTo(status: SettledStatus, from: typeof fromOutput): { type: 'emitOutcome'; params: (a: DoneArgs) => { outcome: ActionOutcome; status: SettledStatus } };
+function emitTo(status: SettledStatus, from: typeof fromRejection): { type: 'emitOutcome'; params: (a: ErrorArgs) => { outcome: ActionOutcome; status: SettledStatus } };
+function emitTo(status: SettledStatus, from: (a: never) => { outcome: ActionOutcome }) {
+  return { type: 'emitOutcome' as const, params: (a: never) => ({ outcome: from(a).outcome, status }) };
+}
+
 // a finished action: success → idle; the threshold-th consecutive failure → backingOff; else idle
 function settleDone() {
-  const emit = { type: 'emitOutcome' as const, params: fromOutput };
   return [
-    { guard: { type: 'succeeded' as const, params: fromOutput }, target: '#decky.idle', actions: [emit, 'countSuccess' as const] },
-    { guard: 'reachesFailureThreshold' as const, target: '#decky.backingOff', actions: [emit, 'countFailure' as const, 'countBackoff' as const] },
-    { target: '#decky.idle', actions: [emit, 'countFailure' as const] },
+    { guard: { type: 'succeeded' as const, params: fromOutput }, target: '#decky.idle', actions: [emitTo('idle', fromOutput), 'countSuccess' as const] },
+    {
+      guard: 'reachesFailureThreshold' as const,
+      target: '#decky.backingOff',
+      actions: [emitTo('backingOff', fromOutput), 'countFailure' as const, 'countBackoff' as const],
+    },
+    { target: '#decky.idle', actions: [emitTo('idle', fromOutput), 'countFailure' as const] },
   ];
 }
 
 // a driver actor that rejects is a failed action like any other, never a crash of the machine
 function settleError() {
-  const emit = { type: 'emitOutcome' as const, params: fromRejection };
   return [
-    { guard: 'reachesFailureThreshold' as const, target: '#decky.backingOff', actions: [emit, 'countFailure' as const, 'countBackoff' as const] },
-    { target: '#decky.idle', actions: [emit, 'countFailure' as const] },
+    {
+      guard: 'reachesFailureThreshold' as const,
+      target: '#decky.backingOff',
+      actions: [emitTo('backingOff', fromRejection), 'countFailure' as const, 'countBackoff' as const],
+    },
+    { target: '#decky.idle', actions: [emitTo('idle', fromRejection), 'countFailure' as const] },
   ];
 }

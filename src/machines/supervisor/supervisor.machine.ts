@@ -175,6 +175,7 @@ function initialContext(input: SupervisorInput): SupervisorContext {
   return {
     intervalMs: input.intervalMs,
     ratePerDeckyPerHour: input.ratePerDeckyPerHour ?? null,
+    density: input.actionsPerDeckyPerDay ? { actionsPerDay: input.actionsPerDeckyPerDay, timeZone: input.timeZone ?? 'UTC' } : null,
     maxTicks: input.ticks ?? null,
     pruneEveryTicks: input.pruneEveryTicks ?? 100,
     resyncMs: input.resyncMs ?? 30_000,

@@ -1,5 +1,5 @@
 import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
-import { actionsThisTick, humanDelay, poisson } from '../policy/cadence.js';
+import { actionsThisTick, humanDelay, poisson, rateAt } from '../policy/cadence.js';
 import { planHumanFile } from '../realism/live-file.js';
 import { everyonePairs, isSshEligible, pickEligible } from '../policy/pick.js';
 import { seededRng } from '../policy/rng.js';
@@ -65,7 +65,7 @@ export function planTick(ctx: SupervisorContext): Plan {
   const status = { ...ctx.status };
   const effects: Effect[] = [];
   const sends: SendEffect[] = [];
-  const rate = ctx.ratePerDeckyPerHour;
+  const rate = rateAt(ctx.ratePerDeckyPerHour, ctx.density, ctx.now === null ? null : Date.parse(ctx.now));
   const cadence = { intervalMs: ctx.intervalMs, ...(rate === null ? {} : { ratePerDeckyPerHour: rate }) };
   // actionsThisTick's own draw, before its clamp to the pool: what the pool cannot take is backlog
   const wanted = rate === null || available === 0 ? actionsThisTick(available, rng, cadence) : poisson((rate * available * ctx.intervalMs) / 3_600_000, rng);
@@ -116,6 +116,8 @@ export function planTick(ctx: SupervisorContext): Plan {
   if (rate !== null && !last && ctx.intervalMs >= SPREAD_MIN_MS) {
     for (const send of sends) {
       send.delayMs = Math.floor(rng() * ctx.intervalMs);
+      // delivered later: the decky says when it starts, so a stop tells waiting from running
+      Object.assign(send.command, { ack: true });
       status[send.uuid] = 'scheduled';
     }
   }

@@ -1,4 +1,4 @@
-import type { DeckyReport } from '../decky/decky.events.js';
+import type { DeckyReport, SettledStatus } from '../decky/decky.events.js';
 import { errText, flushPending, log } from './supervisor.plan.js';
 import { planRefill } from './supervisor.refill.js';
 import type { Effect, HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
@@ -26,25 +26,38 @@ export function planAvailability(ctx: SupervisorContext, e: Report<'DECKY.AVAILA
   return refill ?? { patch: { status }, effects };
 }
 
-/** Traffic left its source: hand it to the destination's actor, or record it when that is gone. */
+/**
+ * Traffic left its source: hand it to the destination's actor, or record it when that is gone;
+ * then the source's settled status, as its availability report would. `pending` is updated in
+ * place like `status` (one entry per traffic action: a copy each was O(in flight) per action).
+ */
 export function planTrafficSent(ctx: SupervisorContext, e: Report<'DECKY.TRAFFIC_SENT'>): Plan {
   const live = e.dst in ctx.deckies && ctx.status[e.dst] !== 'restarting';
-  if (!live) return { patch: {}, effects: [{ do: 'record', draft: e.draft }] };
-  const arrivalId = String(ctx.seq);
-  return {
-    patch: { seq: ctx.seq + 1, pending: { ...ctx.pending, [arrivalId]: { dst: e.dst, draft: e.draft } } },
-    effects: [{ do: 'send', uuid: e.dst, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId, src: e.src, draft: e.draft } }],
-  };
+  const routed: Plan = { patch: {}, effects: [{ do: 'record', draft: e.draft }] };
+  if (live) {
+    const arrivalId = String(ctx.seq);
+    ctx.pending[arrivalId] = { dst: e.dst, draft: e.draft };
+    routed.patch = { seq: ctx.seq + 1, pending: ctx.pending };
+    routed.effects = [{ do: 'send', uuid: e.dst, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId, src: e.src, draft: e.draft } }];
+  }
+  return withSettled(ctx, routed, e.src, e.status);
 }
 
-/** A decky asks for a row to be recorded; a routed arrival is then no longer pending. */
+/** A decky asks for a row to be recorded (a routed arrival is then no longer pending); its own action also settles its status. */
 export function planRecord(ctx: SupervisorContext, e: Report<'DECKY.RECORD'>): Plan {
-  if (e.arrivalId === undefined) return { patch: {}, effects: [{ do: 'record', draft: e.draft }] };
+  if (e.arrivalId === undefined) return withSettled(ctx, { patch: {}, effects: [{ do: 'record', draft: e.draft }] }, e.uuid, e.status);
   // an arrival flushed earlier (its actor was stopped) must not be written twice
   if (!(e.arrivalId in ctx.pending)) return { patch: {}, effects: [] };
-  const pending = { ...ctx.pending };
-  delete pending[e.arrivalId];
-  return { patch: { pending }, effects: [{ do: 'record', draft: e.draft }] };
+  delete ctx.pending[e.arrivalId];
+  return { patch: { pending: ctx.pending }, effects: [{ do: 'record', draft: e.draft }] };
+}
+
+// an outcome report's status, applied after its routing: the same plan as an availability report
+// (which reads none of the fields routing patches, so `ctx` is not copied)
+function withSettled(ctx: SupervisorContext, plan: Plan, uuid: string, status: SettledStatus | undefined): Plan {
+  if (status === undefined) return plan;
+  const settled = planAvailability(ctx, { type: 'DECKY.AVAILABILITY', uuid, available: status === 'idle', status });
+  return { patch: { ...plan.patch, ...settled.patch }, effects: plan.effects.concat(settled.effects) };
 }
 
 /** A decky actor crashed: it is out of the policy until restarted after a growing backoff. */

@@ -31,11 +31,22 @@ type SupervisorDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | '
 
 // turns a planner's answer (data) into actions, in order: the only place effects are enacted
 const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, SupervisorEvent, DeckyActor, { type: 'log'; params: LogParams }, never, SupervisorDelay>(({ context, enqueue, system }, plan: Plan) => {
-  const records = plan.effects.filter((e) => e.do === 'record').length;
-  const spawns = plan.effects.filter((e) => e.do === 'spawn');
-  const spawned = new Set(spawns.map((e) => deckyActorId(e.decky.uuid)));
-  if (spawns.length === 0) enqueue.assign({ ...plan.patch, recorded: context.recorded + records });
-  else {
+  // one pass, and no set or arrays unless the plan spawns: this runs on every decky report
+  let records = 0;
+  let spawns: Extract<Plan['effects'][number], { do: 'spawn' }>[] | null = null;
+  for (const e of plan.effects) {
+    if (e.do === 'record') records += 1;
+    else if (e.do === 'spawn') {
+      spawns ??= [];
+      spawns.push(e);
+    }
+  }
+  const spawned = spawns === null ? null : new Set(spawns.map((e) => deckyActorId(e.decky.uuid)));
+  if (spawns === null) {
+    // nothing to assign (a refused or stale report): skip xstate's assign and its context copy
+    const patch = records > 0 ? { ...plan.patch, recorded: context.recorded + records } : plan.patch;
+    if (hasKeys(patch)) enqueue.assign(patch);
+  } else {
     // one assign spawns them all: xstate copies the children map once per assign, but once per
     // child with spawnChild, which made a thousand-decky start-up quadratic
     enqueue.assign(({ context: c, spawn }) => {
@@ -57,7 +68,7 @@ const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, Super
       case 'send': {
         const id = deckyActorId(effect.uuid);
         // a child spawned earlier in this plan is not in the system yet: address it by id
-        const target = spawned.has(id) ? id : system.get(id);
+        const target = spawned?.has(id) ? id : system.get(id);
         if (!target) enqueue({ type: 'log', params: { level: 'warn', msg: 'no actor for decky; command dropped', fields: { decky: effect.uuid, command: effect.command.type } } });
         else if (effect.delayMs) enqueue.sendTo(target, effect.command, { delay: effect.delayMs, id: dispatchId(effect.uuid) });
         else enqueue.sendTo(target, effect.command);
@@ -88,6 +99,11 @@ const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, Super
     }
   }
 });
+
+function hasKeys(o: object): boolean {
+  for (const _ in o) return true;
+  return false;
+}
 
 /**
  * Types, named actors, actions, guards and delays of the supervisor (its config is in

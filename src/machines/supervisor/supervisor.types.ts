@@ -1,3 +1,4 @@
+import type { Density } from '../policy/cadence.js';
 import type { RunningDecky } from '../../infra/store/inventory.port.js';
 import type { DeckyCommand } from '../decky/decky.events.js';
 import type { EventDraft } from '../decky/decky.types.js';
@@ -19,6 +20,10 @@ export interface SupervisorInput {
   seed: number;
   /** actions per eligible decky per hour; unset → one action per tick (original) */
   ratePerDeckyPerHour?: number;
+  /** density mode (issue 7): actions per eligible decky per working day, shaped by the clock in `timeZone` */
+  actionsPerDeckyPerDay?: number;
+  /** IANA zone of the deckies' working day (default UTC) */
+  timeZone?: string;
   /** prune cadence in ticks (SPEC §4.3: 100) */
   pruneEveryTicks?: number;
   /** discovery's periodic resync */
@@ -42,6 +47,8 @@ export type StopReason = 'ticks' | 'stop' | 'control' | 'signal' | (string & {})
 export interface SupervisorContext {
   intervalMs: number;
   ratePerDeckyPerHour: number | null;
+  /** density mode: the rate follows the working day (wins over `ratePerDeckyPerHour`) */
+  density: Density | null;
   maxTicks: number | null;
   pruneEveryTicks: number;
   resyncMs: number;

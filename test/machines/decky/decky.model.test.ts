@@ -94,7 +94,9 @@ function createSut() {
   const root = createActor(harness, { clock }).start();
   const child = root.getSnapshot().children.decky!;
   trackStates(deckyMachine, child, visited);
-  const lastAvailability = () => reports.filter((r) => r.type === 'DECKY.AVAILABILITY').at(-1);
+  // the status the parent last heard: an availability report, or the one an outcome report carries
+  const lastStatus = () => reports.filter((r) => r.type === 'DECKY.AVAILABILITY' || r.status !== undefined).at(-1)?.status;
+  const availability = (status: 'idle' | 'acting' | 'backingOff') => ({ type: 'DECKY.AVAILABILITY', uuid: DECKY.uuid, available: status === 'idle', status });
   const since = (n: number) => reports.slice(n);
 
   async function settleWith(outcome: (kind: 'traffic' | 'file') => ActionOutcome | Error) {
@@ -107,17 +109,19 @@ function createSut() {
     if (o instanceof Error) c.reject(o);
     else c.resolve(o);
     await tick();
-    // the outcome is reported exactly once: traffic to be routed, files to be recorded
-    const emitted = since(before).filter((r) => r.type !== 'DECKY.AVAILABILITY');
+    // the outcome is reported exactly once (traffic to be routed, files to be recorded), and it
+    // carries the status the decky settled in: no separate availability report
+    const emitted = since(before);
     expect(emitted).toHaveLength(1);
     const report = emitted[0]!;
     const success = !(o instanceof Error) && o.success;
+    const status = child.getSnapshot().value === 'backingOff' ? 'backingOff' : 'idle';
     if (kind === 'traffic') {
-      expect(report).toMatchObject({ type: 'DECKY.TRAFFIC_SENT', src: DECKY.uuid, dst: PEER.uuid, draft: { kind: 'traffic', srcDeckyUuid: DECKY.uuid, dstDeckyUuid: PEER.uuid, success } });
+      expect(report).toMatchObject({ type: 'DECKY.TRAFFIC_SENT', src: DECKY.uuid, dst: PEER.uuid, status, draft: { kind: 'traffic', srcDeckyUuid: DECKY.uuid, dstDeckyUuid: PEER.uuid, success } });
     } else {
-      expect(report).toMatchObject({ type: 'DECKY.RECORD', uuid: DECKY.uuid, draft: { kind: 'file', srcDeckyUuid: null, dstDeckyUuid: DECKY.uuid, success } });
+      expect(report).toMatchObject({ type: 'DECKY.RECORD', uuid: DECKY.uuid, status, draft: { kind: 'file', srcDeckyUuid: null, dstDeckyUuid: DECKY.uuid, success } });
     }
-    if (o instanceof Error) expect(report.draft.payload.error).toBe(o.message);
+    if (o instanceof Error) expect(report).toMatchObject({ draft: { payload: { error: o.message } } });
   }
 
   const outcome = (success: boolean) => (kind: 'traffic' | 'file'): ActionOutcome => ({
@@ -132,39 +136,48 @@ function createSut() {
     states: {
       idle: () => {
         expect(child.getSnapshot().value).toBe('idle');
-        expect(lastAvailability()).toEqual({ type: 'DECKY.AVAILABILITY', uuid: DECKY.uuid, available: true, status: 'idle' });
+        expect(lastStatus()).toBe('idle');
         expect(traffic.pending().length + file.pending().length).toBe(0);
       },
       sendingTraffic: () => {
         expect(child.getSnapshot().value).toEqual({ acting: 'sendingTraffic' });
-        expect(lastAvailability()).toMatchObject({ available: false, status: 'acting' });
+        // traffic is commanded with `ack` (as a delayed command is): the decky says it started
+        expect(lastStatus()).toBe('acting');
         expect(traffic.pending().map((c) => c.input)).toEqual([{ src: DECKY, dst: PEER }]);
       },
       plantingFile: () => {
         expect(child.getSnapshot().value).toEqual({ acting: 'plantingFile' });
-        expect(lastAvailability()).toMatchObject({ available: false, status: 'acting' });
+        // started without `ack` (see PLANT_FILE): the parent only hears `acting` as a refusal
+        expect(['idle', 'acting']).toContain(lastStatus());
         expect(file.pending().map((c) => c.input)).toEqual([{ dst: DECKY, plan: PLAN }]);
       },
       backingOff: () => {
         expect(child.getSnapshot().value).toBe('backingOff');
-        expect(lastAvailability()).toMatchObject({ available: false, status: 'backingOff' });
+        expect(lastStatus()).toBe('backingOff');
       },
     },
     events: {
       SEND_TRAFFIC: async () => {
-        child.send({ type: 'DECKY.SEND_TRAFFIC', dst: PEER });
+        const before = reports.length;
+        child.send({ type: 'DECKY.SEND_TRAFFIC', dst: PEER, ack: true });
         await tick();
+        // a delayed command carries `ack`: the decky says when it starts
+        expect(since(before)).toEqual([availability('acting')]);
       },
       PLANT_FILE: async () => {
+        const before = reports.length;
         child.send({ type: 'DECKY.PLANT_FILE', plan: PLAN });
         await tick();
+        // a command sent at once carries no `ack`: its sender marked the decky acting already
+        expect(since(before)).toEqual([]);
       },
       DRIVER_SUCCEEDS: () => settleWith(outcome(true)),
       DRIVER_FAILS: () => settleWith(outcome(false)),
       DRIVER_REJECTS: () => settleWith(() => new Error('engine went away')),
       COMMAND_WHILE_BUSY: async () => {
         const calls = traffic.calls.length + file.calls.length;
-        const status = lastAvailability()?.type === 'DECKY.AVAILABILITY' ? lastAvailability() : undefined;
+        const value = child.getSnapshot().value;
+        const status = availability(value === 'backingOff' ? 'backingOff' : 'acting');
         const before = reports.length;
         child.send({ type: 'DECKY.PLANT_FILE', plan: PLAN });
         await tick();

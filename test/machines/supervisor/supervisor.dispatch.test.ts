@@ -29,6 +29,8 @@ describe('supervisor dispatch › rate mode spreads a tick over its interval', (
       expect(s.delayMs).toBeGreaterThanOrEqual(0);
       expect(s.delayMs).toBeLessThan(next);
       expect(plan.patch.status![s.uuid]).toBe('scheduled');
+      // delivered later: the decky is asked to say when it starts (scheduled → acting)
+      expect(s.command).toMatchObject({ ack: true });
     }
     // not a burst: the moments cover the interval
     const delays = out.map((s) => s.delayMs!).sort((a, b) => a - b);
@@ -45,6 +47,8 @@ describe('supervisor dispatch › rate mode spreads a tick over its interval', (
     const short = planTick(ctx({ ratePerDeckyPerHour: 3_600_000, intervalMs: SPREAD_MIN_MS / 100 }, { deckies: byUuid(fleet(50)) }));
     expect(sends(short.effects).length).toBeGreaterThan(0);
     expect(sends(short.effects).every((s) => s.delayMs === undefined)).toBe(true);
+    // sent at once and marked acting by the tick itself: no start report asked
+    expect(sends(short.effects).some((s) => 'ack' in s.command)).toBe(false);
     const original = planTick(ctx({}, { deckies: byUuid(fleet(50)) }));
     expect(sends(original.effects)).toHaveLength(1);
     expect(sends(original.effects)[0]!.delayMs).toBeUndefined();
@@ -121,6 +125,21 @@ describe('supervisor dispatch › on the real machine', () => {
     expect(h.openActions().length).toBeGreaterThan(0);
     expect(Object.values(h.actor.getSnapshot().context.status)).not.toContain('scheduled');
     h.actor.stop();
+  });
+
+  it('drains a delivered command on stop: its decky said it started, so it is not dropped as waiting', async () => {
+    const h = await ticked();
+    h.clock.increment(6 * 10_000);
+    await flush();
+    const open = h.openActions().length;
+    expect(open).toBeGreaterThan(0);
+    h.actor.send({ type: 'SUPERVISOR.STOP', reason: 'signal' });
+    await flush();
+    expect(h.actor.getSnapshot().value).toBe('draining');
+    expect(h.finishActions()).toBe(open);
+    await flush();
+    expect(h.actor.getSnapshot().status).toBe('done');
+    expect(h.actor.getSnapshot().output).toMatchObject({ abandoned: 0, reason: 'signal' });
   });
 
   it('stops at once when nothing started yet, and the dropped commands never reach a driver', async () => {

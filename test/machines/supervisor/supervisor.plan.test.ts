@@ -29,6 +29,7 @@ function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
   return {
     intervalMs: 60_000,
     ratePerDeckyPerHour: null,
+    density: null,
     maxTicks: null,
     pruneEveryTicks: 100,
     resyncMs: 30_000,
@@ -138,7 +139,7 @@ describe('planTick', () => {
 
 describe('routing', () => {
   it('routes traffic to the live destination actor and remembers it until recorded', () => {
-    const plan = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid) });
+    const plan = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
     expect(plan.effects).toEqual([{ do: 'send', uuid: B.uuid, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId: '0', src: A.uuid, draft: draft(B.uuid) } }]);
     const after = ctx(plan.patch);
     expect(isQuiet(after)).toBe(false);
@@ -150,10 +151,36 @@ describe('routing', () => {
   });
 
   it('records traffic directly when the destination actor is gone or restarting', () => {
-    const gone = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: 'local:zz', draft: draft('local:zz') });
+    const gone = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: 'local:zz', draft: draft('local:zz'), status: 'idle' });
     expect(gone.effects).toEqual([{ do: 'record', draft: draft('local:zz') }]);
-    const restarting = planTrafficSent(ctx({ status: { [B.uuid]: 'restarting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid) });
+    const restarting = planTrafficSent(ctx({ status: { [B.uuid]: 'restarting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
     expect(restarting.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
+  });
+
+  it('settles the source with its outcome report: idle frees it, backingOff warns, the row is recorded either way', () => {
+    const sent = planTrafficSent(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+    expect(sent.patch.status).toEqual({});
+    expect(sent.patch.pending).toEqual({ '0': { dst: B.uuid, draft: draft(B.uuid) } });
+    const file = { ...draft(A.uuid), kind: 'file' as const, srcDeckyUuid: null };
+    const failed = planRecord(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.RECORD', uuid: A.uuid, draft: file, status: 'backingOff' });
+    expect(failed.patch.status).toEqual({ [A.uuid]: 'backingOff' });
+    expect(failed.effects.map((e) => e.do)).toEqual(['record', 'log']);
+    // the inbound side of routed traffic says nothing about its decky's own state
+    const inbound = planRecord(ctx({ status: { [B.uuid]: 'acting' }, pending: { '3': { dst: B.uuid, draft: draft(B.uuid) } } }), { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '3' });
+    expect(inbound.patch).toEqual({ pending: {} });
+  });
+
+  it('gives a source that settles idle the backlog at once, after routing its traffic', () => {
+    const rate = { ratePerDeckyPerHour: 1e9, backlog: 2, status: { [A.uuid]: 'acting' as const } };
+    const plan = planTrafficSent(ctx(rate), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+    const sends = plan.effects.filter((e) => e.do === 'send');
+    expect(sends.map((e) => [e.uuid, e.command.type])).toEqual([
+      [B.uuid, 'DECKY.TRAFFIC_ARRIVED'],
+      [A.uuid, expect.stringMatching(/^DECKY\.(SEND_TRAFFIC|PLANT_FILE)$/)],
+    ]);
+    expect(plan.patch).toMatchObject({ backlog: 1, seq: 1, status: { [A.uuid]: 'acting' } });
+    // sent at once and marked acting here: no `ack` asked of the decky
+    expect(sends[1]!.command).not.toHaveProperty('ack');
   });
 
   it('takes availability reports, ignoring those of actors it no longer owns', () => {
@@ -184,5 +211,23 @@ describe('routing', () => {
     const plan = planAbandon(ctx({ status: { [A.uuid]: 'acting', [B.uuid]: 'backingOff' }, pending: { '2': { dst: B.uuid, draft: draft(B.uuid) } } }));
     expect(plan.patch).toMatchObject({ abandoned: 1, pending: {} });
     expect(plan.effects).toContainEqual({ do: 'record', draft: draft(B.uuid) });
+  });
+});
+
+describe('planTick in density mode (--actions-per-day)', () => {
+  it('acts through a Tuesday morning in the deckies’ zone and all but stops on a Sunday night', () => {
+    const fleet = Object.fromEntries(Array.from({ length: 200 }, (_, i) => d(`h${i}`, { ip: `10.1.${i >> 8}.${i & 255}` })).map((x) => [x.uuid, x]));
+    const density = { actionsPerDay: 24, timeZone: 'Europe/Berlin' };
+    const actions = (now: string) => {
+      let total = 0;
+      for (let seed = 1; seed <= 30; seed += 1) total += planTick(ctx({ deckies: fleet, density, now, rngState: seed })).effects.filter((e) => e.do === 'send').length;
+      return total;
+    };
+    // 10:00 on a Tuesday and 03:00 on a Sunday, Berlin time
+    const busy = actions('2026-11-24T09:00:00.000Z');
+    const quiet = actions('2026-11-29T02:00:00.000Z');
+    // ~200 deckies × ~2.5 actions/hour × 1 minute × 30 ticks ≈ 250
+    expect(busy).toBeGreaterThan(100);
+    expect(quiet).toBeLessThan(busy / 20);
   });
 });
