@@ -40,6 +40,10 @@ export interface OrchestratorSettings {
   resyncMs?: number;
   /** actions per eligible decky per hour; unset → one action per tick */
   ratePerDeckyPerHour?: number;
+  /** density mode (issue 7): actions per eligible decky per working day, shaped by `timeZone`'s clock */
+  actionsPerDeckyPerDay?: number;
+  /** IANA zone of the deckies' working day (default UTC) */
+  timeZone?: string;
   /** rows kept per destination at each prune (default 10,000) */
   eventsKeepPerDecky?: number;
   /** prune cadence in ticks (default 100) */
@@ -167,6 +171,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       seed: deps.seed ?? randomInt(0, 2 ** 32),
       ...(s.ticks === undefined ? {} : { ticks: s.ticks }),
       ...(s.ratePerDeckyPerHour === undefined ? {} : { ratePerDeckyPerHour: s.ratePerDeckyPerHour }),
+      ...(s.actionsPerDeckyPerDay === undefined ? {} : { actionsPerDeckyPerDay: s.actionsPerDeckyPerDay, timeZone: s.timeZone ?? 'UTC' }),
       ...(s.pruneEveryTicks === undefined ? {} : { pruneEveryTicks: s.pruneEveryTicks }),
       ...(s.resyncMs === undefined ? {} : { resyncMs: s.resyncMs }),
       ...(s.decky ? { decky: s.decky } : {}),

@@ -1,22 +1,29 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { type OrchestratorDeps, type OrchestratorHandle, startOrchestrator } from '../actors/orchestrator.runtime.js';
 import type { BusPort } from '../infra/bus/bus.port.js';
 import type { Config } from '../infra/config/config.js';
 import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { SwarmHost } from '../infra/store/swarm-hosts.port.js';
+import { hostTimeZone } from '../machines/email/active-hours.js';
 import { createSwarmDocker } from '../infra/swarm/swarm-docker.factory.js';
 import { type BackfillFlags, backfillOptions, orchestratorBackfill, parseBackfillFlags, type RawBackfillFlags } from './backfill-flags.js';
 import type { CliContext } from './cli-context.js';
+import { CliError } from './cli-error.js';
 import { FILES_LLM_CHOICES, type FilesLlmChoice, liveFilesFor, parseFilesLlm } from './live-files.js';
 import { OPERATOR_OPTIONS, type OperatorFlags } from './operator-surface.js';
 import { hostWorker, operatorFlags, parseIntervalMs, parsePositive, parseTicks, type WorkerHostDeps } from './worker-host.js';
+
+/** Highest `--actions-per-day`: past it a decky would act every few seconds all day. */
+export const MAX_ACTIONS_PER_DAY = 10_000;
 
 /** Parsed `orchestrate` options. */
 export interface OrchestrateOptions extends OperatorFlags, BackfillFlags {
   intervalMs: number;
   ticks?: number;
   ratePerDeckyPerHour?: number;
+  /** density mode (`--actions-per-day`): actions per eligible decky per working day, in the host's zone */
+  actionsPerDeckyPerDay?: number;
   /** LLM for new notes, todos and drafts (`--files-llm`); unset → DECNET_FILES_LLM, else off */
   filesLlm?: FilesLlmChoice;
 }
@@ -39,6 +46,7 @@ export interface RawOrchestrateOptions extends RawBackfillFlags {
   interval: string;
   ticks?: string;
   rate?: string;
+  actionsPerDay?: string;
   http?: string;
   inspect?: string | boolean;
   filesLlm?: string;
@@ -56,6 +64,9 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
     .option('--interval <seconds>', 'mean seconds between ticks (jittered)', '60')
     .option('--ticks <n>', 'stop after N ticks and exit 0')
     .option('--rate <n>', 'actions per eligible decky per hour (default: one action per tick)')
+    .addOption(
+      new Option('--actions-per-day <n>', `actions per eligible decky per working day, shaped by the host's working hours (1..${MAX_ACTIONS_PER_DAY})`).env('DECNET_ACTIONS_PER_DAY'),
+    )
     .option(...OPERATOR_OPTIONS[0])
     .option(...OPERATOR_OPTIONS[1])
     .addOption(backfillOptions()[0])
@@ -71,6 +82,12 @@ export function parseOrchestrateOptions(raw: RawOrchestrateOptions): Orchestrate
   const out: OrchestrateOptions = { intervalMs: parseIntervalMs(raw.interval), ...operatorFlags(raw), ...parseBackfillFlags(raw) };
   if (raw.ticks !== undefined) out.ticks = parseTicks(raw.ticks);
   if (raw.rate !== undefined) out.ratePerDeckyPerHour = parsePositive(raw.rate, '--rate');
+  if (raw.actionsPerDay !== undefined) {
+    if (raw.rate !== undefined) throw new CliError('--actions-per-day and --rate are two ways to set the pace: give one', 2);
+    const n = parsePositive(raw.actionsPerDay, '--actions-per-day');
+    if (n > MAX_ACTIONS_PER_DAY) throw new CliError(`--actions-per-day must be at most ${MAX_ACTIONS_PER_DAY} (got "${raw.actionsPerDay}")`, 2);
+    out.actionsPerDeckyPerDay = n;
+  }
   if (raw.filesLlm !== undefined) out.filesLlm = parseFilesLlm(raw.filesLlm);
   return out;
 }
@@ -88,6 +105,7 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
           intervalMs: opts.intervalMs,
           ...(opts.ticks === undefined ? {} : { ticks: opts.ticks }),
           ...(opts.ratePerDeckyPerHour === undefined ? {} : { ratePerDeckyPerHour: opts.ratePerDeckyPerHour }),
+          ...(opts.actionsPerDeckyPerDay === undefined ? {} : { actionsPerDeckyPerDay: opts.actionsPerDeckyPerDay, timeZone: hostTimeZone() }),
           resyncMs: config.resyncMs,
           eventsKeepPerDecky: config.eventsKeepPerDecky,
           execTimeoutMs: config.execTimeoutMs,

@@ -1,3 +1,6 @@
+import { intensityAt } from '../realism/intensity.js';
+import { profileForDecky } from '../realism/timing-profile.js';
+
 /** How actions are spread over time (SPEC §2 "original cadence", §7 "fixed cadence is a tell"). */
 export interface CadenceOptions {
   /** mean tick interval in ms */
@@ -7,6 +10,25 @@ export interface CadenceOptions {
    * With a rate, the count per tick grows with the fleet, so a big fleet is not quieter per host.
    */
   ratePerDeckyPerHour?: number;
+}
+
+/** Density mode (issue 7): the operator sets actions per decky per working day, shaped by the clock. */
+export interface Density {
+  actionsPerDay: number;
+  /** IANA zone whose working hours shape the day */
+  timeZone: string;
+}
+
+/**
+ * The rate (actions per eligible decky per hour) in force at `now`: the fixed `--rate`, or in
+ * density mode the decky profile's intensity at that instant (busy at 10:00 on a Tuesday, nearly
+ * silent at 03:00 on a Sunday). Null is the original one-action-per-tick mode.
+ */
+export function rateAt(fixed: number | null, density: Density | null, now: number | null): number | null {
+  if (!density) return fixed;
+  // before the first inventory read there is nobody to act on anyway
+  if (now === null) return 0;
+  return intensityAt(profileForDecky('deckies', { eventsPerDay: density.actionsPerDay, timeZone: density.timeZone }), new Date(now)) * 60;
 }
 
 /** How many actions to start this tick: 1 in original mode, else a Poisson draw (bounded). */

@@ -94,6 +94,30 @@ export function profileForSystem(id: string, opts: { eventsPerDay: number; seed:
   };
 }
 
+/**
+ * Profile of a decky's own life (logins between hosts, files people and daemons touch): office
+ * hours with a tail into the evening, quiet nights and weekends, no leave, no bursts (the
+ * supervisor draws whole counts per tick). `id` keys the day-to-day mood.
+ */
+export function profileForDecky(id: string, opts: { eventsPerDay: number; timeZone: string }): TimingProfile {
+  return {
+    id,
+    seed: CALENDAR_SEED,
+    timeZone: opts.timeZone,
+    activeHours: '08:00-19:00',
+    eventsPerDay: opts.eventsPerDay,
+    workdays: [1, 2, 3, 4, 5],
+    weekendFactor: 0.15,
+    offHoursFactor: 0.05,
+    nightFloor: 1,
+    dayOffFactor: 1,
+    takesLeave: false,
+    burstProbability: 0,
+    burstMedianMinutes: 2,
+    moodSigma: 0.3,
+  };
+}
+
 /** The profile's daily window, or null when it is active around the clock. */
 export function activeWindow(profile: Pick<TimingProfile, 'activeHours'>): ActiveWindow | null {
   return parseActiveHours(profile.activeHours);
