@@ -19,6 +19,11 @@ export function persona(over: Partial<Persona> & { email: string }): Persona {
   };
 }
 
+/** An office worker with ordinary hours (09:00-17:30) in `timezone`, as realism tests want them. */
+export function officeWorker(name: string, email: string, timezone: string): Persona {
+  return persona({ name, email, timezone, role: 'engineer', tone: 'direct', mannerisms: [], active_hours: '09:00-17:30' });
+}
+
 /** A running mail decky of the fleet on the local host. */
 export function mailDecky(name = 'mail01', over: Partial<RunningDecky> = {}): RunningDecky {
   return { uuid: `local:${name}`, name, ip: '10.0.0.25', services: ['imap'], source: 'fleet', hostUuid: 'local', ...over };

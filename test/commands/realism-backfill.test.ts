@@ -10,26 +10,14 @@ import { loadConfig } from '../../src/infra/config/config.js';
 import type { LLMBackend } from '../../src/infra/llm/base.js';
 import { FakeLlm } from '../../src/infra/llm/impl/fake.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
-import type { Persona } from '../../src/infra/personas/persona.schema.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
+import { officeWorker } from '../builders/emailgen.builders.js';
 import { FakeMailDocker } from '../fakes/fake-mail-docker.js';
 import { modelPlannedFiles } from '../fakes/planned-fs.fake.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 
 const SPOOL = '/var/spool/mail-archive';
-const person = (name: string, email: string, timezone: string): Persona => ({
-  name,
-  email,
-  role: 'engineer',
-  tone: 'direct',
-  mannerisms: [],
-  language: 'en',
-  signature: null,
-  active_hours: '09:00-17:30',
-  reply_latency: 'normal',
-  uses_llms_heavily: false,
-  timezone,
-});
+const person = officeWorker;
 const POOL = [person('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'), person('Bob Stone', 'bob.stone@corp.example', 'America/New_York')];
 
 async function run(dbPath: string, args: string[], fake: FakeMailDocker, llm: () => LLMBackend) {

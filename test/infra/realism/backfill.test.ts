@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
-import type { Persona } from '../../../src/infra/personas/persona.schema.js';
 import { backfillAll } from '../../../src/infra/realism/backfill.js';
 import { runChecks } from '../../../src/infra/realism/checks/index.js';
 import { outsideHours } from '../../../src/infra/realism/checks/outside-hours.js';
@@ -9,24 +8,13 @@ import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import { isUserClass } from '../../../src/machines/realism/content-class.js';
 import { hasEpochLikeName } from '../../../src/machines/realism/file-names.js';
+import { officeWorker } from '../../builders/emailgen.builders.js';
 import { FakeDocker } from '../../fakes/fake-docker.js';
-import { tempDir } from '../store/store-fixtures.js';
 import { modelPlannedFiles } from '../../fakes/planned-fs.fake.js';
+import { tempDir } from '../store/store-fixtures.js';
 
 const NOW = new Date('2025-03-24T16:00:00Z');
-const persona = (name: string, email: string, timezone: string): Persona => ({
-  name,
-  email,
-  role: 'engineer',
-  tone: 'direct',
-  mannerisms: [],
-  language: 'en',
-  signature: null,
-  active_hours: '09:00-17:30',
-  reply_latency: 'normal',
-  uses_llms_heavily: false,
-  timezone,
-});
+const persona = officeWorker;
 const PERSONAS = [persona('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'), persona('Bob Stone', 'bob.stone@corp.example', 'America/New_York')];
 const web01: RunningDecky = { uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', hostUuid: 'local' };
 const web02: RunningDecky = { uuid: 'local:web02', name: 'web02', ip: '10.0.0.3', services: ['ssh', 'http'], source: 'fleet', hostUuid: 'local' };
