@@ -58,10 +58,24 @@ export async function dropTestDatabases(urls: readonly string[]): Promise<void> 
   try {
     for (const u of urls) {
       const name = new URL(u).pathname.slice(1);
-      if (/^decnet_test_[0-9a-f]{12}$/.test(name)) await admin.raw(`drop database if exists ${name} with (force)`);
+      if (/^decnet_test_[0-9a-f]{12}$/.test(name)) await dropWithRetry(admin, name);
     }
   } finally {
     await admin.destroy();
+  }
+}
+
+// an autovacuum worker can hold the database for a moment; without pg_signal_backend (granted by
+// scripts/ensure-postgres.sh) the forced drop cannot end it, so it waits and tries again
+async function dropWithRetry(admin: Knex, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await admin.raw(`drop database if exists ${name} with (force)`);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
   }
 }
 

@@ -59,6 +59,9 @@ export class SqliteInventory implements InventoryPort {
     const hostTable = opts.remote ? 'decky_shards' : 'fleet_deckies';
     await withBusyRetry(() =>
       this.db.transaction(async (trx) => {
+        // PostgreSQL: one reconcile per host at a time; two reconciles of the same host lock its
+        // rows in different orders and deadlock each other (SQLite already has a single writer)
+        if ((trx.client as { dialect?: string }).dialect === 'postgresql') await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`reconcile:${hostUuid}`]);
         const now = new Date().toISOString();
         const known = await existingTopologies(trx, observed);
         const topo: ObservedDecky[] = [];
