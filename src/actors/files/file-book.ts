@@ -18,7 +18,13 @@ export interface FileBookOptions {
 export interface FileBook extends SyntheticFilesPort {
   /** writes not yet in the store */
   pending(): number;
-  /** waits (bounded) until every write is in the store; resolves with how many are not */
+  /** waits (bounded) until every write is in the store, retries going on; resolves with how many are not */
+  drained(timeoutMs: number): Promise<number>;
+  /**
+   * At stop: waits (bounded) until every write is in the store and stops retrying; resolves with
+   * how many are not. A store already failing is not waited on (its writes are reported at once),
+   * so the stop bound is spent on the event writer, which shares the connection.
+   */
   flush(timeoutMs: number): Promise<number>;
 }
 
@@ -41,6 +47,8 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
   let draining: Promise<void> | null = null;
   let stalledSince: number | null = null;
   let dropped = 0;
+  // set by flush: a failed write is not retried any more
+  let closing = false;
 
   const remember = (uuid: string, files: Map<string, SyntheticFile>) => {
     books.delete(uuid);
@@ -65,6 +73,7 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
           stalledSince = Date.now();
           opts.logger.warn({ err: (err as Error).message, pending: queue.length }, 'synthetic_files write failed; writes kept in memory and retried');
         }
+        if (closing) return;
         await new Promise((r) => setTimeout(r, wait).unref());
         wait = Math.min(wait * 2, max);
       }
@@ -72,11 +81,26 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
   }
 
   const kick = () => {
+    if (closing) return;
     draining ??= drain().finally(() => {
       draining = null;
       if (queue.length > 0) kick();
     });
   };
+
+  async function waitDrained(timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    // a drain pass may end with writes queued meanwhile: wait for the next one too
+    while (queue.length > 0 && draining && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<void>((r) => {
+        timer = setTimeout(r, deadline - Date.now());
+      });
+      await Promise.race([draining, expired]).finally(() => clearTimeout(timer));
+      await Promise.resolve();
+    }
+    return queue.length;
+  }
 
   return {
     async filesOf(uuid) {
@@ -117,14 +141,11 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
     listFiles: (q) => store.listFiles(q),
     getFile: (uuid, path) => store.getFile(uuid, path),
     pending: () => queue.length,
+    drained: (timeoutMs) => waitDrained(timeoutMs),
     async flush(timeoutMs) {
-      if (queue.length === 0) return 0;
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<void>((r) => {
-        timer = setTimeout(r, timeoutMs);
-      });
-      await Promise.race([draining ?? Promise.resolve(), expired]).finally(() => clearTimeout(timer));
-      return queue.length;
+      closing = true;
+      if (queue.length === 0 || stalledSince !== null) return queue.length;
+      return waitDrained(timeoutMs);
     },
   };
 }

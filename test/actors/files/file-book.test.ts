@@ -77,7 +77,7 @@ describe('file book', () => {
     await book.recordWrites([write('/home/ana/notes.md', 'one\ntwo\n', '2026-11-02T10:00:00Z', 'a1'), write('/home/ana/todo.md', '- [ ] x\n', '2026-11-02T10:05:00Z', 'a1', null)]);
     await book.recordWrites([write('/home/ana/notes.md', 'one\ntwo\nthree\n', '2026-11-02T11:00:00Z', 'a1', null)]);
     const fromMemory = shape(await book.filesOf('a1'));
-    expect(await book.flush(2_000)).toBe(0);
+    expect(await book.drained(2_000)).toBe(0);
     expect(fromMemory).toEqual(shape(await store.files.filesOf('a1')));
     expect(fromMemory.find((f) => f.path === '/home/ana/notes.md')).toMatchObject({ editCount: 2, author: 'ana@corp.example', body: 'one\ntwo\nthree\n' });
     expect(s.calls.filesOf).toBe(1);
@@ -95,9 +95,9 @@ describe('file book', () => {
     }
     expect(Date.now() - started).toBeLessThan(200);
     expect(book.pending()).toBe(20);
-    expect(await book.flush(50)).toBe(20);
+    expect(await book.drained(50)).toBe(20);
     s.unlock();
-    expect(await book.flush(2_000)).toBe(0);
+    expect(await book.drained(2_000)).toBe(0);
     expect(await store.files.getFile('b1', '/var/log/app.log')).toMatchObject({ editCount: 19, body: 'line 19\n' });
   });
 
@@ -122,7 +122,7 @@ describe('file book', () => {
     expect(warnings.some((w) => w.includes('retried'))).toBe(true);
     expect(warnings.some((w) => w.includes('dropped'))).toBe(true);
     failing = false;
-    expect(await book.flush(2_000)).toBe(0);
+    expect(await book.drained(2_000)).toBe(0);
     expect(seen.flat().map((w) => w.path)).toEqual(['/tmp/f2', '/tmp/f3', '/tmp/f4']);
   });
 
@@ -136,6 +136,32 @@ describe('file book', () => {
     s.unlock();
     const files = await read;
     expect(files.map((f) => f.path)).toEqual(['/home/ana/draft.md']);
-    expect(await book.flush(2_000)).toBe(0);
+    expect(await book.drained(2_000)).toBe(0);
+  });
+
+  it('at stop writes what it can, but does not wait on or retry a store that is failing', async () => {
+    let attempts = 0;
+    const failing: SyntheticFilesPort = {
+      ...store.files,
+      recordWrites: async () => {
+        attempts += 1;
+        throw new Error('SQLITE_BUSY: database is locked');
+      },
+    };
+    const book = createFileBook(failing, { logger: silentLogger, retryBaseMs: 5, retryMaxMs: 5 });
+    await book.recordWrites([write('/tmp/a', 'x\n', '2026-11-05T09:00:00Z', 'f1')]);
+    await new Promise((r) => setTimeout(r, 30));
+    const started = Date.now();
+    expect(await book.flush(5_000)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(100);
+    const after = attempts;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(attempts).toBeLessThanOrEqual(after + 1);
+
+    // a healthy store is flushed at stop
+    const healthy = createFileBook(store.files, { logger: silentLogger });
+    await healthy.recordWrites([write('/tmp/b', 'y\n', '2026-11-05T09:00:00Z', 'f2')]);
+    expect(await healthy.flush(2_000)).toBe(0);
+    expect(await store.files.getFile('f2', '/tmp/b')).toMatchObject({ body: 'y\n' });
   });
 });
