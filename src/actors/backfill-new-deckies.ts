@@ -47,6 +47,8 @@ export interface RunningFeed {
   settle(timeoutMs?: number): Promise<void>;
   /** resolves when nothing is queued or running (tests) */
   idle(): Promise<void>;
+  /** the run of this decky in flight, if any: resolves when it ends (live writes wait for it) */
+  runningFor(deckyUuid: string): Promise<void> | undefined;
 }
 
 const FINAL: readonly BackfillStatus[] = ['done', 'skipped'];
@@ -170,6 +172,7 @@ export function createNewDeckyBackfill(deps: NewDeckyBackfillDeps): RunningFeed 
   };
 
   return {
+    runningFor: (deckyUuid) => running.get(deckyUuid),
     offer(deckies) {
       if (closed) return;
       const seenAt = now();

@@ -125,6 +125,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory: deps.inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
   const dockerFor = deps.dockerFor ?? hosts?.dockerFor ?? localOnly(deps.docker);
   const backfill = deps.backfill?.(dockerFor);
+  // a file action on a decky being backfilled waits for it, then reads the decky's files afresh
+  const backfillOf = (uuid: string) => backfill?.runningFor(uuid)?.then(() => fileBook?.forget(uuid));
   const limits = {
     ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
     ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
@@ -139,7 +141,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       decky: deckyMachine.provide({
         actors: {
           sendTraffic: createSendTrafficLogic({ dockerFor, limits, now }),
-          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook } } : {}) }),
+          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}) }),
         },
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old

@@ -228,7 +228,7 @@ describe('feedRunning', () => {
         this.calls += 100;
       },
     };
-    const fed = feedRunning(inventory, { offer: (ds) => offered.push(ds.map((d) => d.uuid)), abandon: () => {}, settle: async () => {}, idle: async () => {} });
+    const fed = feedRunning(inventory, { offer: (ds) => offered.push(ds.map((d) => d.uuid)), abandon: () => {}, settle: async () => {}, idle: async () => {}, runningFor: () => undefined });
     expect(await fed.listRunningDeckies()).toEqual([decky('web01')]);
     await fed.reconcileHost();
     expect(offered).toEqual([['local:web01']]);

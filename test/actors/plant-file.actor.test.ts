@@ -94,6 +94,25 @@ describe('plantFile actor with the store', () => {
     await expectDeckyMatchesStore(fs, decky.uuid);
   });
 
+  it('waits for a history backfill writing the same decky before it plans, so neither overwrites the other', async () => {
+    const decky = { ...WEB, uuid: 'local:backfilling' };
+    const { docker } = world();
+    let finish!: () => void;
+    const backfill = new Promise<void>((r) => {
+      finish = r;
+    });
+    const pending = act({ dockerFor: () => docker, now: clock(DAY).now, live: { files: store.files, backfillOf: (uuid) => (uuid === decky.uuid ? backfill : undefined) } }, decky, plan(7));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(docker.calls).toHaveLength(0);
+    // what the backfill recorded meanwhile is seen by the plan that follows it
+    await store.files.putFiles([{ ...sys('/var/log/backup.log', 'daemon-log', logLine(1), 2), deckyUuid: decky.uuid }]);
+    finish();
+    const out = await pending;
+    expect(out.success).toBe(true);
+    expect(docker.calls.length).toBeGreaterThan(0);
+    if (out.payload.path === '/var/log/backup.log') expect(out.payload.edit).not.toBe('create');
+  });
+
   it('edits the recorded files over time: each write is an edit whose body and mtime match the store row', async () => {
     await store.files.putFiles([
       sys('/var/log/backup.log', 'daemon-log', logLine(1), 5),

@@ -18,6 +18,8 @@ export interface FileBookOptions {
 export interface FileBook extends SyntheticFilesPort {
   /** writes not yet in the store */
   pending(): number;
+  /** drops a decky from memory: its next read comes from the store (after a backfill wrote there) */
+  forget(deckyUuid: string): void;
   /** waits (bounded) until every write is in the store, retries going on; resolves with how many are not */
   drained(timeoutMs: number): Promise<number>;
   /**
@@ -141,6 +143,9 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
     listFiles: (q) => store.listFiles(q),
     getFile: (uuid, path) => store.getFile(uuid, path),
     pending: () => queue.length,
+    forget: (deckyUuid) => {
+      books.delete(deckyUuid);
+    },
     drained: (timeoutMs) => waitDrained(timeoutMs),
     async flush(timeoutMs) {
       closing = true;

@@ -26,6 +26,8 @@ export interface LiveFilesDeps {
   enrich?: BodyEnricher;
   /** bound on each store read or write (default 5 s) */
   storeTimeoutMs?: number;
+  /** a history backfill writing this decky's files right now, to wait for (two writers would race) */
+  backfillOf?: (deckyUuid: string) => Promise<void> | undefined;
 }
 
 /** Action of an edit event (a new file stays `file:create`, SPEC §3.2). */
@@ -49,6 +51,8 @@ export async function writeLiveFile(
   // a name the driver refuses must not reach the store or the planner's bodies either
   if (!isDeckyName(dst.name)) return runFile(docker, { dstName: dst.name, path: plan.path, content: plan.content }, limits);
   const bound = live.storeTimeoutMs ?? 5000;
+  // the backfill plans around what the store held when it began: writing meanwhile could be overwritten
+  await live.backfillOf?.(dst.uuid);
   let recorded: SyntheticFile[];
   try {
     recorded = await within(live.files.filesOf(dst.uuid), bound, 'synthetic_files read');
