@@ -52,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
     const ctx: CliContext = { config: () => loadConfig(), logger, out };
     const bus = createMemoryBus({ logger });
     bus.subscribe('orchestrator.>', (e: Envelope) => out(formatEvent(e)));
-    await runOrchestrate(parseOrchestrateOptions({ interval: args.interval, ticks: args.ticks }), ctx, {
+    // the demo shows live actions from the first second: a history backfill would hold each decky's
+    // first file action until its weeks of past are written (`decnet realism backfill` shows that)
+    await runOrchestrate(parseOrchestrateOptions({ interval: args.interval, ticks: args.ticks, backfill: false }), ctx, {
       createBus: () => bus,
     });
     return 0;
