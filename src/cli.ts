@@ -34,6 +34,9 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/** How long the process may linger after its command returned. */
+const EXIT_GRACE_MS = 500;
+
 /** Runs the program and maps errors to one clear line and an exit status. */
 export async function main(argv: string[]): Promise<number> {
   const logger = createPinoLogger();
@@ -64,4 +67,7 @@ export async function main(argv: string[]): Promise<number> {
 const entry = process.argv[1] ? realpathSync(process.argv[1]) : '';
 if (entry === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv);
+  // the command is over: whatever still holds the event loop (a store write abandoned at stop,
+  // waiting out another process's lock) must not hold the exit past the stop bound
+  setTimeout(() => process.exit(), EXIT_GRACE_MS).unref();
 }

@@ -89,8 +89,29 @@ export async function hostWorker<H extends WorkerHandle>(
     for (const s of STOP_SIGNALS) signals.off(s, onSignal);
     for (const close of closers.reverse()) await close();
     docker.close?.();
-    await store.close();
+    await closeStoreWithin(store.close(), STORE_CLOSE_MS, logger);
   }
+}
+
+/** How long a stop waits for the store connection to close after the final flush. */
+export const STORE_CLOSE_MS = 1_000;
+
+/**
+ * Waits for the store to close, at most `ms`: a write still waiting out another process's lock
+ * (busy_timeout and its retries) would otherwise hold the stop past its bound. The flush already
+ * named the rows it could not write; the process exits without that write.
+ */
+export async function closeStoreWithin(closing: Promise<void>, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((r) => {
+    timer = setTimeout(() => r('late'), ms);
+  });
+  const outcome = await Promise.race([closing.then(() => 'closed' as const), late]).catch((err: unknown) => {
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'store close failed');
+    return 'failed' as const;
+  });
+  clearTimeout(timer);
+  if (outcome === 'late') logger.warn({ waitedMs: ms }, 'store did not close in time (a write is waiting on a lock); exiting without it');
 }
 
 // the factory's bus has counters and a close (NATS drains what is buffered); a test bus may have neither

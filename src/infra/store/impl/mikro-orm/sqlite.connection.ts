@@ -7,8 +7,12 @@ import { isBusy, withBusyRetry } from './busy-retry.js';
 import { STORE_ENTITIES } from './entities/store.entities.js';
 import { MIGRATIONS } from './migrations/migrations.list.js';
 
-/** How long a connection waits for another process's write lock before SQLITE_BUSY. */
-export const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long one statement waits for another process's write lock before SQLITE_BUSY. Short on
+ * purpose: the wait runs in a libuv pool thread, which the process joins when it exits, so a
+ * statement stuck on a lock would hold a stop past its bound; writes retry it (withBusyRetry).
+ */
+export const BUSY_TIMEOUT_MS = 1_000;
 
 // busy_timeout first so the journal_mode switch itself waits for a concurrent opener.
 const PRAGMAS = [
