@@ -1,4 +1,4 @@
-import { type AnyActorLogic, type AnyEventObject, type Actor, assign, createActor, enqueueActions, fromCallback, type InspectionEvent, type Observer, sendParent, setup } from 'xstate';
+import { type AnyActorLogic, type AnyEventObject, type Actor, assign, createActor, emit, enqueueActions, fromCallback, type InspectionEvent, type Observer, sendParent, setup } from 'xstate';
 import type { MailCommand, MailReport } from '../mail/mail.events.js';
 import { mailMachine } from '../mail/mail.machine.js';
 import type { MailInput } from '../mail/mail.types.js';
@@ -104,6 +104,12 @@ export const groupMachine = setup({
   },
 });
 
+// a host's group emits its reports rather than calling `sendBack` from a custom action: the
+// supervisor handles a report synchronously, and inside a custom action xstate (development
+// build) warns on every `assign`/`sendTo` the supervisor's `enqueueActions` then creates. An
+// emit runs once the group's step is done, in step order, so reports keep their order.
+const emitReport = emit<{ hosted: number }, GroupEvent, AnyEventObject, GroupEvent, AnyEventObject>((_, report) => report);
+
 /** The mail and persona logic a host's group spawns (the ones provided to the supervisor). */
 export interface GroupHostInput {
   mail: AnyActorLogic;
@@ -120,13 +126,14 @@ export function createGroupHost(opts: { inspect?: Observer<InspectionEvent> | ((
   return fromCallback<GroupCommand, GroupHostInput>(({ input, receive, sendBack, self }) => {
     const logic = groupMachine.provide({
       actors: { mail: input.mail as typeof mailMachine, persona: input.persona as typeof personaMachine },
-      actions: { passUp: (_, report: AnyEventObject) => sendBack(report) },
+      actions: { passUp: emitReport },
     });
     // `self` is the host actor: its clock is the one the supervisor was created with
     const clock = (self as unknown as Partial<Pick<Actor<AnyActorLogic>, 'clock'>>).clock;
     const group = createActor(logic, { ...(clock ? { clock } : {}), ...(opts.inspect ? { inspect: opts.inspect } : {}) });
     // the group machine never fails on its actors' errors; anything else fails the host, visibly
     group.subscribe({ error: (err) => sendBack({ type: `xstate.error.actor.${self.id}`, error: err }) });
+    group.on('*', (report) => sendBack(report));
     group.start();
     receive((cmd) => group.send(cmd));
     return () => group.stop();

@@ -1,5 +1,5 @@
-import { type AnyEventObject, createActor, createMachine, SimulatedClock, sendTo, setup } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { type AnyEventObject, createActor, createMachine, enqueueActions, type InspectionEvent, SimulatedClock, sendTo, setup } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
 import { ACTOR_GROUPS, createGroupHost, type GroupCommand, groupMachine, groupOf, groupOfActor, isGroupId } from '../../../src/machines/emailgen/emailgen.group.js';
 import { mailActorId } from '../../../src/machines/mail/mail.events.js';
 import { mailMachine } from '../../../src/machines/mail/mail.machine.js';
@@ -142,6 +142,45 @@ describe('emailgen actor groups', () => {
     expect(up.some((e) => e.type === `xstate.error.actor.${id}`)).toBe(true);
     expect(actor.getSnapshot().status).toBe('active');
     actor.stop();
+  });
+
+  it('in a host, hands reports back in the order its actors sent them, outside any custom action (no xstate warning)', () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const clock = new SimulatedClock();
+      // reports as the group received them, from its own system's inspection events
+      const received: string[] = [];
+      const inspect = (e: InspectionEvent) => {
+        if (e.type === '@xstate.event' && e.actorRef.sessionId === e.rootId && e.event.type === 'PERSONA.STATUS') received.push(`${e.event.id}:${e.event.status}`);
+      };
+      // like the emailgen supervisor: a report is enacted by `enqueueActions` building `assign` and `sendTo`
+      const parent = setup({ types: { context: {} as { seen: string[] } }, actors: { group: createGroupHost({ inspect }) } }).createMachine({
+        context: { seen: [] },
+        invoke: { src: 'group', id: 'g', input: { mail: mailMachine, persona: personaMachine } },
+        on: {
+          'PERSONA.STATUS': {
+            actions: enqueueActions(({ context, event, enqueue }) => {
+              enqueue.assign({ seen: [...context.seen, `${event.id}:${event.status}`] });
+              enqueue.sendTo('g', { type: 'GROUP.STOP', ids: [] });
+            }),
+          },
+          'TO.GROUP': { actions: sendTo('g', ({ event }) => (event as unknown as { cmd: GroupCommand }).cmd) },
+        },
+      });
+      const actor = createActor(parent, { clock }).start();
+      const ids = [personaActorId(MAIL.uuid, A.email), personaActorId(MAIL.uuid, B.email)];
+      const personas = [{ id: ids[0]!, input: { ...input(A, 1), meanGapMs: 60_000 } }, { id: ids[1]!, input: { ...input(B, 2), meanGapMs: 60_000 } }];
+      actor.send({ type: 'TO.GROUP', cmd: { type: 'GROUP.SPAWN', mail: [{ id: mailActorId(MAIL.uuid), input: { decky: MAIL } }], personas } } as never);
+      // deadlines pass on the simulated clock: reports now start in the group's system, not the parent's
+      for (let h = 0; h < 24; h++) clock.increment(60 * 60_000);
+      const seen = actor.getSnapshot().context.seen;
+      expect(seen.filter((s) => !s.endsWith(':waiting')).length).toBeGreaterThan(0);
+      expect(seen).toEqual(received);
+      actor.stop();
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes('Custom actions should not call'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('visits every state of the group across these runs', () => {

@@ -1,5 +1,5 @@
 import { type AnyActorLogic, createActor, fromCallback, fromPromise, toPromise } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ACTOR_GROUPS, isGroupId } from '../../../src/machines/emailgen/emailgen.group.js';
 import { emailgenMachine } from '../../../src/machines/emailgen/emailgen.machine.js';
 import type { EmailgenHeartbeat, LoadScopeInput, ScopeSnapshot } from '../../../src/machines/emailgen/emailgen.types.js';
@@ -74,6 +74,20 @@ describe('emailgenMachine', () => {
     expect(rows).toHaveLength(out.asked);
     expect(beats[0]).toMatchObject({ actors: { mailDeckies: 0, personas: 0 } });
     expect(beats.some((b) => b.actors.mailDeckies === 1 && b.actors.personas === 2)).toBe(true);
+  });
+
+  it('enacts its groups’ reports outside any custom action, so xstate never warns, and delivers as before', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    try {
+      const { machine, rows } = build();
+      const out = await toPromise(createActor(machine, { input: { intervalMs: 3, ticks: 5, seed: 3, persona: { meanGapMs: 0 } } }).start());
+      expect(out).toMatchObject({ reason: 'ticks', ticks: 5, abandoned: 0, lost: 0, failed: 0 });
+      expect(out.delivered).toBe(out.asked);
+      expect(rows).toHaveLength(out.asked);
+      expect(warn.mock.calls.filter((c) => String(c[0]).includes('Custom actions should not call'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('prunes every pruneEveryTicks ticks and keeps going', async () => {
