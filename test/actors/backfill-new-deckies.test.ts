@@ -94,7 +94,7 @@ describe('createNewDeckyBackfill', () => {
     const feed = make({ run: g.run });
     const t0 = performance.now();
     feed.offer([decky('web01')]);
-    expect(performance.now() - t0).toBeLessThan(20);
+    expect(performance.now() - t0).toBeLessThan(250);
     await tick();
     expect(g.started).toHaveLength(1);
     g.release('local:web01');

@@ -37,11 +37,12 @@ describe('boundedSingleFlight', () => {
 
   it('fails later callers at once while a call is already past its bound, so ticks keep their pace', async () => {
     const g = gate<number>();
-    const call = boundedSingleFlight(() => g.promise, 40, 'the read');
+    const call = boundedSingleFlight(() => g.promise, 600, 'the read');
     await expect(call()).rejects.toBeInstanceOf(StoreTimeoutError);
     const t0 = Date.now();
     await expect(call()).rejects.toBeInstanceOf(StoreTimeoutError);
-    expect(Date.now() - t0).toBeLessThan(20);
+    // at once, not after another 600 ms bound (the margin absorbs a busy CI machine)
+    expect(Date.now() - t0).toBeLessThan(300);
     g.resolve(1);
   });
 

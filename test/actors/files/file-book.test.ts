@@ -93,7 +93,8 @@ describe('file book', () => {
       await book.recordWrites([write('/var/log/app.log', `line ${i}\n`, `2026-11-03T09:${String(i).padStart(2, '0')}:00Z`, 'b1')]);
       expect((await book.filesOf('b1'))[0]).toMatchObject({ editCount: i, body: `line ${i}\n` });
     }
-    expect(Date.now() - started).toBeLessThan(200);
+    // a locked store would hold each of the 20 writes forever; the margin absorbs a busy CI machine
+    expect(Date.now() - started).toBeLessThan(2_000);
     expect(book.pending()).toBe(20);
     expect(await book.drained(50)).toBe(20);
     s.unlock();
@@ -153,7 +154,8 @@ describe('file book', () => {
     await new Promise((r) => setTimeout(r, 30));
     const started = Date.now();
     expect(await book.flush(5_000)).toBe(1);
-    expect(Date.now() - started).toBeLessThan(100);
+    // not the 5 s bound of retries against a failing store
+    expect(Date.now() - started).toBeLessThan(1_500);
     const after = attempts;
     await new Promise((r) => setTimeout(r, 50));
     expect(attempts).toBeLessThanOrEqual(after + 1);
