@@ -80,7 +80,9 @@ describe.runIf(hasDocker)('decnet orchestrate + decnet emailgen › two processe
 
   it('records every action the orchestrator logged, once', () => {
     const lines = logLines(orchestrate.stdout).filter((l) => l.kind === 'traffic' || l.kind === 'file');
-    expect(lines.length).toBeGreaterThan(30);
+    // enough writes to overlap the other process's (60 ticks give ~60 on an idle box; a loaded CI
+    // box, where execs outlast the 100 ms tick, gave 29): the test is about none being lost
+    expect(lines.length).toBeGreaterThanOrEqual(12);
     expect(events).toHaveLength(lines.length);
     const count = (xs: { kind?: unknown; success?: unknown }[], kind: string, ok: boolean) => xs.filter((x) => x.kind === kind && x.success === ok).length;
     for (const kind of ['traffic', 'file']) {
@@ -92,7 +94,8 @@ describe.runIf(hasDocker)('decnet orchestrate + decnet emailgen › two processe
 
   it('records every email emailgen logged, exactly once, and loses none', () => {
     const lines = logLines(emailgen.stdout).filter((l) => l.kind === 'email');
-    expect(lines.length).toBeGreaterThanOrEqual(15);
+    // 30 ticks ask for 30 (21 on a loaded CI box); what matters is that none is lost or doubled
+    expect(lines.length).toBeGreaterThanOrEqual(8);
     const logged = lines.map((l) => String(l.uuid));
     expect(new Set(logged).size).toBe(logged.length);
     expect(emails.map((e) => e.uuid).sort()).toEqual([...logged].sort());
