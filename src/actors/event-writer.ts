@@ -65,6 +65,8 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
   const slowMs = opts.slowMs ?? 2_000;
   let buffer: OrchestratorEvent[] = [];
   let timer: NodeJS.Timeout | null = null;
+  // a full batch starts on the next turn of the loop, not after a timer's 1 ms floor
+  let immediate: NodeJS.Immediate | null = null;
   let writing: Promise<boolean> | null = null;
   let writingRows = 0;
   let failures = 0;
@@ -85,7 +87,7 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
   }
 
   function arm(ms: number): void {
-    if (timer || writing || closed) return;
+    if (timer || immediate || writing || closed) return;
     timer = setTimeout(() => {
       timer = null;
       void runOnce();
@@ -93,26 +95,59 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
     timer.unref();
   }
 
+  function disarm(): void {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = null;
+    immediate = null;
+  }
+
   function schedule(): void {
-    if (buffer.length === 0) return;
-    arm(failures > 0 ? retryDelay() : buffer.length >= maxBatch ? 0 : flushMs);
+    if (buffer.length === 0 || writing || closed) return;
+    if (failures > 0 || buffer.length < maxBatch) {
+      arm(failures > 0 ? retryDelay() : flushMs);
+      return;
+    }
+    // a full batch never waits out a flushMs timer armed for its first row
+    if (immediate) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    immediate = setImmediate(() => {
+      immediate = null;
+      void runOnce();
+    });
+    immediate.unref();
   }
 
   // writes one batch; resolves true on commit. The batch leaves the buffer while in flight and
   // goes back to its front on failure, so order is kept and nothing is lost below maxBuffer.
   function runOnce(): Promise<boolean> {
     if (writing) return writing;
-    if (timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
+    disarm();
     const batch = buffer.splice(0, maxBatch);
     if (batch.length === 0) return Promise.resolve(true);
     writingRows = batch.length;
-    writing = commit(batch).finally(() => {
+    const settle = () => {
       writing = null;
-      if (!closed) schedule();
-    });
+      if (closed) return;
+      // a full batch goes to the store before this one is published: the bus then works
+      // while the store does, instead of the store waiting for the bus
+      if (failures === 0 && buffer.length >= maxBatch) void runOnce();
+      else schedule();
+    };
+    writing = commit(batch).then(
+      (ok) => {
+        settle();
+        // publish only after the commit, so a subscriber never sees an event the store lacks;
+        // batches commit one at a time, so bus order is commit order
+        if (ok) for (const e of batch) publish(e);
+        return ok;
+      },
+      (err: unknown) => {
+        settle();
+        throw err;
+      },
+    );
     return writing;
   }
 
@@ -145,8 +180,6 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
     failures = 0;
     stalled = false;
     written += batch.length;
-    // publish only after the commit, so a subscriber never sees an event the store lacks
-    for (const e of batch) publish(e);
     return true;
   }
 
@@ -195,8 +228,7 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
     async close(timeoutMs) {
       await flush(timeoutMs);
       closed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
+      disarm();
     },
   };
 }

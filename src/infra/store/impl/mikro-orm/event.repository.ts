@@ -2,11 +2,21 @@ import type { EventKind, EventStorePort, ListQuery, OrchestratorEvent, Page } fr
 import { StoreQueryError, isEventKind, validateKeep, validateListQuery } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
+import { runPrepared } from './prepared-statement.js';
 import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 
 // 9 columns × 1000 rows = 9,000 bound variables per statement, far under SQLite's limit.
 const CHUNK = 1000;
 const COLUMNS = ['uuid', 'ts', 'kind', 'protocol', 'action', 'src_decky_uuid', 'dst_decky_uuid', 'success', 'payload'] as const;
+
+// SQLite, a full chunk (the writer's batch under load) alone: one statement prepared once per
+// connection. SQLite's own thread is the writer's bottleneck, and bound values cost it the least.
+const FULL_CHUNK_INSERT = `insert into orchestrator_events (${COLUMNS.join(', ')}) values ${Array(CHUNK).fill(`(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
+
+// SQLite, any other chunk: ONE bound parameter, a JSON array of row arrays in COLUMNS order,
+// unpacked by json_each (SQLite 3.38+; the sqlite3 package bundles 3.44): no statement text
+// grows with the rows. `->>` yields SQL text, integer or NULL: rows are stored as bound values are.
+const JSON_INSERT = `insert into orchestrator_events (${COLUMNS.join(', ')}) select ${COLUMNS.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?)`;
 
 interface EventDbRow {
   uuid: string;
@@ -20,22 +30,23 @@ interface EventDbRow {
   payload: unknown;
 }
 
-/** `orchestrator_events` through knex (SQLite or PostgreSQL): multi-row inserts, window-function retention (SPEC §4). */
+/** `orchestrator_events` on SQLite or PostgreSQL: multi-row inserts, window-function retention (SPEC §4). */
 export class SqliteEventStore implements EventStorePort {
   constructor(private readonly db: Db) {}
 
-  /** Writes all rows in one transaction, as multi-row INSERTs. */
+  /** Writes all rows in one transaction, as multi-row INSERTs with bound values. */
   async recordEvents(events: readonly OrchestratorEvent[]): Promise<void> {
     if (events.length === 0) return;
-    const rows = events.map(toDbRow).map((r) => COLUMNS.map((c) => r[c]));
+    const parts = chunks(events.map(toDbValues), CHUNK);
+    const sqlite = (this.db.client as { dialect?: string }).dialect === 'sqlite3';
     // one statement is atomic on its own: BEGIN and COMMIT would be two more round trips per batch
-    if (rows.length <= CHUNK) {
-      await withBusyRetry(() => insertValues(this.db, 'orchestrator_events', COLUMNS, rows));
+    if (parts.length === 1) {
+      await withBusyRetry(() => insertChunk(this.db, parts[0]!, sqlite, true));
       return;
     }
     await withBusyRetry(() =>
       this.db.transaction(async (trx) => {
-        for (const part of chunks(rows, CHUNK)) await insertValues(trx, 'orchestrator_events', COLUMNS, part);
+        for (const part of parts) await insertChunk(trx, part, sqlite, false);
       }),
     );
   }
@@ -66,6 +77,20 @@ export class SqliteEventStore implements EventStorePort {
   }
 }
 
+// `alone`: outside a transaction, so the pool's one connection can be taken for the prepared form
+function insertChunk(db: Db, part: unknown[][], sqlite: boolean, alone: boolean): Promise<unknown> {
+  if (!sqlite) return insertValues(db, 'orchestrator_events', COLUMNS, part);
+  if (alone && part.length === CHUNK) return runPrepared(db, FULL_CHUNK_INSERT, flatten(part));
+  return db.raw(JSON_INSERT, [JSON.stringify(part)]);
+}
+
+// a plain loop: Array.prototype.flat takes ~1.5 ms on 9,000 values here, this ~0.1 ms
+function flatten(rows: readonly unknown[][]): unknown[] {
+  const out: unknown[] = [];
+  for (const row of rows) for (const v of row) out.push(v);
+  return out;
+}
+
 /**
  * One statement, so one transaction: rank rows per partition newest first and delete the tail.
  * The HAVING pre-filter keeps partitions under the cap out of the window scan entirely.
@@ -79,19 +104,10 @@ export async function pruneNewest(db: Db, table: string, partition: string, keep
   return db(table).whereRaw(`rowid in (${doomed})`, [keep, keep]).del();
 }
 
-function toDbRow(e: OrchestratorEvent): EventDbRow {
+/** One row's values in COLUMNS order; the payload is JSON text on both dialects. */
+function toDbValues(e: OrchestratorEvent): unknown[] {
   if (!isEventKind(e.kind)) throw new StoreQueryError(`event ${e.uuid}: unknown kind ${String(e.kind)}`);
-  return {
-    uuid: e.uuid,
-    ts: e.ts.toISOString(),
-    kind: e.kind,
-    protocol: e.protocol,
-    action: e.action,
-    src_decky_uuid: e.srcDeckyUuid,
-    dst_decky_uuid: e.dstDeckyUuid,
-    success: toDbBool(e.success),
-    payload: JSON.stringify(e.payload),
-  };
+  return [e.uuid, e.ts.toISOString(), e.kind, e.protocol, e.action, e.srcDeckyUuid, e.dstDeckyUuid, toDbBool(e.success), JSON.stringify(e.payload)];
 }
 
 function fromDbRow(r: EventDbRow): OrchestratorEvent {
