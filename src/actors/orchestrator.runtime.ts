@@ -7,7 +7,7 @@ import type { Logger } from '../infra/log/logger.port.js';
 import type { EventStorePort } from '../infra/store/event-store.port.js';
 import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
 import type { SyntheticFilesPort } from '../infra/store/synthetic-files.port.js';
-import { deckyMachine } from '../machines/decky/decky.machine.js';
+import { deckyDriver } from '../machines/decky/decky.driver.js';
 import { supervisorMachine } from '../machines/supervisor/supervisor.machine.js';
 import type { DeckyTuning, SupervisorOutput } from '../machines/supervisor/supervisor.types.js';
 import { createDiscoveryLogic } from './discovery.actor.js';
@@ -18,9 +18,9 @@ import { createListRunningLogic } from './list-running.actor.js';
 import { feedRunning, type RunningFeed } from './backfill-new-deckies.js';
 import { createFileBook } from './files/file-book.js';
 import type { LiveFilesDeps } from './files/live-write.js';
-import { createPlantFileLogic } from './plant-file.actor.js';
+import { createPlantFileCall } from './plant-file.actor.js';
 import { createPruneEventsLogic } from './prune-events.actor.js';
-import { createSendTrafficLogic } from './send-traffic.actor.js';
+import { createSendTrafficCall } from './send-traffic.actor.js';
 import { createStaticDiscoveryLogic } from './static-discovery.actor.js';
 import { subscribeControl } from './control-topic.js';
 
@@ -138,11 +138,10 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
 
   const machine = supervisorMachine.provide({
     actors: {
-      decky: deckyMachine.provide({
-        actors: {
-          sendTraffic: createSendTrafficLogic({ dockerFor, limits, now }),
-          plantFile: createPlantFileLogic({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}) }),
-        },
+      // one driver for every decky's actions, not a promise actor per action
+      deckyDriver: deckyDriver({
+        sendTraffic: createSendTrafficCall({ dockerFor, limits, now }),
+        plantFile: createPlantFileCall({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}) }),
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
       listRunning: createListRunningLogic({ inventory: feedRunning(hosts?.inventory ?? deps.inventory, backfill), now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),

@@ -17,17 +17,23 @@ export interface PlantFileDeps {
 }
 
 /**
- * `plantFile` for the decky machine, on the destination decky's host engine. With `live` the
- * supervisor's plan is only the seed and the fallback: the actor reads the decky's recorded
- * files, decides between a new file and an edit, writes and records it.
+ * The file action on the destination decky's host engine; its execs abort with `signal`. With
+ * `live` the supervisor's plan is only the seed and the fallback: the call reads the decky's
+ * recorded files, decides between a new file and an edit, writes and records it.
  */
-export function createPlantFileLogic(deps: PlantFileDeps) {
+export function createPlantFileCall(deps: PlantFileDeps): (input: PlantFileInput, signal: AbortSignal) => Promise<ActionOutcome> {
   const now = deps.now ?? (() => new Date());
-  return fromPromise<ActionOutcome, PlantFileInput>(async ({ input, signal }) => {
+  return async (input, signal) => {
     const docker = abortableDocker(deps.dockerFor(input.dst), signal);
     const outcome = deps.live
       ? await writeLiveFile(docker, input.dst, input.plan, deps.live, now(), deps.limits)
       : await runFile(docker, { dstName: input.dst.name, path: input.plan.path, content: input.plan.content }, deps.limits);
     return { ...outcome, at: now().toISOString() };
-  });
+  };
+}
+
+/** The same call as a promise actor (one action, aborted when the actor stops). */
+export function createPlantFileLogic(deps: PlantFileDeps) {
+  const call = createPlantFileCall(deps);
+  return fromPromise<ActionOutcome, PlantFileInput>(({ input, signal }) => call(input, signal));
 }

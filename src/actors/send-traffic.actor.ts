@@ -13,12 +13,18 @@ export interface SendTrafficDeps {
   now?: () => Date;
 }
 
-/** `sendTraffic` for the decky machine: the §3.1 probe in the source decky, on its host's engine. */
-export function createSendTrafficLogic(deps: SendTrafficDeps) {
+/** The §3.1 probe in the source decky, on its host's engine; its exec aborts with `signal`. */
+export function createSendTrafficCall(deps: SendTrafficDeps): (input: SendTrafficInput, signal: AbortSignal) => Promise<ActionOutcome> {
   const now = deps.now ?? (() => new Date());
-  return fromPromise<ActionOutcome, SendTrafficInput>(async ({ input, signal }) => {
+  return async (input, signal) => {
     const docker = abortableDocker(deps.dockerFor(input.src), signal);
     const outcome = await runTraffic(docker, { srcName: input.src.name, dstName: input.dst.name, dstIp: input.dst.ip }, deps.limits);
     return { ...outcome, at: now().toISOString() };
-  });
+  };
+}
+
+/** The same call as a promise actor (one action, aborted when the actor stops). */
+export function createSendTrafficLogic(deps: SendTrafficDeps) {
+  const call = createSendTrafficCall(deps);
+  return fromPromise<ActionOutcome, SendTrafficInput>(({ input, signal }) => call(input, signal));
 }

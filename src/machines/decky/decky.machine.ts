@@ -1,21 +1,15 @@
-import { assign, type DoneActorEvent, type ErrorActorEvent, enqueueActions, fromPromise, sendParent, setup } from 'xstate';
-import type { DeckyEvent, SettledStatus } from './decky.events.js';
+import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from 'xstate';
+import { DRIVER_ID } from './decky.driver.js';
+import type { DeckyEvent, DriverCommand, DriverReport, SettledStatus } from './decky.events.js';
 import { backoffDelay, draftOf, rejectedOutcome } from './decky.outcome.js';
-import type {
-  ActionOutcome,
-  DeckyContext,
-  DeckyInput,
-  DeckyStatus,
-  PlantFileInput,
-  SendTrafficInput,
-} from './decky.types.js';
+import type { ActionOutcome, DeckyContext, DeckyInput, DeckyStatus, PlantFileInput, SendTrafficInput } from './decky.types.js';
 
 const DEFAULTS = { failureThreshold: 3, backoffBaseMs: 60_000, backoffMaxMs: 30 * 60_000 };
 
 /**
  * One running decky's life (SPEC §2): idle → acting → idle; after `failureThreshold` consecutive
  * failures it backs off (exponential, capped) and reports itself unavailable so it is not picked.
- * As a traffic destination it records the inbound side. It talks only to its parent.
+ * Its actions run through the system's one driver actor (`DRIVER_ID`); it reports only to its parent.
  */
 export const deckyMachine = setup({
   types: {
@@ -23,21 +17,13 @@ export const deckyMachine = setup({
     context: {} as DeckyContext,
     events: {} as DeckyEvent,
   },
-  actors: {
-    sendTraffic: fromPromise<ActionOutcome, SendTrafficInput>(async () => {
-      throw new Error('not provided: sendTraffic');
-    }),
-    plantFile: fromPromise<ActionOutcome, PlantFileInput>(async () => {
-      throw new Error('not provided: plantFile');
-    }),
-  },
   actions: {
     reportAvailability: sendParent(({ context }, params: { status: DeckyStatus }) => availability(context, params.status)),
     // the settled status rides on the outcome: the state entered next does not report it again
     emitOutcome: enqueueActions(({ context, enqueue }, params: { outcome: ActionOutcome; status: SettledStatus }) => {
       const draft = draftOf(context, params.outcome);
       const status = params.status;
-      // traffic is a message to the destination's actor, which records it; files are ours
+      // the parent records both: traffic's row names its destination, a file's is ours
       if (context.current?.kind === 'traffic') {
         enqueue.sendParent({ type: 'DECKY.TRAFFIC_SENT', src: context.decky.uuid, dst: draft.dstDeckyUuid, draft, status });
       } else {
@@ -54,10 +40,12 @@ export const deckyMachine = setup({
         enqueue.sendParent(availability(context, 'acting'));
       }
     }),
-    recordArrival: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'DECKY.TRAFFIC_ARRIVED') return;
-      enqueue.assign({ received: context.received + 1 });
-      enqueue.sendParent({ type: 'DECKY.RECORD', uuid: context.decky.uuid, draft: event.draft, arrivalId: event.arrivalId });
+    // the system's one driver (invoked by the supervisor) runs the action and answers this decky
+    runTraffic: enqueueActions(({ context, self, system, enqueue }) => {
+      toDriver(system.get(DRIVER_ID), { type: 'DECKY.RUN_TRAFFIC', input: trafficInput(context), replyTo: self }, enqueue);
+    }),
+    runFile: enqueueActions(({ context, self, system, enqueue }) => {
+      toDriver(system.get(DRIVER_ID), { type: 'DECKY.RUN_FILE', input: fileInput(context), replyTo: self }, enqueue);
     }),
     startTraffic: assign({ current: ({ event }) => (event.type === 'DECKY.SEND_TRAFFIC' ? { kind: 'traffic' as const, dst: event.dst } : null) }),
     startFile: assign({ current: ({ event }) => (event.type === 'DECKY.PLANT_FILE' ? { kind: 'file' as const, plan: event.plan } : null) }),
@@ -80,7 +68,7 @@ export const deckyMachine = setup({
   },
 }).createMachine({
   id: 'decky',
-  description: 'one running decky: acts on command, records inbound traffic, backs off on repeated failure',
+  description: 'one running decky: acts on command through the system driver, backs off on repeated failure',
   context: ({ input }) => ({
     decky: input.decky,
     failureThreshold: input.failureThreshold ?? DEFAULTS.failureThreshold,
@@ -90,11 +78,9 @@ export const deckyMachine = setup({
     backoffs: 0,
     current: null,
     acted: 0,
-    received: 0,
   }),
   initial: 'idle',
   on: {
-    'DECKY.TRAFFIC_ARRIVED': { actions: 'recordArrival' },
     'DECKY.UPDATE': { actions: 'updateDecky' },
   },
   states: {
@@ -112,17 +98,14 @@ export const deckyMachine = setup({
       on: {
         'DECKY.SEND_TRAFFIC': { actions: { type: 'reportAvailability', params: { status: 'acting' } } },
         'DECKY.PLANT_FILE': { actions: { type: 'reportAvailability', params: { status: 'acting' } } },
+        // the driver answers each command once; it runs one at a time, as the decky acts
+        'DECKY.DRIVER_DONE': settleDone(),
+        'DECKY.DRIVER_FAILED': settleError(),
       },
       initial: 'sendingTraffic',
       states: {
-        sendingTraffic: {
-          description: 'the SSH banner probe towards the destination (SPEC §3.1)',
-          invoke: { src: 'sendTraffic', input: ({ context }) => trafficInput(context), onDone: settleDone(), onError: settleError() },
-        },
-        plantingFile: {
-          description: 'the file plant on this decky (SPEC §3.2)',
-          invoke: { src: 'plantFile', input: ({ context }) => fileInput(context), onDone: settleDone(), onError: settleError() },
-        },
+        sendingTraffic: { description: 'the SSH banner probe towards the destination (SPEC §3.1)', entry: 'runTraffic' },
+        plantingFile: { description: 'the file plant on this decky (SPEC §3.2)', entry: 'runFile' },
       },
     },
     backingOff: {
@@ -137,6 +120,13 @@ export const deckyMachine = setup({
     },
   },
 });
+
+type Enqueue = { sendTo: (to: AnyActorRef, e: DriverCommand) => void; raise: (e: DriverReport) => void };
+// without a driver in the system the action fails like any other, naming what is missing
+function toDriver(driver: AnyActorRef | undefined, command: DriverCommand, enqueue: Enqueue): void {
+  if (driver) enqueue.sendTo(driver, command);
+  else enqueue.raise({ type: 'DECKY.DRIVER_FAILED', error: new Error(`not provided: ${DRIVER_ID}`) });
+}
 
 function availability(context: DeckyContext, status: DeckyStatus) {
   return { type: 'DECKY.AVAILABILITY' as const, uuid: context.decky.uuid, available: status === 'idle', status };
@@ -153,10 +143,10 @@ function fileInput(context: DeckyContext): PlantFileInput {
   return { dst: context.decky, plan: context.current.plan };
 }
 
-type DoneArgs = { event: DoneActorEvent<ActionOutcome> };
-type ErrorArgs = { context: DeckyContext; event: ErrorActorEvent };
+type DoneArgs = { event: Extract<DriverReport, { type: 'DECKY.DRIVER_DONE' }> };
+type ErrorArgs = { context: DeckyContext; event: Extract<DriverReport, { type: 'DECKY.DRIVER_FAILED' }> };
 function fromOutput({ event }: DoneArgs) {
-  return { outcome: event.output };
+  return { outcome: event.outcome };
 }
 function fromRejection({ context, event }: ErrorArgs) {
   return { outcome: rejectedOutcome(context.current, event.error) };

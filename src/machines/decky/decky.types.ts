@@ -33,13 +33,13 @@ export interface EventDraft {
 /** What a decky reports about itself: only `idle` deckies may be picked. */
 export type DeckyStatus = 'idle' | 'acting' | 'backingOff';
 
-/** Input of `sendTraffic`: run the §3.1 probe from `src` towards `dst`. */
+/** Input of a traffic action: run the §3.1 probe from `src` towards `dst`. */
 export interface SendTrafficInput {
   src: RunningDecky;
   dst: PeerRef;
 }
 
-/** Input of `plantFile`: run the §3.2 plant of `plan` on `dst`. */
+/** Input of a file action: run the §3.2 plant of `plan` on `dst`. */
 export interface PlantFileInput {
   dst: RunningDecky;
   plan: FilePlan;
@@ -72,8 +72,6 @@ export interface DeckyContext {
   current: CurrentAction | null;
   /** actions this decky ran */
   acted: number;
-  /** inbound traffic this decky recorded as destination */
-  received: number;
 }
 
 /** Why the machine stopped: it never stops on its own, the supervisor stops it. */

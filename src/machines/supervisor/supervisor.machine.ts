@@ -1,4 +1,5 @@
 import { and, raise } from 'xstate';
+import { DRIVER_ID } from '../decky/decky.driver.js';
 import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../policy/rng.js';
 import { crashedDeckyUuid } from './supervisor.events.js';
@@ -25,7 +26,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
   description: 'spawns a decky actor per running decky, ticks the policy, records, beats and drains',
   context: ({ input }) => initialContext(input),
-  invoke: { src: 'eventWriter', id: 'eventWriter', systemId: 'eventWriter' },
+  invoke: [
+    { src: 'eventWriter', id: 'eventWriter', systemId: 'eventWriter' },
+    // one driver for all deckies' actions, as long as the supervisor lives (decky.driver.ts)
+    { src: 'deckyDriver', id: DRIVER_ID, systemId: DRIVER_ID },
+  ],
   entry: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'],
   on: {
     'SUPERVISOR.HEARTBEAT': { actions: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'] },
@@ -184,8 +189,6 @@ function initialContext(input: SupervisorInput): SupervisorContext {
     deckies: {},
     status: {},
     restarts: {},
-    pending: {},
-    seq: 0,
     ticks: 0,
     rngState: rng.state(),
     nextTickMs,

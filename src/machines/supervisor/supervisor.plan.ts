@@ -20,13 +20,9 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
   const status = { ...ctx.status };
   const restarts = { ...ctx.restarts };
   const effects: Effect[] = [];
-  let pending = ctx.pending;
   const gone = Object.keys(ctx.deckies).filter((uuid) => !(uuid in next));
   for (const uuid of gone) {
-    // its routed traffic is recorded directly: nothing is lost with the actor
-    const flushed = flushPending(pending, (p) => p.dst === uuid);
-    pending = flushed.pending;
-    effects.push(...flushed.effects, { do: 'cancelRestart', uuid }, { do: 'stop', uuid });
+    effects.push({ do: 'cancelRestart', uuid }, { do: 'stop', uuid });
     delete status[uuid];
     delete restarts[uuid];
   }
@@ -44,7 +40,7 @@ export function planRunning(ctx: SupervisorContext, running: readonly RunningDec
   if (added.length > 0 || gone.length > 0) {
     effects.push(log('info', 'running set changed', { running: running.length, added, removed: gone }));
   }
-  return { patch: { deckies: next, status, restarts, pending }, effects };
+  return { patch: { deckies: next, status, restarts }, effects };
 }
 
 /**
@@ -163,20 +159,6 @@ export function planRefreshed(ctx: SupervisorContext, snapshot: RunningSnapshot 
     patch: { ...first.patch, ...(snapshot ? { now: snapshot.at } : {}), ...second.patch },
     effects: [...first.effects, ...second.effects],
   };
-}
-
-/** Records every pending arrival matching `which` directly, and drops it from `pending`. */
-export function flushPending(
-  pending: SupervisorContext['pending'],
-  which: (p: SupervisorContext['pending'][string]) => boolean,
-): { pending: SupervisorContext['pending']; effects: Effect[] } {
-  const rest: SupervisorContext['pending'] = {};
-  const effects: Effect[] = [];
-  for (const [id, p] of Object.entries(pending)) {
-    if (which(p)) effects.push({ do: 'record', draft: p.draft });
-    else rest[id] = p;
-  }
-  return { pending: rest, effects };
 }
 
 /** A log effect. */

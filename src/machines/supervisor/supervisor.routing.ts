@@ -1,5 +1,5 @@
 import type { DeckyReport, SettledStatus } from '../decky/decky.events.js';
-import { errText, flushPending, log } from './supervisor.plan.js';
+import { errText, log } from './supervisor.plan.js';
 import { planRefill } from './supervisor.refill.js';
 import type { Effect, HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
 
@@ -27,35 +27,22 @@ export function planAvailability(ctx: SupervisorContext, e: Report<'DECKY.AVAILA
 }
 
 /**
- * Traffic left its source: hand it to the destination's actor, or record it when that is gone;
- * then the source's settled status, as its availability report would. `pending` is updated in
- * place like `status` (one entry per traffic action: a copy each was O(in flight) per action).
+ * Traffic left its source: its one row (src and dst, SPEC §4.1) is recorded here, not routed
+ * through the destination's actor (a round trip of two macrosteps that changed nothing of the
+ * destination's state); then the source's settled status, as its availability report would.
  */
 export function planTrafficSent(ctx: SupervisorContext, e: Report<'DECKY.TRAFFIC_SENT'>): Plan {
-  const live = e.dst in ctx.deckies && ctx.status[e.dst] !== 'restarting';
-  const routed: Plan = { patch: {}, effects: [{ do: 'record', draft: e.draft }] };
-  if (live) {
-    const arrivalId = String(ctx.seq);
-    ctx.pending[arrivalId] = { dst: e.dst, draft: e.draft };
-    routed.patch = { seq: ctx.seq + 1, pending: ctx.pending };
-    routed.effects = [{ do: 'send', uuid: e.dst, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId, src: e.src, draft: e.draft } }];
-  }
-  return withSettled(ctx, routed, e.src, e.status);
+  return withSettled(ctx, { patch: {}, effects: [{ do: 'record', draft: e.draft }] }, e.src, e.status);
 }
 
-/** A decky asks for a row to be recorded (a routed arrival is then no longer pending); its own action also settles its status. */
+/** A decky's own file action: record its row and settle its status. */
 export function planRecord(ctx: SupervisorContext, e: Report<'DECKY.RECORD'>): Plan {
-  if (e.arrivalId === undefined) return withSettled(ctx, { patch: {}, effects: [{ do: 'record', draft: e.draft }] }, e.uuid, e.status);
-  // an arrival flushed earlier (its actor was stopped) must not be written twice
-  if (!(e.arrivalId in ctx.pending)) return { patch: {}, effects: [] };
-  delete ctx.pending[e.arrivalId];
-  return { patch: { pending: ctx.pending }, effects: [{ do: 'record', draft: e.draft }] };
+  return withSettled(ctx, { patch: {}, effects: [{ do: 'record', draft: e.draft }] }, e.uuid, e.status);
 }
 
 // an outcome report's status, applied after its routing: the same plan as an availability report
 // (which reads none of the fields routing patches, so `ctx` is not copied)
-function withSettled(ctx: SupervisorContext, plan: Plan, uuid: string, status: SettledStatus | undefined): Plan {
-  if (status === undefined) return plan;
+function withSettled(ctx: SupervisorContext, plan: Plan, uuid: string, status: SettledStatus): Plan {
   const settled = planAvailability(ctx, { type: 'DECKY.AVAILABILITY', uuid, available: status === 'idle', status });
   return { patch: { ...plan.patch, ...settled.patch }, effects: plan.effects.concat(settled.effects) };
 }
@@ -64,12 +51,10 @@ function withSettled(ctx: SupervisorContext, plan: Plan, uuid: string, status: S
 export function planCrash(ctx: SupervisorContext, uuid: string, error: unknown): Plan {
   if (!(uuid in ctx.deckies)) return { patch: {}, effects: [] };
   const restarts = { ...ctx.restarts, [uuid]: (ctx.restarts[uuid] ?? 0) + 1 };
-  const flushed = flushPending(ctx.pending, (p) => p.dst === uuid);
   return {
-    patch: { restarts, status: { ...ctx.status, [uuid]: 'restarting' }, pending: flushed.pending },
+    patch: { restarts, status: { ...ctx.status, [uuid]: 'restarting' } },
     effects: [
       log('error', 'decky actor crashed; restarting with backoff', { decky: uuid, restarts: restarts[uuid], err: errText(error) }),
-      ...flushed.effects,
       { do: 'stop', uuid },
       { do: 'scheduleRestart', uuid },
     ],
@@ -102,22 +87,20 @@ export function planEngineRecovered(ctx: SupervisorContext, e: { recovered?: boo
   };
 }
 
-/** The drain bound passed: count what is abandoned, record what was routed but not recorded. */
+/** The drain bound passed: count what is abandoned, drop what waits for its moment. */
 export function planAbandon(ctx: SupervisorContext): Plan {
   const abandoned = Object.values(ctx.status).filter((s) => s === 'acting' || s === 'scheduled').length;
-  const flushed = flushPending(ctx.pending, () => true);
   const cancelled: Effect[] = Object.keys(ctx.status)
     .filter((uuid) => ctx.status[uuid] === 'scheduled')
     .map((uuid) => ({ do: 'cancelDispatch', uuid }));
   return {
-    patch: { abandoned, pending: flushed.pending },
-    effects: [...cancelled, ...flushed.effects, log('warn', 'drain bound passed; abandoning in-flight actions', { abandoned })],
+    patch: { abandoned },
+    effects: [...cancelled, log('warn', 'drain bound passed; abandoning in-flight actions', { abandoned })],
   };
 }
 
-/** True when nothing is in flight: no decky acting or scheduled, and no routed traffic unrecorded. */
+/** True when nothing is in flight: no decky acting or scheduled. */
 export function isQuiet(ctx: SupervisorContext): boolean {
-  if (Object.keys(ctx.pending).length > 0) return false;
   for (const uuid in ctx.status) {
     const s = ctx.status[uuid];
     if (s === 'acting' || s === 'scheduled') return false;

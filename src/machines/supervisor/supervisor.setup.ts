@@ -1,4 +1,5 @@
 import { type EventObject, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
+import { deckyDriver, unprovidedCalls } from '../decky/decky.driver.js';
 import { deckyMachine } from '../decky/decky.machine.js';
 import { crashedDeckyUuid, deckyActorId, type EventWriterCommand, type SupervisorEvent } from './supervisor.events.js';
 import { isQuiet } from './supervisor.routing.js';
@@ -119,6 +120,8 @@ export const supervisorSetup = setup({
   },
   actors: {
     decky: deckyMachine,
+    // every decky's actions run through this one actor; unprovided, every action fails naming it
+    deckyDriver: deckyDriver(unprovidedCalls),
     listRunning: fromPromise<RunningSnapshot, ListRunningInput>(notProvided('listRunning')),
     pruneEvents: fromPromise<number>(notProvided('pruneEvents')),
     discovery: fromCallback<EventObject, { resyncMs: number }>(notProvided('discovery')),

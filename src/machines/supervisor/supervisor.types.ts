@@ -58,9 +58,6 @@ export interface SupervisorContext {
   deckies: Record<string, RunningDecky>;
   status: Record<string, BusyStatus>;
   restarts: Record<string, number>;
-  /** traffic forwarded to a destination actor that has not recorded it yet */
-  pending: Record<string, { dst: string; draft: EventDraft }>;
-  seq: number;
   ticks: number;
   rngState: number;
   nextTickMs: number;

@@ -1,8 +1,9 @@
-import { assign, createActor, fromPromise, SimulatedClock, setup } from 'xstate';
+import { assign, createActor, SimulatedClock, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
 import type { DeckyReport } from '../../../src/machines/decky/decky.events.js';
+import { DRIVER_ID, deckyDriver } from '../../../src/machines/decky/decky.driver.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, PeerRef, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
 import { stateIds, trackStates } from '../../support/state-coverage.js';
@@ -36,14 +37,14 @@ const model = setup({
   context: { failures: 0, backoffs: 0 },
   initial: 'idle',
   states: {
-    idle: { on: { SEND_TRAFFIC: 'sendingTraffic', PLANT_FILE: 'plantingFile', TRAFFIC_ARRIVES: { actions: 'stay' }, ENGINE_RECOVERS: { actions: 'stay' } } },
+    idle: { on: { SEND_TRAFFIC: 'sendingTraffic', PLANT_FILE: 'plantingFile', ENGINE_RECOVERS: { actions: 'stay' } } },
     sendingTraffic: {
       on: {
         DRIVER_SUCCEEDS: { target: 'idle', actions: 'succeed' },
         DRIVER_FAILS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
         DRIVER_REJECTS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-        TRAFFIC_ARRIVES: { actions: 'stay' },
+       
       },
     },
     plantingFile: {
@@ -52,7 +53,7 @@ const model = setup({
         DRIVER_FAILS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
         DRIVER_REJECTS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-        TRAFFIC_ARRIVES: { actions: 'stay' },
+       
       },
     },
     backingOff: {
@@ -60,22 +61,21 @@ const model = setup({
         BACKOFF_ELAPSES: { target: 'idle', actions: 'startProbation' },
         ENGINE_RECOVERS: { target: 'idle', actions: 'forgiveFailures' },
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-        TRAFFIC_ARRIVES: { actions: 'stay' },
+       
       },
     },
   },
 });
 
+// one kind of driver call, settled by hand
 function driver<I>() {
-  const calls: { input: I; resolve: (o: ActionOutcome) => void; reject: (e: Error) => void; settled: boolean }[] = [];
-  const logic = fromPromise<ActionOutcome, I>(
-    ({ input }) =>
-      new Promise((resolve, reject) => {
-        calls.push({ input, resolve, reject, settled: false });
-      }),
-  );
+  const calls: { input: I; resolve: (o: ActionOutcome) => void; reject: (e: Error) => void; settled: boolean; signal: AbortSignal }[] = [];
+  const call = (input: I, signal: AbortSignal) =>
+    new Promise<ActionOutcome>((resolve, reject) => {
+      calls.push({ input, resolve, reject, settled: false, signal });
+    });
   const pending = () => calls.filter((c) => !c.settled);
-  return { logic, calls, pending };
+  return { call, calls, pending };
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -86,9 +86,13 @@ function createSut() {
   const file = driver<PlantFileInput>();
   const clock = new SimulatedClock();
   const reports: DeckyReport[] = [];
-  const decky = deckyMachine.provide({ actors: { sendTraffic: traffic.logic, plantFile: file.logic } });
-  const harness = setup({ actors: { decky } }).createMachine({
-    invoke: { src: 'decky', id: 'decky', input: { decky: DECKY, failureThreshold: THRESHOLD, backoffBaseMs: BASE, backoffMaxMs: CAP } },
+  const driverLogic = deckyDriver({ sendTraffic: traffic.call, plantFile: file.call });
+  // the decky next to the system's driver, as the supervisor runs them
+  const harness = setup({ actors: { decky: deckyMachine, driver: driverLogic } }).createMachine({
+    invoke: [
+      { src: 'decky', id: 'decky', input: { decky: DECKY, failureThreshold: THRESHOLD, backoffBaseMs: BASE, backoffMaxMs: CAP } },
+      { src: 'driver', id: 'driver', systemId: DRIVER_ID },
+    ],
     on: { '*': { actions: ({ event }) => reports.push(event as DeckyReport) } },
   });
   const root = createActor(harness, { clock }).start();
@@ -184,13 +188,6 @@ function createSut() {
         // refused: no driver call, and the decky says again why it is unavailable
         expect(traffic.calls.length + file.calls.length).toBe(calls);
         expect(since(before)).toEqual([status]);
-      },
-      TRAFFIC_ARRIVES: async () => {
-        const draft = { kind: 'traffic' as const, protocol: 'ssh' as const, action: 'exec:tcp_connect:22', srcDeckyUuid: PEER.uuid, dstDeckyUuid: DECKY.uuid, success: true, payload: {} };
-        const before = reports.length;
-        child.send({ type: 'DECKY.TRAFFIC_ARRIVED', arrivalId: '7', src: PEER.uuid, draft });
-        await tick();
-        expect(since(before)).toEqual([{ type: 'DECKY.RECORD', uuid: DECKY.uuid, draft, arrivalId: '7' }]);
       },
       ENGINE_RECOVERS: async () => {
         const before = reports.length;

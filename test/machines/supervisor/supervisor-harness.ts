@@ -1,5 +1,6 @@
 import { type AnyActorRef, createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate';
 import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import { deckyDriver } from '../../../src/machines/decky/decky.driver.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, EventDraft, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
 import type { EventWriterCommand } from '../../../src/machines/supervisor/supervisor.events.js';
@@ -21,6 +22,16 @@ export interface Deferred<I, O> {
   resolve: (o: O) => void;
   reject: (e: Error) => void;
   settled: boolean;
+  /** the driver call's abort signal (driver calls only) */
+  signal?: AbortSignal;
+}
+
+// a driver call the test settles by hand
+function deferredCall<I, O>(calls: Deferred<I, O>[]) {
+  return (input: I, signal: AbortSignal) =>
+    new Promise<O>((resolve, reject) => {
+      calls.push({ input, resolve, reject, settled: false, signal });
+    });
 }
 
 function deferredLogic<I, O>(calls: Deferred<I, O>[]) {
@@ -62,8 +73,8 @@ export function createHarness(input: Partial<SupervisorInput> = {}) {
 
   const machine = supervisorMachine.provide({
     actors: {
+      deckyDriver: deckyDriver({ sendTraffic: deferredCall(traffic), plantFile: deferredCall(files) }),
       decky: deckyMachine.provide({
-        actors: { sendTraffic: deferredLogic(traffic), plantFile: deferredLogic(files) },
         // DECKY.UPDATE is how the harness makes a decky actor crash on demand
         actions: { updateDecky: () => { throw new Error('decky bug'); } },
       }),

@@ -38,8 +38,6 @@ function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
     deckies: { [A.uuid]: A, [B.uuid]: B },
     status: {},
     restarts: {},
-    pending: {},
-    seq: 0,
     ticks: 0,
     rngState: 99,
     nextTickMs: 60_000,
@@ -67,12 +65,6 @@ describe('planRunning', () => {
         { do: 'send', uuid: B.uuid, command: { type: 'DECKY.UPDATE', decky: movedB } },
       ]),
     );
-  });
-
-  it('records the routed traffic of a destination that left, so nothing is lost with its actor', () => {
-    const plan = planRunning(ctx({ pending: { '3': { dst: B.uuid, draft: draft(B.uuid) }, '4': { dst: A.uuid, draft: draft(A.uuid) } } }), [A]);
-    expect(plan.patch.pending).toEqual({ '4': { dst: A.uuid, draft: draft(A.uuid) } });
-    expect(plan.effects).toContainEqual({ do: 'record', draft: draft(B.uuid) });
   });
 });
 
@@ -138,49 +130,38 @@ describe('planTick', () => {
 });
 
 describe('routing', () => {
-  it('routes traffic to the live destination actor and remembers it until recorded', () => {
-    const plan = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
-    expect(plan.effects).toEqual([{ do: 'send', uuid: B.uuid, command: { type: 'DECKY.TRAFFIC_ARRIVED', arrivalId: '0', src: A.uuid, draft: draft(B.uuid) } }]);
-    const after = ctx(plan.patch);
-    expect(isQuiet(after)).toBe(false);
-    const recorded = planRecord(after, { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '0' });
-    expect(recorded.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
-    expect(isQuiet(ctx(recorded.patch))).toBe(true);
-    // a late duplicate of an arrival already flushed is not written twice
-    expect(planRecord(ctx(recorded.patch), { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '0' }).effects).toEqual([]);
-  });
-
-  it('records traffic directly when the destination actor is gone or restarting', () => {
+  it('records traffic itself in the one plan of its outcome: no message to the destination, whatever its state', () => {
+    for (const status of [{}, { [B.uuid]: 'acting' as const }, { [B.uuid]: 'restarting' as const }]) {
+      const plan = planTrafficSent(ctx({ status: { ...status, [A.uuid]: 'acting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+      expect(plan.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
+      // the destination's status is left as it was, and nothing stays in flight for it: quiet
+      // unless the destination is running an action of its own
+      expect(plan.patch.status).toEqual(status);
+      expect(isQuiet(ctx(plan.patch))).toBe(status[B.uuid] !== 'acting');
+    }
     const gone = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: 'local:zz', draft: draft('local:zz'), status: 'idle' });
     expect(gone.effects).toEqual([{ do: 'record', draft: draft('local:zz') }]);
-    const restarting = planTrafficSent(ctx({ status: { [B.uuid]: 'restarting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
-    expect(restarting.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
   });
 
   it('settles the source with its outcome report: idle frees it, backingOff warns, the row is recorded either way', () => {
     const sent = planTrafficSent(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
     expect(sent.patch.status).toEqual({});
-    expect(sent.patch.pending).toEqual({ '0': { dst: B.uuid, draft: draft(B.uuid) } });
+    expect(sent.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
     const file = { ...draft(A.uuid), kind: 'file' as const, srcDeckyUuid: null };
     const failed = planRecord(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.RECORD', uuid: A.uuid, draft: file, status: 'backingOff' });
     expect(failed.patch.status).toEqual({ [A.uuid]: 'backingOff' });
     expect(failed.effects.map((e) => e.do)).toEqual(['record', 'log']);
-    // the inbound side of routed traffic says nothing about its decky's own state
-    const inbound = planRecord(ctx({ status: { [B.uuid]: 'acting' }, pending: { '3': { dst: B.uuid, draft: draft(B.uuid) } } }), { type: 'DECKY.RECORD', uuid: B.uuid, draft: draft(B.uuid), arrivalId: '3' });
-    expect(inbound.patch).toEqual({ pending: {} });
   });
 
-  it('gives a source that settles idle the backlog at once, after routing its traffic', () => {
+  it('gives a source that settles idle the backlog at once, after recording its traffic', () => {
     const rate = { ratePerDeckyPerHour: 1e9, backlog: 2, status: { [A.uuid]: 'acting' as const } };
     const plan = planTrafficSent(ctx(rate), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+    expect(plan.effects[0]).toEqual({ do: 'record', draft: draft(B.uuid) });
     const sends = plan.effects.filter((e) => e.do === 'send');
-    expect(sends.map((e) => [e.uuid, e.command.type])).toEqual([
-      [B.uuid, 'DECKY.TRAFFIC_ARRIVED'],
-      [A.uuid, expect.stringMatching(/^DECKY\.(SEND_TRAFFIC|PLANT_FILE)$/)],
-    ]);
-    expect(plan.patch).toMatchObject({ backlog: 1, seq: 1, status: { [A.uuid]: 'acting' } });
+    expect(sends.map((e) => [e.uuid, e.command.type])).toEqual([[A.uuid, expect.stringMatching(/^DECKY\.(SEND_TRAFFIC|PLANT_FILE)$/)]]);
+    expect(plan.patch).toMatchObject({ backlog: 1, status: { [A.uuid]: 'acting' } });
     // sent at once and marked acting here: no `ack` asked of the decky
-    expect(sends[1]!.command).not.toHaveProperty('ack');
+    expect(sends[0]!.command).not.toHaveProperty('ack');
   });
 
   it('takes availability reports, ignoring those of actors it no longer owns', () => {
@@ -191,10 +172,10 @@ describe('routing', () => {
     expect(planAvailability(ctx(), { type: 'DECKY.AVAILABILITY', uuid: 'local:zz', available: true, status: 'idle' }).patch).toEqual({});
   });
 
-  it('takes a crashed decky out of the policy, flushes its arrivals, and restarts it later as starting', () => {
-    const crashed = planCrash(ctx({ status: { [B.uuid]: 'acting' }, pending: { '1': { dst: B.uuid, draft: draft(B.uuid) } } }), B.uuid, new Error('bug'));
-    expect(crashed.patch).toMatchObject({ status: { [B.uuid]: 'restarting' }, restarts: { [B.uuid]: 1 }, pending: {} });
-    expect(crashed.effects.map((e) => e.do)).toEqual(['log', 'record', 'stop', 'scheduleRestart']);
+  it('takes a crashed decky out of the policy and restarts it later as starting', () => {
+    const crashed = planCrash(ctx({ status: { [B.uuid]: 'acting' } }), B.uuid, new Error('bug'));
+    expect(crashed.patch).toMatchObject({ status: { [B.uuid]: 'restarting' }, restarts: { [B.uuid]: 1 } });
+    expect(crashed.effects.map((e) => e.do)).toEqual(['log', 'stop', 'scheduleRestart']);
     expect(isQuiet(ctx(crashed.patch))).toBe(true);
     const restarted = planRestart(ctx(crashed.patch), B.uuid);
     expect(restarted.patch.status).toEqual({ [B.uuid]: 'starting' });
@@ -207,10 +188,10 @@ describe('routing', () => {
     expect(restartDelay(50)).toBe(60_000);
   });
 
-  it('at the drain bound counts abandoned actions and records pending arrivals', () => {
-    const plan = planAbandon(ctx({ status: { [A.uuid]: 'acting', [B.uuid]: 'backingOff' }, pending: { '2': { dst: B.uuid, draft: draft(B.uuid) } } }));
-    expect(plan.patch).toMatchObject({ abandoned: 1, pending: {} });
-    expect(plan.effects).toContainEqual({ do: 'record', draft: draft(B.uuid) });
+  it('at the drain bound counts abandoned actions and drops the commands still waiting', () => {
+    const plan = planAbandon(ctx({ status: { [A.uuid]: 'acting', [B.uuid]: 'backingOff', [C.uuid]: 'scheduled' } }));
+    expect(plan.patch).toMatchObject({ abandoned: 2 });
+    expect(plan.effects.filter((e) => e.do !== 'log')).toEqual([{ do: 'cancelDispatch', uuid: C.uuid }]);
   });
 });
 

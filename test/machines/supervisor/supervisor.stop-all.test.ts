@@ -58,13 +58,14 @@ describe('supervisor stop › a graceful stop of a big fleet', () => {
     expect(Object.keys(h.actor.system.getSnapshot()._scheduledEvents)).toEqual([]);
   }, 60_000);
 
-  it('stops a decky whose action outlived the drain bound, and counts it abandoned', async () => {
+  it('stops a decky whose action outlived the drain bound, counts it abandoned, and aborts its call', async () => {
     const h = await spawned(2);
     h.clock.increment(h.actor.getSnapshot().context.nextTickMs);
     await flush();
     h.lists[1]!.resolve({ deckies: fleet(2), at: '2025-01-01T00:00:00.000Z' });
     await flush();
     expect(h.openActions()).toHaveLength(1);
+    const call = h.openActions()[0]!;
     const refs = [h.child('local:n0')!, h.child('local:n1')!];
     h.actor.send({ type: 'SUPERVISOR.STOP', reason: 'signal' });
     await flush();
@@ -74,5 +75,7 @@ describe('supervisor stop › a graceful stop of a big fleet', () => {
     expect(h.actor.getSnapshot().status).toBe('done');
     expect(h.actor.getSnapshot().output?.abandoned).toBe(1);
     expect(refs.map((r) => r.getSnapshot().status)).toEqual(['stopped', 'stopped']);
+    // the shared driver ended the abandoned call with its decky: its exec would be let go
+    expect(call.signal?.aborted).toBe(true);
   });
 });
