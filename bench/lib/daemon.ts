@@ -56,7 +56,12 @@ export function tapPort(inner: DockerPort, tap: ExecTap, keepRequests = false): 
     async exec(req: ExecRequest): Promise<ExecResult> {
       tap.firstAt ??= performance.now();
       tap.onCall?.(req);
-      if (keepRequests) tap.requests.push(req);
+      // kept for replay without the daemon's abort signal: a signal that outlives its call would be
+      // aborted by the daemon's stop, and the replay would measure execs that never ran
+      if (keepRequests) {
+        const { signal: _signal, ...replayable } = req;
+        tap.requests.push(replayable);
+      }
       moveInFlight(tap, 1);
       try {
         const res = await inner.exec(req);
