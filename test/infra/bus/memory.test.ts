@@ -33,6 +33,27 @@ describe('memory bus', () => {
     expect(health).toEqual([]);
   });
 
+  it('builds one envelope per publish for all its subscribers, and none when nobody listens', () => {
+    const { logger, lines } = recordingLogger();
+    let ids = 0;
+    const bus = createMemoryBus({ logger, now: fixed.now, newId: () => `id-${++ids}` });
+    bus.publish('orchestrator.file.local:web01', 'file.planted', {});
+    expect(ids).toBe(0);
+    const a: Envelope[] = [];
+    const b: Envelope[] = [];
+    bus.subscribe('orchestrator.file.*', (e) => a.push(e));
+    bus.subscribe('orchestrator.>', (e) => b.push(e));
+    bus.publish('orchestrator.traffic.local:web01', 'traffic.sent', {});
+    bus.publish('orchestrator.file.local:web01', 'file.planted', {});
+    expect(ids).toBe(2);
+    expect(b.map((e) => e.id)).toEqual(['id-1', 'id-2']);
+    expect(a).toHaveLength(1);
+    expect(a[0]).toBe(b[1]);
+    // a bad topic is still refused when nobody listens
+    bus.publish('orchestrator.file.bad topic', 'file.planted', {});
+    expect(lines.map((l) => l.msg)).toEqual(['bus publish dropped: invalid topic']);
+  });
+
   it('logs and drops a publish on an invalid topic, without throwing or delivering', () => {
     const { logger, lines } = recordingLogger();
     const bus = createMemoryBus({ logger });

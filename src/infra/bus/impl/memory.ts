@@ -40,10 +40,13 @@ export function createMemoryBus(opts: MemoryBusOptions): BusPort {
           log.warn({ topic, type, problem }, 'bus publish dropped: invalid topic');
           return;
         }
-        const envelope: Envelope = { v: 1, id: newId(), topic, type, ts: now().toISOString(), payload };
+        // built for the first matching subscriber only: with nobody listening (no --http, no relay)
+        // a uuid and a timestamp per event row are the writer's largest cost after SQLite's
+        let envelope: Envelope | undefined;
         // iterate over the list as it was: handlers may (un)subscribe while being called
         for (const s of subs) {
           if (!topicMatches(s.pattern, topic)) continue;
+          envelope ??= { v: 1, id: newId(), topic, type, ts: now().toISOString(), payload };
           try {
             s.handler(envelope);
           } catch (err) {
