@@ -53,7 +53,8 @@ describe.runIf(hasDocker)('hostile deckies on the real engine', () => {
     const o = await runTraffic(port, { srcName: decky(hostile[name]!), dstName: decky(good1), dstIp: good1.ip });
     const took = performance.now() - t0;
     expect(o).toMatchObject({ success: false, payload: { rc: 124, timed_out: true } });
-    expect(took).toBeLessThan(TIMEOUT_MS + 500);
+    // bounded by the timeout, not by the hostile process (it would run for a day); the margin is a loaded CI box's
+    expect(took).toBeLessThan(TIMEOUT_MS + 1500);
   });
 
   it('leaves no hostile process running inside the decky after the bound', async () => {
@@ -92,7 +93,7 @@ describe.runIf(hasDocker)('hostile deckies on the real engine', () => {
     console.info(`16 concurrent floods (cap 64 KiB each): ${took.toFixed(0)} ms, heap +${heap.toFixed(1)} MB, peak rss +${peak.toFixed(1)} MB`);
     // on a busy engine some floods reach the clock before the cap: both are bounded failures
     expect(outcomes.every((o) => !o.success && (o.payload.truncated === true || o.payload.timed_out === true))).toBe(true);
-    expect(took).toBeLessThan(TIMEOUT_MS + 1000);
+    expect(took).toBeLessThan(TIMEOUT_MS + 2000);
     expect(heap).toBeLessThan(64);
     expect(peak).toBeLessThan(64);
   });
