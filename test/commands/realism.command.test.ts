@@ -10,23 +10,12 @@ import { silentLogger } from '../../src/infra/log/logger.port.js';
 import type { Persona } from '../../src/infra/personas/persona.schema.js';
 import { READ_SCRIPT, STAT_SCRIPT } from '../../src/infra/realism/inspect-deckies.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
+import { persona } from '../builders/emailgen.builders.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
 import { modelPlannedFiles } from '../fakes/planned-fs.fake.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 
-const ANN: Persona = {
-  name: 'Ann Keller',
-  email: 'ann.keller@corp.example',
-  role: 'engineer',
-  tone: 'direct',
-  mannerisms: [],
-  language: 'en',
-  signature: null,
-  active_hours: '09:00-17:30',
-  reply_latency: 'normal',
-  uses_llms_heavily: false,
-  timezone: 'Europe/Berlin',
-};
+const ANN: Persona = persona({ name: 'Ann Keller', email: 'ann.keller@corp.example', role: 'engineer', tone: 'direct', mannerisms: [], active_hours: '09:00-17:30', timezone: 'Europe/Berlin' });
 
 /** A fake engine with one decky whose files live in memory, stat-able and readable. */
 function engine() {

@@ -8,6 +8,7 @@ import type { Persona } from '../../src/infra/personas/persona.schema.js';
 import type { RunningDecky } from '../../src/infra/store/inventory.port.js';
 import { openStore, type Store } from '../../src/infra/store/store.factory.js';
 import type { ActionOutcome } from '../../src/machines/decky/decky.types.js';
+import { persona } from '../builders/emailgen.builders.js';
 import { EngineFixture } from '../infra/docker/engine.fixture.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 import { hasDocker } from '../support/docker-available.js';
@@ -22,19 +23,7 @@ const decky: RunningDecky = { uuid: `local:${DECKY}`, name: DECKY, ip: null, ser
 const NIGHT = Date.parse('2025-03-08T02:00:00Z');
 // a Tuesday morning: the persona is at work and writes most files
 const DAY = Date.parse('2025-03-04T09:00:00Z');
-const ANN: Persona = {
-  name: 'Ann Keller',
-  email: 'ann.keller@corp.example',
-  role: 'engineer',
-  tone: 'direct',
-  mannerisms: [],
-  language: 'en',
-  signature: null,
-  active_hours: '08:00-18:00',
-  reply_latency: 'normal',
-  uses_llms_heavily: false,
-  timezone: 'UTC',
-};
+const ANN: Persona = persona({ name: 'Ann Keller', email: 'ann.keller@corp.example', role: 'engineer', tone: 'direct', mannerisms: [], active_hours: '08:00-18:00', timezone: 'UTC' });
 
 async function sh(script: string, ...args: string[]): Promise<string> {
   const r = await port.exec({ container: CONTAINER, argv: ['sh', '-c', script, 'sh', ...args] });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +7,7 @@ import { type LaunchedNetwork, launchDeckies, removeDeckies } from '../../src/de
 import { localMinutes } from '../../src/machines/email/active-hours.js';
 import { hasDocker } from '../support/docker-available.js';
 import { type OllamaTestServer, startOllamaServer } from '../support/ollama-server.js';
-import { CLI, type CliRun } from '../support/run-cli.js';
+import { CLI, type CliRun, runCli } from '../support/run-cli.js';
 import { variedEmail } from '../support/varied-email.js';
 
 // `scripts/realism-report.sh` runs this file with DECNET_CLI (a fresh build) and
@@ -27,27 +26,9 @@ function officeZone(now: Date): string {
   return [...ZONES].sort((a, b) => distance(a) - distance(b))[0]!;
 }
 
-function run(args: string[], env: Record<string, string>, timeoutMs = 300_000): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`decnet ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stderr}`));
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+// the daemons here run with their history backfill, as an operator's would
+function run(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runCli(args, { LOG_LEVEL: 'warn', DECNET_NO_BACKFILL: '0', ...env }, { timeoutMs: 300_000, cli });
 }
 
 describe.runIf(hasDocker)('decnet realism check › a fresh daemon run on the real engine passes', () => {

@@ -12,14 +12,15 @@ export interface CliRun {
 /** Path of the built CLI; `npm test` builds dist/ before vitest runs. */
 export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
-/** Runs the built `decnet` CLI as a real process with extra env; resolves when it exits. */
+/** Runs the built `decnet` CLI (or `opts.cli`) as a real process with extra env; resolves when it exits. */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  opts: { timeoutMs?: number; stdin?: string } = {},
+  opts: { timeoutMs?: number; stdin?: string; cli?: string } = {},
 ): Promise<CliRun> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       // these runs count live actions against rows; the history backfill has its own e2e test (backfill.e2e)
       env: { ...process.env, LOG_LEVEL: 'info', DECNET_NO_BACKFILL: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -34,8 +35,8 @@ export function runCli(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`decnet ${args.join(' ')} did not exit within ${opts.timeoutMs} ms\n${stderr}`));
-    }, opts.timeoutMs ?? 120_000);
+      reject(new Error(`decnet ${args.join(' ')} did not exit within ${timeoutMs} ms\n${stderr}`));
+    }, timeoutMs);
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
