@@ -34,6 +34,8 @@ export interface DiscoveryDeps {
   hostUuid?: string;
   /** container events within this window trigger one sync (default 200 ms) */
   debounceMs?: number;
+  /** one more sync this long after the last container event (default 1 s): the engine's list can trail its events */
+  settleMs?: number;
   /** first resubscribe delay after the event stream fails (default 500 ms), doubled per failure */
   backoffBaseMs?: number;
   /** resubscribe delay cap (default 5 s: a returning engine is noticed within seconds); a stream that lived this long resets the backoff */
@@ -50,6 +52,7 @@ export function createDiscoveryLogic(
 ): CallbackActorLogic<DiscoveryCommand, DiscoveryInput> {
   const hostUuid = deps.hostUuid ?? deps.docker.hostId;
   const debounceMs = deps.debounceMs ?? 200;
+  const settleMs = deps.settleMs ?? 1_000;
   const backoffBaseMs = deps.backoffBaseMs ?? 500;
   const backoffMaxMs = deps.backoffMaxMs ?? 5_000;
   const log = deps.logger.child({ actor: 'discovery', host: hostUuid });
@@ -61,6 +64,7 @@ export function createDiscoveryLogic(
     let lastRunning: number | undefined;
     let pending: ReturnType<typeof setTimeout> | undefined;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let settle: ReturnType<typeof setTimeout> | undefined;
     let unwatch: (() => void) | undefined;
     let failures = 0;
     let subscribedAt = 0;
@@ -109,6 +113,19 @@ export function createDiscoveryLogic(
       }, debounceMs);
     };
 
+    // a loaded engine can log `die` before its container list says so (seen in CI: a killed decky
+    // listed running by the event's sync, then nothing until the resync); one pass a little
+    // after the last event of a burst settles it
+    const onEvent = (): void => {
+      schedule();
+      if (stopped) return;
+      clearTimeout(settle);
+      settle = setTimeout(() => {
+        settle = undefined;
+        void sync();
+      }, settleMs);
+    };
+
     const onStreamError = (err: Error): void => {
       unwatch = undefined;
       if (stopped) return;
@@ -130,7 +147,7 @@ export function createDiscoveryLogic(
       if (stopped) return;
       subscribedAt = Date.now();
       try {
-        unwatch = deps.docker.watchEvents(schedule, onStreamError);
+        unwatch = deps.docker.watchEvents(onEvent, onStreamError);
       } catch (err) {
         onStreamError(err instanceof Error ? err : new Error(String(err)));
       }
@@ -149,6 +166,7 @@ export function createDiscoveryLogic(
       stopped = true;
       clearTimeout(pending);
       clearTimeout(retry);
+      clearTimeout(settle);
       clearInterval(resync);
       unwatch?.();
     };
