@@ -2,15 +2,15 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { registerDeckiesCommand } from './commands/deckies.command.js';
-import { registerEmailgenImportCommand } from './commands/emailgen-import.command.js';
-import { registerEmailgenRunCommand } from './commands/emailgen-run.command.js';
-import { registerEventsCommand } from './commands/events.command.js';
-import { registerOrchestrateCommand } from './commands/orchestrate.command.js';
-import { registerRealismCommand } from './commands/realism.command.js';
-import { registerSwarmCommand } from './commands/swarm.command.js';
-import { registerTopologyImportCommand } from './commands/topology-import.command.js';
-import { type CliContext, CliError } from './commands/cli-context.js';
+import { registerDeckiesCommand } from './surfaces/cli/deckies.command.js';
+import { registerEmailgenImportCommand } from './surfaces/cli/emailgen-import.command.js';
+import { registerEmailgenRunCommand } from './surfaces/cli/emailgen-run.command.js';
+import { registerEventsCommand } from './surfaces/cli/events.command.js';
+import { registerOrchestrateCommand } from './surfaces/cli/orchestrate.command.js';
+import { registerRealismCommand } from './surfaces/cli/realism.command.js';
+import { registerSwarmCommand } from './surfaces/cli/swarm.command.js';
+import { registerTopologyImportCommand } from './surfaces/cli/topology-import.command.js';
+import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 

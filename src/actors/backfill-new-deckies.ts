@@ -1,6 +1,8 @@
 import type { Logger } from '../infra/log/logger.port.js';
 import type { BackfillKind, BackfillLogPort, BackfillStatus } from '../infra/store/backfill-log.port.js';
-import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
+import type { InventoryPort } from '../infra/store/inventory.port.js';
+import type { RunningDecky } from '../domain/decky.js';
+import { errText } from '../domain/err-text.js';
 
 /** What one backfill run reports; `skipped` with `retry` is a failure to try again later. */
 export interface BackfillRunOutcome {
@@ -232,6 +234,3 @@ export function feedRunning<T extends Pick<InventoryPort, 'listRunningDeckies'>>
   });
 }
 
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -3,6 +3,7 @@ import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { InventoryPort } from '../infra/store/inventory.port.js';
 import { observeDeckies } from '../machines/discovery/observe.js';
+import { errText } from '../domain/err-text.js';
 
 /** Per-instance input of the discovery actor (plain data; services come from the factory). */
 export interface DiscoveryInput {
@@ -175,7 +176,7 @@ export function createDiscoveryLogic(
 
 // one line, not a stack: an engine that is away fails every sync the same way
 function describe(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errText(err);
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause.message : undefined;
   return cause && !message.includes(cause) ? `${message}: ${cause}` : message;
 }

@@ -1,7 +1,9 @@
 import type { BusPort } from '../infra/bus/bus.port.js';
 import { fileTopic, trafficTopic } from '../infra/bus/topics.js';
 import type { Logger } from '../infra/log/logger.port.js';
-import type { EventStorePort, OrchestratorEvent } from '../infra/store/event-store.port.js';
+import type { EventStorePort } from '../infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../domain/event.js';
+import { errText } from '../domain/err-text.js';
 
 /** Tuning of the single event writer; defaults suit a daemon. */
 export interface EventWriterOptions {
@@ -169,7 +171,7 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
       writingRows = 0;
       buffer = batch.concat(buffer);
       trim();
-      const fields = { err: err instanceof Error ? err.message : String(err), rows: buffer.length };
+      const fields = { err: errText(err), rows: buffer.length };
       if (failures === 1) log.error({ ...fields, retryMs: retryDelay() }, 'event store write failed; keeping rows and retrying with backoff');
       else log.debug({ ...fields, failures }, 'event store write failed again');
       return false;

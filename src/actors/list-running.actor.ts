@@ -1,5 +1,6 @@
 import { fromPromise } from 'xstate';
-import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
+import type { InventoryPort } from '../infra/store/inventory.port.js';
+import type { RunningDecky } from '../domain/decky.js';
 import type { ListRunningInput, RunningSnapshot } from '../machines/supervisor/supervisor.types.js';
 import { boundedSingleFlight } from './bounded-call.js';
 

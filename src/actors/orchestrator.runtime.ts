@@ -5,9 +5,10 @@ import { healthTopic } from '../infra/bus/topics.js';
 import type { DockerPort } from '../infra/docker/docker.port.js';
 import type { Logger } from '../infra/log/logger.port.js';
 import type { EventStorePort } from '../infra/store/event-store.port.js';
-import type { InventoryPort, RunningDecky } from '../infra/store/inventory.port.js';
+import type { InventoryPort } from '../infra/store/inventory.port.js';
+import type { RunningDecky } from '../domain/decky.js';
 import type { SyntheticFilesPort } from '../infra/store/synthetic-files.port.js';
-import { deckyDriver } from '../machines/decky/decky.driver.js';
+import { deckyDriver } from './drivers/decky-driver.actor.js';
 import { supervisorMachine } from '../machines/supervisor/supervisor.machine.js';
 import type { DeckyTuning, SupervisorOutput } from '../machines/supervisor/supervisor.types.js';
 import { createDiscoveryLogic } from './discovery.actor.js';
@@ -23,6 +24,7 @@ import { createPruneEventsLogic } from './prune-events.actor.js';
 import { createSendTrafficCall } from './send-traffic.actor.js';
 import { createStaticDiscoveryLogic } from './static-discovery.actor.js';
 import { subscribeControl } from './control-topic.js';
+import { errText } from '../domain/err-text.js';
 
 /** The timer source xstate schedules delays on. */
 export type TimerClock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
@@ -201,7 +203,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       return output;
     },
     async (err: unknown) => {
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'supervisor failed');
+      log.error({ err: errText(err) }, 'supervisor failed');
       await finish();
       throw err;
     },

@@ -1,8 +1,8 @@
 import { fromPromise } from 'xstate';
 import type { DockerPort } from '../infra/docker/docker.port.js';
-import { runFile } from '../infra/drivers/file.driver.js';
-import type { DriverLimits } from '../infra/drivers/traffic.driver.js';
-import type { RunningDecky } from '../infra/store/inventory.port.js';
+import { runFile } from './drivers/file.driver.js';
+import type { DriverLimits } from './drivers/traffic.driver.js';
+import type { RunningDecky } from '../domain/decky.js';
 import type { ActionOutcome, PlantFileInput } from '../machines/decky/decky.types.js';
 import { abortableDocker } from './abortable-docker.js';
 import { type LiveFilesDeps, writeLiveFile } from './files/live-write.js';

@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { DockerPort } from '../infra/docker/docker.port.js';
-import { type DriverLimits, runTraffic } from '../infra/drivers/traffic.driver.js';
-import type { RunningDecky } from '../infra/store/inventory.port.js';
+import { type DriverLimits, runTraffic } from './drivers/traffic.driver.js';
+import type { RunningDecky } from '../domain/decky.js';
 import type { ActionOutcome, SendTrafficInput } from '../machines/decky/decky.types.js';
 import { abortableDocker } from './abortable-docker.js';
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+import { errText } from '../domain/err-text.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { type CliContext, CliError } from '../commands/cli-context.js';
-import { parseOrchestrateOptions, runOrchestrate } from '../commands/orchestrate.command.js';
+import { type CliContext, CliError } from '../surfaces/cli/cli-context.js';
+import { parseOrchestrateOptions, runOrchestrate } from '../surfaces/cli/orchestrate.command.js';
 import type { Envelope } from '../infra/bus/bus.port.js';
 import { createMemoryBus } from '../infra/bus/impl/memory.js';
 import { loadConfig } from '../infra/config/config.js';
@@ -59,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   } catch (err) {
-    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`demo: ${errText(err)}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   } finally {
     if (launched) {

@@ -1,4 +1,4 @@
-import { printable as printableText } from '../commands/text-output.js';
+import { printable as printableText } from '../surfaces/cli/text-output.js';
 import type { Envelope } from '../infra/bus/bus.port.js';
 
 // decky names and banners come from attacker-controlled hosts: no terminal escapes reach the screen

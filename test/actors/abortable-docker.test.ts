@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createPlantFileCall, createPlantFileLogic } from '../../src/actors/plant-file.actor.js';
 import { createSendTrafficCall, createSendTrafficLogic } from '../../src/actors/send-traffic.actor.js';
 import type { DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
-import type { RunningDecky } from '../../src/infra/store/inventory.port.js';
-import { DRIVER_ID, deckyDriver } from '../../src/machines/decky/decky.driver.js';
+import type { RunningDecky } from '../../src/domain/decky.js';
+import { deckyDriver } from '../../src/actors/drivers/decky-driver.actor.js';
+import { DRIVER_ID } from '../../src/machines/decky/decky.types.js';
 import { deckyMachine } from '../../src/machines/decky/decky.machine.js';
 
 // an engine whose execs never end on their own: only an abort answers them

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackfillRunOutcome, type BackfillRunRequest, createNewDeckyBackfill, feedRunning } from '../../src/actors/backfill-new-deckies.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
-import type { RunningDecky } from '../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../src/domain/decky.js';
 import { openStore, type Store } from '../../src/infra/store/store.factory.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 

@@ -8,7 +8,8 @@ import {
 } from '../../src/actors/discovery.actor.js';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
 import { type Logger, silentLogger } from '../../src/infra/log/logger.port.js';
-import type { InventoryPort, ObservedDecky } from '../../src/infra/store/inventory.port.js';
+import type { InventoryPort } from '../../src/infra/store/inventory.port.js';
+import type { ObservedDecky } from '../../src/domain/decky.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
 import { EngineFixture } from '../infra/docker/engine.fixture.js';
 import { hasDocker } from '../support/docker-available.js';

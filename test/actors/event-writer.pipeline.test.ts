@@ -4,7 +4,7 @@ import { createEventWriter } from '../../src/actors/event-writer.js';
 import type { Envelope } from '../../src/infra/bus/bus.port.js';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
-import type { OrchestratorEvent } from '../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 import { FakeEventStore } from '../fakes/fake-event-store.js';
 
 const row = (i: number): OrchestratorEvent => ({

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventWriter } from '../../src/actors/event-writer.js';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import { type Logger, silentLogger } from '../../src/infra/log/logger.port.js';
-import type { OrchestratorEvent } from '../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 import { FakeEventStore } from '../fakes/fake-event-store.js';
 
 const row = (): OrchestratorEvent => ({

@@ -1,7 +1,8 @@
 import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createListRunningLogic } from '../../src/actors/list-running.actor.js';
-import type { InventoryPort, RunningDecky } from '../../src/infra/store/inventory.port.js';
+import type { InventoryPort } from '../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../src/domain/decky.js';
 
 const decky: RunningDecky = { uuid: 'local:a', name: 'a', ip: '10.0.0.1', services: ['ssh'], source: 'fleet' };
 

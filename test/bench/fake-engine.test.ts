@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeEngine, startFakeEngine } from '../../bench/peers/fake-engine.js';
 import { createDocker } from '../../src/infra/docker/docker.factory.js';
-import { runFile } from '../../src/infra/drivers/file.driver.js';
-import { runTraffic } from '../../src/infra/drivers/traffic.driver.js';
+import { runFile } from '../../src/actors/drivers/file.driver.js';
+import { runTraffic } from '../../src/actors/drivers/traffic.driver.js';
 
 describe('bench fake engine › speaks the Docker API dockerode uses', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-fake-engine-'));

@@ -1,5 +1,5 @@
-import type { Persona } from '../../src/infra/personas/persona.schema.js';
-import type { RunningDecky } from '../../src/infra/store/inventory.port.js';
+import type { Persona } from '../../src/domain/persona.js';
+import type { RunningDecky } from '../../src/domain/decky.js';
 import type { EmailDraft, FailedDraft } from '../../src/machines/mail/mail.events.js';
 
 /** A valid, resolved persona; always active unless told otherwise. */

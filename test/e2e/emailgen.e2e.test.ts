@@ -8,7 +8,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedNetwork, launchDeckies, removeDeckies } from '../../src/demo/decky-launcher.js';
 import { formatMailDate } from '../../src/infra/mail/mail-date.js';
-import type { EmailRecord } from '../../src/infra/store/email-store.port.js';
+import type { EmailRecord } from '../../src/domain/email-record.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { hasDocker } from '../support/docker-available.js';
 import { type CliRun, logLines, runCli } from '../support/run-cli.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
-import { runFile } from '../../src/infra/drivers/file.driver.js';
-import { runTraffic } from '../../src/infra/drivers/traffic.driver.js';
+import { runFile } from '../../src/actors/drivers/file.driver.js';
+import { runTraffic } from '../../src/actors/drivers/traffic.driver.js';
 import { EngineFixture, type StartedContainer } from '../infra/docker/engine.fixture.js';
 import { hasDocker } from '../support/docker-available.js';
 

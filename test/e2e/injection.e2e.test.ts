@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
-import { runFile } from '../../src/infra/drivers/file.driver.js';
-import { TRAFFIC_PROBE, runTraffic } from '../../src/infra/drivers/traffic.driver.js';
+import { runFile } from '../../src/actors/drivers/file.driver.js';
+import { TRAFFIC_PROBE, runTraffic } from '../../src/actors/drivers/traffic.driver.js';
 import { observeDeckies } from '../../src/machines/discovery/observe.js';
 import { planFile } from '../../src/machines/policy/file-plan.js';
 import { EngineFixture, type StartedContainer } from '../infra/docker/engine.fixture.js';

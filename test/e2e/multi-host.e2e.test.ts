@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { connect, type NatsConnection, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedNetwork, launchDeckies, removeDeckies } from '../../src/demo/decky-launcher.js';
-import type { OrchestratorEvent } from '../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { hasDocker } from '../support/docker-available.js';
 import { NatsServer, requireNatsOrSkip } from '../support/nats-server.js';

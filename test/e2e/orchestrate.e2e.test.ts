@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedNetwork, launchDeckies, removeDeckies } from '../../src/demo/decky-launcher.js';
-import type { OrchestratorEvent } from '../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { hasDocker } from '../support/docker-available.js';
 import { type CliRun, logLines, runCli } from '../support/run-cli.js';

@@ -1,12 +1,7 @@
-import type {
-  ContainerEvent,
-  ContainerInfo,
-  DockerPort,
-  ExecRequest,
-  ExecResult,
-} from '../../src/infra/docker/docker.port.js';
-import { FILE_SCRIPT } from '../../src/infra/drivers/file.driver.js';
-import { TRAFFIC_PROBE } from '../../src/infra/drivers/traffic.driver.js';
+import type { ContainerEvent, DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
+import type { ContainerInfo } from '../../src/domain/container.js';
+import { FILE_SCRIPT } from '../../src/actors/drivers/file.driver.js';
+import { TRAFFIC_PROBE } from '../../src/actors/drivers/traffic.driver.js';
 
 /** A container the fake engine runs. */
 export interface FakeContainer {

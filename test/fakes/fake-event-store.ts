@@ -1,4 +1,6 @@
-import type { EventStorePort, ListQuery, OrchestratorEvent, Page } from '../../src/infra/store/event-store.port.js';
+import type { EventStorePort, ListQuery } from '../../src/infra/store/event-store.port.js';
+import type { Page } from '../../src/domain/page.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 
 /**
  * An event store that keeps committed batches in memory and can be told to fail the next

@@ -1,5 +1,5 @@
 import type { ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
-import { EMAIL_DELIVERY_SCRIPT } from '../../src/infra/drivers/email-delivery.driver.js';
+import { EMAIL_DELIVERY_SCRIPT } from '../../src/actors/drivers/email-delivery.driver.js';
 import { FakeDocker } from './fake-docker.js';
 
 /** One file in a fake mail container's spool. */

@@ -1,4 +1,4 @@
-import type { ContainerInfo } from '../../src/infra/docker/docker.port.js';
+import type { ContainerInfo } from '../../src/domain/container.js';
 import { FakeDocker } from './fake-docker.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
-import { PLANNED_FILE_SCRIPT } from '../../src/infra/drivers/planned-file.driver.js';
-import { SETTLE_SCRIPT } from '../../src/infra/realism/settle-mtimes.js';
+import { PLANNED_FILE_SCRIPT } from '../../src/actors/drivers/planned-file.driver.js';
+import { SETTLE_SCRIPT } from '../../src/actors/realism/settle-mtimes.js';
 import type { FakeDocker } from './fake-docker.js';
 
 /** A file the modelled planned-file script produced. */

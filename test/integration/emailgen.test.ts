@@ -10,7 +10,7 @@ import type { LLMBackend } from '../../src/infra/llm/base.js';
 import { FakeLlm, ScriptedLlm } from '../../src/infra/llm/impl/fake.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import { PersonaPool } from '../../src/infra/personas/pool.js';
-import type { EmailRecord } from '../../src/infra/store/email-store.port.js';
+import type { EmailRecord } from '../../src/domain/email-record.js';
 import { openStore, type Store } from '../../src/infra/store/store.factory.js';
 import { parseTopologyFile } from '../../src/infra/store/topology-file.schema.js';
 import { FakeMailDocker } from '../fakes/fake-mail-docker.js';

@@ -7,7 +7,7 @@ import { type OrchestratorDeps, type OrchestratorSettings, startOrchestrator } f
 import type { Envelope } from '../../src/infra/bus/bus.port.js';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
-import type { OrchestratorEvent } from '../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../src/domain/event.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
 

@@ -1,4 +1,4 @@
-import { seededRng } from '../../src/machines/policy/rng.js';
+import { seededRng } from '../../src/domain/rng.js';
 
 /** What a prompt asks for, as far as a loopback stand-in for a model needs to know. */
 export interface PromptAsk {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
-import { type HttpServerHandle, startHttpServer } from '../../src/infra/http/server.js';
-import { trackWorkerHealth } from '../../src/infra/http/worker-health.js';
+import { type HttpServerHandle, startHttpServer } from '../../src/surfaces/http/server.js';
+import { trackWorkerHealth } from '../../src/surfaces/http/worker-health.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
-import { anEmail, anEvent, inMemorySources } from '../infra/http/support/in-memory-sources.js';
+import { anEmail, anEvent, inMemorySources } from '../surfaces/http/support/in-memory-sources.js';
 
 const CHROMIUM = process.env.DECNET_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

@@ -1,9 +1,9 @@
 import { fromPromise } from 'xstate';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
-import type { DriverLimits } from '../../infra/drivers/traffic.driver.js';
-import { deliverDraft, refusedDelivery } from '../../infra/drivers/deliver-draft.js';
+import type { DriverLimits } from '../drivers/traffic.driver.js';
+import { deliverDraft, refusedDelivery } from '../drivers/deliver-draft.js';
 import { newMessageId } from '../../infra/mail/eml.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { mailContainerName } from '../../machines/email/mail-decky.js';
 import type { DeliverInput, DeliveryResult } from '../../machines/mail/mail.types.js';
 import { abortableDocker } from '../abortable-docker.js';

@@ -7,9 +7,10 @@ import type { LLMBackend } from '../../infra/llm/base.js';
 import { type BreakerOptions, CircuitBreaker } from '../../infra/llm/breaker.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { TopologyPersonaSource } from '../../infra/personas/persona-source.port.js';
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import type { EmailStorePort } from '../../infra/store/email-store.port.js';
-import type { InventoryPort, RunningDecky } from '../../infra/store/inventory.port.js';
+import type { InventoryPort } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { createGroupHost } from '../../machines/emailgen/emailgen.group.js';
 import { emailgenMachine } from '../../machines/emailgen/emailgen.machine.js';
 import type { EmailgenOutput, MailTuning, PersonaTuning } from '../../machines/emailgen/emailgen.types.js';
@@ -26,6 +27,7 @@ import { createLookupThreadLogic } from './lookup-thread.actor.js';
 import { createPruneEmailsLogic } from './prune-emails.actor.js';
 import { createRecordEmailLogic } from './record-email.actor.js';
 import { subscribeControl } from '../control-topic.js';
+import { errText } from '../../domain/err-text.js';
 
 /** The worker name in heartbeat and control topics (SPEC §5). */
 export const EMAILGEN_WORKER = 'emailgen';
@@ -185,7 +187,7 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
     async (err: unknown) => {
       unsubscribe();
       await backfill?.settle(0);
-      log.error({ err: err instanceof Error ? err.message : String(err) }, 'emailgen supervisor failed');
+      log.error({ err: errText(err) }, 'emailgen supervisor failed');
       throw err;
     },
   );

@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { TopologyPersonaSource } from '../../infra/personas/persona-source.port.js';
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import { personasForDecky } from '../../infra/personas/resolver.js';
 import type { InventoryPort } from '../../infra/store/inventory.port.js';
 import { isMailDecky } from '../../machines/email/mail-decky.js';

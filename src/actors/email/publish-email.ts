@@ -1,6 +1,6 @@
 import type { BusPort } from '../../infra/bus/bus.port.js';
 import { emailTopic } from '../../infra/bus/topics.js';
-import type { EmailRecord } from '../../infra/store/email-store.port.js';
+import type { EmailRecord } from '../../domain/email-record.js';
 
 /** The bus type of a recorded email: `email.delivered` or `email.failed` (SPEC §5). */
 export function emailEventType(row: Pick<EmailRecord, 'success'>): string {

@@ -1,5 +1,6 @@
 import type { LLMBackend } from '../../infra/llm/base.js';
 import { type FileBodyRequest, fileBodyPrompt, isLlmBodyClass, sanitizeLlmBody } from '../../machines/realism/file-prompt.js';
+import { errText } from '../../domain/err-text.js';
 
 /** The body to write and where it came from; `reason` says why the template was kept. */
 export interface EnrichedBody {
@@ -48,7 +49,7 @@ export function createBodyEnricher(llm: LLMBackend, opts: { timeoutMs?: number }
       if (body === null) return template('llm answer rejected', elapsed());
       return { body, source: 'llm', latencyMs: elapsed() };
     } catch (err) {
-      return template(`llm error: ${err instanceof Error ? err.message : String(err)}`.slice(0, 200), elapsed());
+      return template(`llm error: ${errText(err)}`.slice(0, 200), elapsed());
     } finally {
       clearTimeout(timer);
     }

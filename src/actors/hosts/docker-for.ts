@@ -1,5 +1,5 @@
 import type { DockerPort } from '../../infra/docker/docker.port.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { hostOf } from '../../machines/policy/pick.js';
 import type { HostRegistry } from './host-registry.js';
 

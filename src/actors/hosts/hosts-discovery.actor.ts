@@ -9,6 +9,7 @@ import { hostsMachine } from '../../machines/hosts/hosts.machine.js';
 import { createDiscoveryLogic, type DiscoveryDeps } from '../discovery.actor.js';
 import type { HostRegistry } from './host-registry.js';
 import { perInput } from './per-input.js';
+import { errText } from '../../domain/err-text.js';
 
 /** Timing of the host actors; defaults suit a real network, tests shrink them. */
 export interface HostTiming {
@@ -53,7 +54,7 @@ export function createHostsDiscoveryLogic(deps: HostsDiscoveryDeps) {
     try {
       port = deps.registry.port(input.hostUuid);
     } catch (err) {
-      return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+      return { ok: false, reason: errText(err) };
     }
     if (!port) return { ok: false, reason: 'host no longer registered' };
     return (await port.ping()) ? { ok: true } : { ok: false, reason: 'Docker engine did not answer' };

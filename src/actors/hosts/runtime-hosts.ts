@@ -1,7 +1,8 @@
 import type { AnyActorLogic } from 'xstate';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { Logger } from '../../infra/log/logger.port.js';
-import type { InventoryPort, RunningDecky } from '../../infra/store/inventory.port.js';
+import type { InventoryPort } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { SwarmHost, SwarmHostsPort } from '../../infra/store/swarm-hosts.port.js';
 import { hostOf } from '../../machines/policy/pick.js';
 import type { DiscoveryDeps } from '../discovery.actor.js';

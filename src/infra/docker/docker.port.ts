@@ -1,3 +1,5 @@
+import type { ContainerInfo } from '../../domain/container.js';
+
 /** One command to run inside a container; argv is never joined into a shell string. */
 export interface ExecRequest {
   /** container name, e.g. `web01-ssh` */
@@ -39,17 +41,6 @@ export interface ExecResult {
   /** output passed maxOutputBytes and the exec was abandoned */
   truncated: boolean;
   durationMs: number;
-}
-
-/** A decky service container as the engine reports it. */
-export interface ContainerInfo {
-  id: string;
-  /** name without the leading slash */
-  name: string;
-  running: boolean;
-  labels: Readonly<Record<string, string>>;
-  /** `decnet.ip` label when it is an IP literal, else the address on its first network, if any */
-  ip?: string;
 }
 
 /** A container lifecycle change from the engine's event stream. */

@@ -1,5 +1,5 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { isIanaTimeZone, isPersonaEmail } from '../personas/persona.schema.js';
+import { isIanaTimeZone, isPersonaEmail } from '../../domain/persona.js';
 import { EmlError } from './eml-error.js';
 import { formatMailDate } from './mail-date.js';
 import { encodeQuotedPrintable, encodeWords, foldHeader, isPrintableAscii } from './mime-encoding.js';

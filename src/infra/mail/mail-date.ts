@@ -1,4 +1,4 @@
-import { wallDate, zoneOffsetMinutes } from '../../machines/realism/zone-offset.js';
+import { wallDate, zoneOffsetMinutes } from '../../domain/zone-offset.js';
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

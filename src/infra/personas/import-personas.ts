@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type Persona, parsePersonaPool } from './persona.schema.js';
+import { type Persona, parsePersonaPool } from '../../domain/persona.js';
 
 /** Why an import was refused; each maps to its own exit status in the command. */
 export type ImportFailure = 'unreadable' | 'invalid-json' | 'not-a-list' | 'no-valid-persona' | 'unwritable';

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.port.js';
-import { type Persona, parsePersonaPool } from './persona.schema.js';
+import { type Persona, parsePersonaPool } from '../../domain/persona.js';
 
 /** Environment variable naming the host-wide pool file (SPEC §6.2). */
 export const POOL_ENV = 'DECNET_EMAILGEN_PERSONAS';

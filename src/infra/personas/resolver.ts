@@ -1,7 +1,7 @@
 import type { Logger } from '../log/logger.port.js';
-import type { RunningDecky } from '../store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { TopologyPersonaSource } from './persona-source.port.js';
-import { type Persona, isIanaTimeZone, parsePersonaPool } from './persona.schema.js';
+import { type Persona, isIanaTimeZone, parsePersonaPool } from '../../domain/persona.js';
 
 /** What the resolver reads from: the host pool and the topologies. */
 export interface PersonaResolverDeps {

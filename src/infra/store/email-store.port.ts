@@ -1,22 +1,5 @@
-import type { Page } from './event-store.port.js';
-
-/** One generated email, delivered or failed (SPEC §4.2); failures have empty messageId/subject/emlPath. */
-export interface EmailRecord {
-  uuid: string;
-  ts: Date;
-  mailDeckyUuid: string;
-  threadId: string;
-  /** with angle brackets, as in the header; '' for failed generations */
-  messageId: string;
-  inReplyTo: string | null;
-  senderEmail: string;
-  recipientEmail: string;
-  subject: string;
-  language: string;
-  emlPath: string;
-  success: boolean;
-  payload: Record<string, unknown>;
-}
+import type { EmailRecord } from '../../domain/email-record.js';
+import type { Page } from '../../domain/page.js';
 
 /** Paging for emails, newest first. */
 export interface EmailListQuery {

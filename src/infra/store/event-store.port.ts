@@ -1,29 +1,5 @@
-/** Event kinds of `orchestrator_events` (SPEC §4.1). */
-export type EventKind = 'traffic' | 'file';
-
-/** Every event kind, for validation and help texts. */
-export const EVENT_KINDS: readonly EventKind[] = ['traffic', 'file'];
-
-/** One synthetic action, as recorded (SPEC §4.1). */
-export interface OrchestratorEvent {
-  uuid: string;
-  ts: Date;
-  kind: EventKind;
-  protocol: 'ssh';
-  action: string;
-  srcDeckyUuid: string | null;
-  dstDeckyUuid: string;
-  success: boolean;
-  payload: Record<string, unknown>;
-}
-
-/** A page of rows, newest first (SPEC §4.3). */
-export interface Page<T> {
-  total: number;
-  limit: number;
-  offset: number;
-  data: T[];
-}
+import type { EventKind, OrchestratorEvent } from '../../domain/event.js';
+import type { Page } from '../../domain/page.js';
 
 /** Paging and filter for `listEvents`, newest first. */
 export interface ListQuery {

@@ -1,5 +1,6 @@
-import type { EventKind, ListQuery } from './event-store.port.js';
-import { EVENT_KINDS } from './event-store.port.js';
+import type { ListQuery } from './event-store.port.js';
+import type { EventKind } from '../../domain/event.js';
+import { EVENT_KINDS } from '../../domain/event.js';
 
 /** A query the caller got wrong (limit out of range, unknown kind); never worth retrying. */
 export class StoreQueryError extends Error {

@@ -1,4 +1,4 @@
-import type { Page } from './event-store.port.js';
+import type { Page } from '../../domain/page.js';
 
 /** Most bytes of a file's last body kept in the store (issue 7); the hash covers the whole body. */
 export const MAX_STORED_BODY = 64 * 1024;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { isIanaTimeZone, PersonaSchema } from '../personas/persona.schema.js';
+import { isIanaTimeZone, PersonaSchema } from '../../domain/persona.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 

@@ -1,5 +1,5 @@
 import type { AnyActorRef } from 'xstate';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { FilePlan } from '../policy/file-plan.js';
 import type { ActionOutcome, DeckyStatus, EventDraft, PeerRef, PlantFileInput, SendTrafficInput } from './decky.types.js';
 

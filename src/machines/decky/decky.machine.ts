@@ -1,5 +1,5 @@
 import { type AnyActorRef, assign, enqueueActions, sendParent, setup } from 'xstate';
-import { DRIVER_ID } from './decky.driver.js';
+import { DRIVER_ID } from './decky.types.js';
 import type { DeckyEvent, DriverCommand, DriverReport, SettledStatus } from './decky.events.js';
 import { backoffDelay, draftOf, rejectedOutcome } from './decky.outcome.js';
 import type { ActionOutcome, DeckyContext, DeckyInput, DeckyStatus, PlantFileInput, SendTrafficInput } from './decky.types.js';

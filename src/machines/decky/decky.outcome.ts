@@ -1,11 +1,12 @@
 import type { ActionOutcome, CurrentAction, DeckyContext, EventDraft } from './decky.types.js';
+import { errText } from '../../domain/err-text.js';
 
 const ACTIONS = { traffic: 'exec:tcp_connect:22', file: 'file:create' } as const;
 
 /** The failed outcome recorded when a driver actor rejected instead of answering. */
 export function rejectedOutcome(current: CurrentAction | null, error: unknown): ActionOutcome {
   const kind = current?.kind ?? 'file';
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errText(error);
   return { kind, action: ACTIONS[kind], success: false, payload: { rc: null, error: message.slice(0, 256) } };
 }
 

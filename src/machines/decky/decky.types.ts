@@ -1,6 +1,6 @@
-import type { DriverOutcome } from '../../infra/drivers/driver-outcome.js';
-import type { EventKind } from '../../infra/store/event-store.port.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { DriverOutcome } from '../../domain/driver-outcome.js';
+import type { EventKind } from '../../domain/event.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { FilePlan } from '../policy/file-plan.js';
 
 /** What a source decky needs to know of its traffic destination. */
@@ -76,3 +76,6 @@ export interface DeckyContext {
 
 /** Why the machine stopped: it never stops on its own, the supervisor stops it. */
 export type DeckyOutput = undefined;
+
+/** The system id of the one driver actor every decky of a system sends its actions to. */
+export const DRIVER_ID = 'deckyDriver';

@@ -1,5 +1,5 @@
-import type { ContainerInfo } from '../../infra/docker/docker.port.js';
-import type { ObservedDecky } from '../../infra/store/inventory.port.js';
+import type { ContainerInfo } from '../../domain/container.js';
+import type { ObservedDecky } from '../../domain/decky.js';
 import { isIpLiteral } from './ip-literal.js';
 
 /** Label naming the decky a container belongs to (SPEC §1.3). */

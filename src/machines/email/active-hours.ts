@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 
 /** A daily window in local minutes since midnight; `start > end` wraps past midnight. */
 export interface ActiveWindow {

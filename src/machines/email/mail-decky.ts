@@ -1,4 +1,4 @@
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 
 /** A mail decky runs `imap` or `pop3` (SPEC §6.3); undecodable services are never eligible. */
 export function isMailDecky(decky: Pick<RunningDecky, 'services'>): boolean {

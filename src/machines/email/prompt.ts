@@ -1,5 +1,5 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
-import { type Rng, pickDistinct } from './random.js';
+import type { Persona } from '../../domain/persona.js';
+import { type Rng, pickDistinct } from '../../domain/rng.js';
 import { replySubject } from './threads.js';
 
 /** Languages the prompt names in words; any other code is passed as-is (SPEC §6.4). */

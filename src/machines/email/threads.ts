@@ -1,5 +1,5 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
-import { type Rng, pickOne } from './random.js';
+import type { Persona } from '../../domain/persona.js';
+import { type Rng, pickOne } from '../../domain/rng.js';
 
 /** Probability that a persona answers an existing thread instead of starting one (SPEC §6.3). */
 export const REPLY_PROBABILITY = 0.6;

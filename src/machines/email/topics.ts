@@ -1,4 +1,4 @@
-import { type Rng, pickOne } from './random.js';
+import { type Rng, pickOne } from '../../domain/rng.js';
 
 /** Everyday corporate subjects a new thread starts from (the original had 16; SPEC §6.3). */
 export const CONTEXT_TOPICS: readonly string[] = [

@@ -1,9 +1,9 @@
+import { errText } from '../../domain/err-text.js';
 import { and, raise } from 'xstate';
 import { humanDelay } from '../policy/cadence.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import { crashedChildId } from './emailgen.events.js';
 import {
-  errText,
   heartbeatOf,
   planAbandon,
   planChildError,

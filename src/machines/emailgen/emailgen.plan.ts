@@ -1,16 +1,17 @@
-import { pickOne } from '../email/random.js';
+import { pickOne } from '../../domain/rng.js';
 import { pickRecipient } from '../email/threads.js';
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import type { MailReport } from '../mail/mail.events.js';
 import { mailActorId } from '../mail/mail.events.js';
 import type { PersonaReport } from '../persona/persona.events.js';
 import { personaActorId } from '../persona/persona.events.js';
 import { activeAt } from '../persona/persona.schedule.js';
 import { humanDelay } from '../policy/cadence.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import { groupOf, groupOfActor, isGroupId } from './emailgen.group.js';
 import { log, planScope } from './emailgen.scope.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenPlan, ScopeSnapshot } from './emailgen.types.js';
+import { errText } from '../../domain/err-text.js';
 
 const IDLE: ReadonlySet<string> = new Set(['waiting', 'resting']);
 
@@ -231,6 +232,3 @@ export function heartbeatOf(ctx: EmailgenContext): EmailgenHeartbeat {
 }
 
 /** Text of an unknown error, for logs. */
-export function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,8 +1,8 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { Persona } from '../../domain/persona.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { mailActorId } from '../mail/mail.events.js';
 import { personaActorId } from '../persona/persona.events.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenPlan, MailScope, ScopeSnapshot } from './emailgen.types.js';
 
 /** A log effect. */

@@ -8,10 +8,8 @@ import type { EmailgenEvent } from './emailgen.events.js';
 import { createGroupHost, type GroupCommand, type GroupHostInput, groupOfActor } from './emailgen.group.js';
 import { isQuiet } from './emailgen.plan.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenInput, EmailgenOutput, EmailgenPlan, LoadScopeInput, ScopeSnapshot } from './emailgen.types.js';
+import { notProvided } from '../not-provided.js';
 
-const notProvided = (name: string) => () => {
-  throw new Error(`not provided: ${name}`);
-};
 
 type Children = { src: 'group'; logic: ReturnType<typeof createGroupHost>; id: string | undefined };
 type EmailgenDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | 'discoveryBackoff';

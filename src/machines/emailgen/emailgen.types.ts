@@ -1,5 +1,5 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { Persona } from '../../domain/persona.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { MailCommand, MailStatus } from '../mail/mail.events.js';
 import type { MailInput } from '../mail/mail.types.js';
 import type { PersonaCommand } from '../persona/persona.events.js';

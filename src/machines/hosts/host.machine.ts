@@ -8,10 +8,9 @@ import {
   type MarkUnreachableInput,
   type ProbeResult,
 } from './host.types.js';
+import { errText } from '../../domain/err-text.js';
+import { notProvided } from '../not-provided.js';
 
-const notProvided = (name: string) => () => {
-  throw new Error(`not provided: ${name}`);
-};
 
 /**
  * One swarm host's Docker engine (issue 6): probed before anything else; while it answers, its
@@ -170,6 +169,3 @@ export const hostMachine = setup({
   },
 });
 
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,15 +1,13 @@
 import { enqueueActions, type EventObject, fromCallback, fromPromise, sendParent, setup } from 'xstate';
 import { hostMachine } from './host.machine.js';
 import { type HostLogParams, type HostSpec, type HostsContext, type HostsInput, hostActorId } from './host.types.js';
+import { notProvided } from '../not-provided.js';
 
 /** Events the hosts actor handles: discovery reports from the local discovery and host actors. */
 export type HostsEvent =
   | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
   | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 
-const notProvided = (name: string) => () => {
-  throw new Error(`not provided: ${name}`);
-};
 
 type HostActor = { src: 'host'; logic: typeof hostMachine; id: string | undefined };
 

@@ -1,4 +1,4 @@
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 
 /** A display name and an address, as the EML builder takes them. */
 export interface MailAddress {

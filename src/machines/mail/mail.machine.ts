@@ -2,6 +2,7 @@ import { assign, type DoneActorEvent, type ErrorActorEvent, enqueueActions, from
 import type { EmailStage, MailCommand, MailReport, MailSettled } from './mail.events.js';
 import { deliveryRow, llmFailureRow, rejectedDelivery, stageOf } from './mail.row.js';
 import type { DeliverInput, DeliveryResult, EmailRowDraft, MailContext, MailInput, MailJob } from './mail.types.js';
+import { notProvided } from '../not-provided.js';
 
 const DEFAULTS = { failureThreshold: 3, backoffBaseMs: 60_000, backoffMaxMs: 30 * 60_000, recordAttempts: 3, maxQueue: 50 };
 
@@ -16,9 +17,6 @@ export function mailBackoffDelay(ctx: Pick<MailContext, 'backoffs' | 'backoffBas
   return Math.min(ctx.backoffBaseMs * 2 ** Math.min(n - 1, 30), ctx.backoffMaxMs);
 }
 
-const notProvided = (name: string) => async (): Promise<never> => {
-  throw new Error(`not provided: ${name}`);
-};
 
 /**
  * One mail decky (SPEC §3.3, §4.2): delivers the emails its personas hand it, one at a time

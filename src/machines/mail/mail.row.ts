@@ -1,8 +1,9 @@
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { mailContainerName } from '../email/mail-decky.js';
 import { excerpt } from '../email/prompt.js';
 import type { EmailDraft, EmailStage, FailedDraft } from './mail.events.js';
 import type { DeliveryResult, EmailRowDraft, MailJob } from './mail.types.js';
+import { errText } from '../../domain/err-text.js';
 
 // stderr and errors come from attacker-controlled containers or remote servers: bounded
 const MAX_ERROR = 256;
@@ -55,7 +56,7 @@ export function llmFailureRow(decky: RunningDecky, draft: FailedDraft): EmailRow
 
 /** The result of a `deliver` actor that rejected instead of answering: a failed delivery. */
 export function rejectedDelivery(decky: RunningDecky, error: unknown): DeliveryResult {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errText(error);
   return { success: false, messageId: '', emlPath: '', bytes: 0, container: mailContainerName(decky) ?? '', rc: null, stderr: clip(message), durationMs: 0 };
 }
 

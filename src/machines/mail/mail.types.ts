@@ -1,5 +1,5 @@
-import type { EmailRecord } from '../../infra/store/email-store.port.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { EmailRecord } from '../../domain/email-record.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { EmailDraft, FailedDraft } from './mail.events.js';
 
 /** One piece of work for a mail decky: a delivery, or a failed generation to record. */

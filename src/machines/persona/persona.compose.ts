@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import { personaTimeZone } from '../email/active-hours.js';
 import { type ParsedEmail, parseEmailOutput } from '../email/parse-output.js';
 import { buildPrompt, pickMannerisms } from '../email/prompt.js';
@@ -6,7 +6,7 @@ import { pickRecipient } from '../email/threads.js';
 import { buildReferences, stripReplyPrefixes, threadSubject } from '../email/threads.js';
 import { pickTopic } from '../email/topics.js';
 import type { DraftBase, EmailDraft, FailedDraft } from '../mail/mail.events.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import { activeAt, nextOwnWrite, restDelay } from './persona.schedule.js';
 import type { Composition, GenerationResult, PersonaContext, ThreadChoice } from './persona.types.js';
 

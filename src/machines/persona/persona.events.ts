@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import type { MailSettled } from '../mail/mail.events.js';
 import type { PersonaStatus } from './persona.types.js';
 

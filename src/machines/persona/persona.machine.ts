@@ -1,6 +1,6 @@
 import { assign, type DoneActorEvent, type ErrorActorEvent, enqueueActions, fromPromise, not, sendParent, setup } from 'xstate';
 import { mailActorId, type MailCommand } from '../mail/mail.events.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import {
   canComposeAt,
   emailDraft,
@@ -16,10 +16,9 @@ import {
 import { personaActorId, type PersonaEvent, type PersonaReport } from './persona.events.js';
 import { activeAt, DEFAULT_MEAN_GAP_MS, MAX_TIMER_MS, nextOwnWrite, timerDelay } from './persona.schedule.js';
 import type { GenerateInput, GenerationResult, LookupThreadInput, PersonaContext, PersonaInput, PersonaStatus, ThreadChoice } from './persona.types.js';
+import { errText } from '../../domain/err-text.js';
+import { notProvided } from '../not-provided.js';
 
-const notProvided = (name: string) => async (): Promise<never> => {
-  throw new Error(`not provided: ${name}`);
-};
 const ms = (iso: string) => Date.parse(iso);
 const atDeadline = ({ context }: { context: PersonaContext }) => ({ at: context.nextWriteAt });
 type Compose = Extract<PersonaEvent, { type: 'PERSONA.COMPOSE' }>;
@@ -250,9 +249,6 @@ function lookupInput(context: PersonaContext): LookupThreadInput {
   return { mailDeckyUuid: context.mailDeckyUuid, sender: context.persona.email, recipient: context.compose.recipient.email, wantReply: context.compose.wantReply };
 }
 
-function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function isTimeout(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'LLM_TIMEOUT';

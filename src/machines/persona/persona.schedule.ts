@@ -1,6 +1,6 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import { isActive, msUntilActive, personaTimeZone } from '../email/active-hours.js';
-import type { Rng } from '../email/random.js';
+import type { Rng } from '../../domain/rng.js';
 import { nextEventAt } from '../realism/next-event.js';
 import { CALENDAR_SEED, profileForPersona, type TimingProfile } from '../realism/timing-profile.js';
 

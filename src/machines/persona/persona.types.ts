@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 
 /** Per-instance data of one persona machine: plain data, never services. */
 export interface PersonaInput {

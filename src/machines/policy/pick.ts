@@ -1,4 +1,4 @@
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 
 /** What the policy chose for one action slot (SPEC §2). */
 export type PickResult =

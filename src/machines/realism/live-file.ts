@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import { inWindow, parseActiveHours } from '../email/active-hours.js';
 import { type FileAuthor, type FileState, isUserClass } from './content-class.js';
 import { localDay } from './local-time.js';

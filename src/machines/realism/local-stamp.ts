@@ -1,4 +1,4 @@
-import { wallDate, zoneOffsetMinutes } from './zone-offset.js';
+import { wallDate, zoneOffsetMinutes } from '../../domain/zone-offset.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const LONG_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];

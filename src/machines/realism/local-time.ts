@@ -1,4 +1,4 @@
-import { wallDate } from './zone-offset.js';
+import { wallDate } from '../../domain/zone-offset.js';
 
 /** Wall-clock facts of an instant in one IANA zone. */
 export interface LocalDay {

@@ -1,4 +1,4 @@
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 
 /** FNV-1a over the parts (joined by NUL): a stable 32-bit seed for "this persona, this day". */
 export function hashSeed(...parts: readonly (string | number)[]): number {

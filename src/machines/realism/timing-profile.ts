@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import { type ActiveWindow, parseActiveHours } from '../email/active-hours.js';
 
 /** How one persona (or one decky role) spreads activity over time. Plain data. */

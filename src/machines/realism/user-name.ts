@@ -1,4 +1,4 @@
-import type { Persona } from '../../infra/personas/persona.schema.js';
+import type { Persona } from '../../domain/persona.js';
 import type { FileAuthor } from './content-class.js';
 
 const LOGIN = /^[a-z_][a-z0-9_-]{0,31}$/;

@@ -1,9 +1,10 @@
+import { errText } from '../../domain/err-text.js';
 import { and, raise } from 'xstate';
-import { DRIVER_ID } from '../decky/decky.driver.js';
+import { DRIVER_ID } from '../decky/decky.types.js';
 import { humanDelay } from '../policy/cadence.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import { crashedDeckyUuid } from './supervisor.events.js';
-import { errText, log, planRefreshed, planRunning, planStop } from './supervisor.plan.js';
+import { log, planRefreshed, planRunning, planStop } from './supervisor.plan.js';
 import {
   heartbeatOf,
   planAbandon,

@@ -1,9 +1,10 @@
-import type { DeckySource, RunningDecky } from '../../infra/store/inventory.port.js';
+import type { DeckySource, RunningDecky } from '../../domain/decky.js';
 import { actionsThisTick, humanDelay, poisson, rateAt } from '../policy/cadence.js';
 import { planHumanFile } from '../realism/live-file.js';
 import { everyonePairs, isSshEligible, pickEligible } from '../policy/pick.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import type { Effect, Plan, RunningSnapshot, SupervisorContext } from './supervisor.types.js';
+import { errText } from '../../domain/err-text.js';
 
 type SendEffect = Extract<Effect, { do: 'send' }>;
 
@@ -167,9 +168,6 @@ export function log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fie
 }
 
 /** Text of an unknown error, for logs. */
-export function errText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function changed(a: RunningDecky, b: RunningDecky): boolean {
   return a.ip !== b.ip || a.name !== b.name || !sameList(a.services, b.services);

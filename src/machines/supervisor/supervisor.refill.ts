@@ -1,6 +1,6 @@
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import { canExchangeTraffic, isSshEligible } from '../policy/pick.js';
-import { seededRng } from '../policy/rng.js';
+import { seededRng } from '../../domain/rng.js';
 import { planHumanFile } from '../realism/live-file.js';
 import { log } from './supervisor.plan.js';
 import type { Effect, SupervisorContext } from './supervisor.types.js';

@@ -1,5 +1,6 @@
+import { errText } from '../../domain/err-text.js';
 import type { DeckyReport, SettledStatus } from '../decky/decky.events.js';
-import { errText, log } from './supervisor.plan.js';
+import { log } from './supervisor.plan.js';
 import { planRefill } from './supervisor.refill.js';
 import type { Effect, HeartbeatParams, Plan, SupervisorContext } from './supervisor.types.js';
 

@@ -1,6 +1,6 @@
 import { type EventObject, enqueueActions, fromCallback, fromPromise, raise, setup } from 'xstate';
-import { deckyDriver, unprovidedCalls } from '../decky/decky.driver.js';
 import { deckyMachine } from '../decky/decky.machine.js';
+import { unprovidedDriver } from '../decky/unprovided-driver.js';
 import { crashedDeckyUuid, deckyActorId, type EventWriterCommand, type SupervisorEvent } from './supervisor.events.js';
 import { isQuiet } from './supervisor.routing.js';
 import { stopAllDeckies } from './supervisor.stop-all.js';
@@ -14,10 +14,8 @@ import type {
   SupervisorInput,
   SupervisorOutput,
 } from './supervisor.types.js';
+import { notProvided } from '../not-provided.js';
 
-const notProvided = (name: string) => () => {
-  throw new Error(`not provided: ${name}`);
-};
 
 /** Restart delay of a crashed decky actor: 1 s doubling per crash, capped at 60 s. */
 export function restartDelay(restarts: number): number {
@@ -121,7 +119,7 @@ export const supervisorSetup = setup({
   actors: {
     decky: deckyMachine,
     // every decky's actions run through this one actor; unprovided, every action fails naming it
-    deckyDriver: deckyDriver(unprovidedCalls),
+    deckyDriver: unprovidedDriver,
     listRunning: fromPromise<RunningSnapshot, ListRunningInput>(notProvided('listRunning')),
     pruneEvents: fromPromise<number>(notProvided('pruneEvents')),
     discovery: fromCallback<EventObject, { resyncMs: number }>(notProvided('discovery')),

@@ -1,5 +1,5 @@
 import type { Density } from '../policy/cadence.js';
-import type { RunningDecky } from '../../infra/store/inventory.port.js';
+import type { RunningDecky } from '../../domain/decky.js';
 import type { DeckyCommand } from '../decky/decky.events.js';
 import type { EventDraft } from '../decky/decky.types.js';
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createDeliverEmailLogic } from '../../../src/actors/email/deliver-email.actor.js';
 import { localOnly } from '../../../src/actors/orchestrator.runtime.js';
 import type { DockerPort } from '../../../src/infra/docker/docker.port.js';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import type { EmailDraft } from '../../../src/machines/mail/mail.events.js';
 import { emailDraft, mailDecky } from '../../builders/emailgen.builders.js';
 import { FakeMailDocker } from '../../fakes/fake-mail-docker.js';

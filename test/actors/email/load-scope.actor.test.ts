@@ -2,7 +2,7 @@ import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createLoadScopeLogic } from '../../../src/actors/email/load-scope.actor.js';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { mailDecky, persona } from '../../builders/emailgen.builders.js';
 
 const POOL = [persona({ email: 'alice@acme.example' }), persona({ email: 'bob@acme.example' })];

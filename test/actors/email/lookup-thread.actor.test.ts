@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createActor, toPromise } from 'xstate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLookupThreadLogic, type LookupThreadDeps } from '../../../src/actors/email/lookup-thread.actor.js';
-import type { EmailRecord } from '../../../src/infra/store/email-store.port.js';
+import type { EmailRecord } from '../../../src/domain/email-record.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import type { LookupThreadInput } from '../../../src/machines/persona/persona.types.js';
 

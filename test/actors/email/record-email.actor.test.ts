@@ -4,7 +4,7 @@ import { createRecordEmailLogic } from '../../../src/actors/email/record-email.a
 import type { Envelope } from '../../../src/infra/bus/bus.port.js';
 import { createMemoryBus } from '../../../src/infra/bus/impl/memory.js';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
-import type { EmailRecord } from '../../../src/infra/store/email-store.port.js';
+import type { EmailRecord } from '../../../src/domain/email-record.js';
 import type { EmailRowDraft } from '../../../src/machines/mail/mail.types.js';
 import { captureLogger } from '../../infra/personas/capture-logger.js';
 

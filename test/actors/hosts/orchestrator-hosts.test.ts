@@ -6,7 +6,7 @@ import { dockerForDecky } from '../../../src/actors/hosts/docker-for.js';
 import { createHostRegistry } from '../../../src/actors/hosts/host-registry.js';
 import { startOrchestrator } from '../../../src/actors/orchestrator.runtime.js';
 import { createMemoryBus } from '../../../src/infra/bus/impl/memory.js';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import type { SwarmHost } from '../../../src/infra/store/swarm-hosts.port.js';

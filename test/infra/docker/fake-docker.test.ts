@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerEvent } from '../../../src/infra/docker/docker.port.js';
-import { FILE_SCRIPT } from '../../../src/infra/drivers/file.driver.js';
+import { FILE_SCRIPT } from '../../../src/actors/drivers/file.driver.js';
 import { FakeDocker } from '../../fakes/fake-docker.js';
 
 describe('FakeDocker (the fake engine other tests rely on)', () => {

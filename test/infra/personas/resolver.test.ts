@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TopologyPersonaSource, TopologyPersonas } from '../../../src/infra/personas/persona-source.port.js';
-import type { Persona } from '../../../src/infra/personas/persona.schema.js';
+import type { Persona } from '../../../src/domain/persona.js';
 import { personasForDecky } from '../../../src/infra/personas/resolver.js';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { captureLogger } from './capture-logger.js';
 
 const poolPersona: Persona = {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
-import type { OrchestratorEvent } from '../../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../../src/domain/event.js';
 import { anEvent, at, sql, storeDialects, tempDir } from './store-fixtures.js';
 
 // text an attacker could plant in a banner or a path: quotes, statement breaks, JSON and SQL syntax

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OrchestratorEvent } from '../../../src/infra/store/event-store.port.js';
+import type { OrchestratorEvent } from '../../../src/domain/event.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import { requirePostgresOrSkip } from '../../support/postgres-server.js';
 import { anEmail, anEvent, at, observed, postgresDialect } from './store-fixtures.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/infra/store/store.factory.js';
-import type { ObservedDecky } from '../../../src/infra/store/inventory.port.js';
+import type { ObservedDecky } from '../../../src/domain/decky.js';
 import { createTestDatabase, dropTestDatabases, pgClient, requirePostgresOrSkip } from '../../support/postgres-server.js';
 
 const observed = (name: string): ObservedDecky => ({ name, hostUuid: 'local', ip: '10.0.0.2', services: ['ssh'], running: true });

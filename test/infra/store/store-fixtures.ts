@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from '@mikro-orm/postgresql';
 import sqlite3 from 'sqlite3';
-import type { EmailRecord } from '../../../src/infra/store/email-store.port.js';
-import type { OrchestratorEvent } from '../../../src/infra/store/event-store.port.js';
-import type { ObservedDecky } from '../../../src/infra/store/inventory.port.js';
+import type { EmailRecord } from '../../../src/domain/email-record.js';
+import type { OrchestratorEvent } from '../../../src/domain/event.js';
+import type { ObservedDecky } from '../../../src/domain/decky.js';
 import { createTestDatabase, dropTestDatabases, pgClient, requirePostgresOrSkip } from '../../support/postgres-server.js';
 
 /** A fresh temp directory per test file; `cleanup` removes it. */

@@ -1,7 +1,8 @@
 import { createActor, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
-import { type DeckyCalls, DRIVER_ID, deckyDriver, unprovidedCalls } from '../../../src/machines/decky/decky.driver.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
+import { type DeckyCalls, deckyDriver, unprovidedCalls } from '../../../src/actors/drivers/decky-driver.actor.js';
+import { DRIVER_ID } from '../../../src/machines/decky/decky.types.js';
 import type { DeckyReport } from '../../../src/machines/decky/decky.events.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, PlantFileInput } from '../../../src/machines/decky/decky.types.js';

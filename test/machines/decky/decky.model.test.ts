@@ -1,9 +1,10 @@
 import { assign, createActor, SimulatedClock, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import type { DeckyReport } from '../../../src/machines/decky/decky.events.js';
-import { DRIVER_ID, deckyDriver } from '../../../src/machines/decky/decky.driver.js';
+import { deckyDriver } from '../../../src/actors/drivers/decky-driver.actor.js';
+import { DRIVER_ID } from '../../../src/machines/decky/decky.types.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, PeerRef, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
 import { stateIds, trackStates } from '../../support/state-coverage.js';

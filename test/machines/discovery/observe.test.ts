@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerInfo } from '../../../src/infra/docker/docker.port.js';
+import type { ContainerInfo } from '../../../src/domain/container.js';
 import { observeDeckies } from '../../../src/machines/discovery/observe.js';
 
 let n = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isMailDecky, mailContainerName } from '../../../src/machines/email/mail-decky.js';
-import { pickDistinct, pickOne, seededRng } from '../../../src/machines/email/random.js';
+import { pickDistinct, pickOne, seededRng } from '../../../src/domain/rng.js';
 
 describe('mail deckies', () => {
   it('are deckies with imap or pop3; undecodable services never are', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Persona } from '../../../src/infra/personas/persona.schema.js';
+import type { Persona } from '../../../src/domain/persona.js';
 import { buildPrompt, excerpt, languageName, pickMannerisms } from '../../../src/machines/email/prompt.js';
-import { seededRng } from '../../../src/machines/email/random.js';
+import { seededRng } from '../../../src/domain/rng.js';
 
 const sender: Persona = {
   name: 'Ana Souza',

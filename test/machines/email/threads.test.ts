@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Persona } from '../../../src/infra/personas/persona.schema.js';
-import { seededRng } from '../../../src/machines/email/random.js';
+import type { Persona } from '../../../src/domain/persona.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import {
   REPLY_PROBABILITY,
   ancestorChain,

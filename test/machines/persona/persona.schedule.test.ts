@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/machines/email/random.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { personaMachine } from '../../../src/machines/persona/persona.machine.js';
 import { CHECK_WITHOUT_SCHEDULE_MS, MAX_TIMER_MS, nextGap, personaProfile, restDelay, timerDelay } from '../../../src/machines/persona/persona.schedule.js';
 import { mailDecky, persona } from '../../builders/emailgen.builders.js';

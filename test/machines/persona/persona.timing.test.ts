@@ -8,7 +8,7 @@ import { personaMachine } from '../../../src/machines/persona/persona.machine.js
 import { MAX_TIMER_MS, nextOwnWrite, type OwnSchedule } from '../../../src/machines/persona/persona.schedule.js';
 import { CALENDAR_SEED } from '../../../src/machines/realism/timing-profile.js';
 import type { GenerateInput, GenerationResult, LookupThreadInput, ThreadChoice } from '../../../src/machines/persona/persona.types.js';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { coefficientOfVariation, gapsOf } from '../../../src/machines/realism/gap-stats.js';
 import { leaveDays } from '../../../src/machines/realism/holiday-calendar.js';
 import { localDay } from '../../../src/machines/realism/local-time.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionsThisTick, humanDelay, jitteredDelay, poisson } from '../../../src/machines/policy/cadence.js';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

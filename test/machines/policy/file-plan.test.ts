@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_USERS, planFile } from '../../../src/machines/policy/file-plan.js';
-import { filePathProblem } from '../../../src/infra/drivers/validate.js';
+import { filePathProblem } from '../../../src/actors/drivers/validate.js';
 
 const NOW = new Date('2025-01-15T10:20:30Z');
 const TS = 1736936430;

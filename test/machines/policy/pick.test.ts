@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { isSshEligible, pick } from '../../../src/machines/policy/pick.js';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 
 const decky = (name: string, over: Partial<RunningDecky> = {}): RunningDecky => ({
   uuid: `local:${name}`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { CONTENT_CLASSES, type FileState, USER_CLASSES } from '../../../src/machines/realism/content-class.js';
 import { hasEpochLikeName } from '../../../src/machines/realism/file-names.js';
 import { planHumanFile } from '../../../src/machines/realism/live-file.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { isUserClass } from '../../../src/machines/realism/content-class.js';
 import { planHistory } from '../../../src/machines/realism/history.js';
 import { insideHours } from '../../../src/machines/realism/intensity.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { type FileState, isUserClass } from '../../../src/machines/realism/content-class.js';
 import { DEFAULT_AUTHORS, type LiveDeck, type LivePerson, livePeople, planLiveWrite } from '../../../src/machines/realism/live-file.js';
 import { localDay } from '../../../src/machines/realism/local-time.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../../../src/machines/policy/rng.js';
+import { seededRng } from '../../../src/domain/rng.js';
 import { coefficientOfVariation, gapsOf, ksExponential } from '../../../src/machines/realism/gap-stats.js';
 import { isDayOff, leaveDays } from '../../../src/machines/realism/holiday-calendar.js';
 import { insideHours } from '../../../src/machines/realism/intensity.js';

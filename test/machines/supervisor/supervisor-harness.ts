@@ -1,6 +1,6 @@
 import { type AnyActorRef, createActor, fromCallback, fromPromise, SimulatedClock } from 'xstate';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
-import { deckyDriver } from '../../../src/machines/decky/decky.driver.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
+import { deckyDriver } from '../../../src/actors/drivers/decky-driver.actor.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, EventDraft, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
 import type { EventWriterCommand } from '../../../src/machines/supervisor/supervisor.events.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import type { EventDraft } from '../../../src/machines/decky/decky.types.js';
 import { planRefreshed, planRunning, planTick } from '../../../src/machines/supervisor/supervisor.plan.js';
 import {

@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { supervisorMachine } from '../../../src/machines/supervisor/supervisor.machine.js';
 import { planTick } from '../../../src/machines/supervisor/supervisor.plan.js';
 import { eligibleOf, planRefill } from '../../../src/machines/supervisor/supervisor.refill.js';

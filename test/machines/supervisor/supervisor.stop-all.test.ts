@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RunningDecky } from '../../../src/infra/store/inventory.port.js';
+import type { RunningDecky } from '../../../src/domain/decky.js';
 import { createHarness, flush } from './supervisor-harness.js';
 
 const fleet = (n: number): RunningDecky[] =>

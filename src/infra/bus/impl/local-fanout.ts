@@ -1,6 +1,7 @@
 import type { Logger } from '../../log/logger.port.js';
 import type { Envelope } from '../bus.port.js';
 import { topicMatches } from '../topics.js';
+import { errText } from '../../../domain/err-text.js';
 
 interface Subscription {
   pattern: string;
@@ -25,7 +26,7 @@ export function createLocalFanout(log: Logger): LocalFanout {
         try {
           s.handler(e);
         } catch (err) {
-          log.error({ topic: e.topic, type: e.type, pattern: s.pattern, err: err instanceof Error ? err.message : String(err) }, 'bus subscriber threw');
+          log.error({ topic: e.topic, type: e.type, pattern: s.pattern, err: errText(err) }, 'bus subscriber threw');
         }
       }
     },

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../log/logger.port.js';
 import type { BusPort, Envelope } from '../bus.port.js';
 import { patternProblem, topicMatches, topicProblem } from '../topics.js';
+import { errText } from '../../../domain/err-text.js';
 
 /** Options of the in-process bus. */
 export interface MemoryBusOptions {
@@ -70,5 +71,5 @@ export function createMemoryBus(opts: MemoryBusOptions): BusPort {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errText(err);
 }

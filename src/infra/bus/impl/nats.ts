@@ -7,6 +7,7 @@ import { patternProblem, topicProblem } from '../topics.js';
 import { envelopeFromWire } from '../wire-envelope.js';
 import { createLocalFanout } from './local-fanout.js';
 import { BusPatternError } from './memory.js';
+import { errText } from '../../../domain/err-text.js';
 
 /** Options of the NATS bus. */
 export interface NatsBusOptions {
@@ -217,5 +218,5 @@ function safeDecode(data: Uint8Array): unknown {
 }
 
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return errText(err);
 }

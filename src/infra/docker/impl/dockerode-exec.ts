@@ -3,6 +3,7 @@ import { isContainerName } from '../container-name.js';
 import { type ExecRequest, type ExecResult, ExecRc } from '../docker.port.js';
 import { FrameDemux } from '../frame-demux.js';
 import type { ExecTransport } from './exec-transport.js';
+import { errText } from '../../../domain/err-text.js';
 
 /** What one exec needs from the port that runs it. */
 export interface ExecDeps {
@@ -133,7 +134,7 @@ function toBuffer(stdin: ExecRequest['stdin']): Buffer | undefined {
 }
 
 function errorText(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
+  const msg = errText(err);
   return msg.trim().slice(0, 512);
 }
 

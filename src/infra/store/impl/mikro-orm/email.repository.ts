@@ -1,5 +1,6 @@
-import type { EmailListQuery, EmailRecord, EmailStorePort } from '../../email-store.port.js';
-import type { Page } from '../../event-store.port.js';
+import type { EmailListQuery, EmailStorePort } from '../../email-store.port.js';
+import type { EmailRecord } from '../../../../domain/email-record.js';
+import type { Page } from '../../../../domain/page.js';
 import { validateKeep, validatePaging } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
 import { EmailEntity, type EmailRow } from './entities/record.entities.js';

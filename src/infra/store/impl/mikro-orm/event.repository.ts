@@ -1,4 +1,6 @@
-import type { EventKind, EventStorePort, ListQuery, OrchestratorEvent, Page } from '../../event-store.port.js';
+import type { EventStorePort, ListQuery } from '../../event-store.port.js';
+import type { Page } from '../../../../domain/page.js';
+import type { EventKind, OrchestratorEvent } from '../../../../domain/event.js';
 import { StoreQueryError, isEventKind, validateKeep, validateListQuery } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../../log/logger.port.js';
-import type { DeckySource, InventoryPort, ObservedDecky, RunningDecky } from '../../inventory.port.js';
+import type { InventoryPort } from '../../inventory.port.js';
+import type { DeckySource, ObservedDecky, RunningDecky } from '../../../../domain/decky.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
 import { chunks, decodeServices, fromDbBool, rawRows } from './row-codec.js';

@@ -1,5 +1,6 @@
 import { StoreError, StoreQueryError } from '../../store-errors.js';
 import { isBusy } from './busy-retry.js';
+import { errText } from '../../../../domain/err-text.js';
 
 const MAX_DETAIL = 200;
 
@@ -19,7 +20,7 @@ export async function guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
 
 /** The driver's own words without knex's SQL prefix, bounded. */
 export function conciseMessage(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errText(err);
   const code = (err as { code?: unknown }).code;
   // knex formats `<sql> - <driver message>`; SQLite's message starts with its code, PostgreSQL's
   // (a SQLSTATE such as 23505 on the error, not in the text) follows the last separator.

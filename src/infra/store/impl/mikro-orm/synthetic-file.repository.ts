@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Page } from '../../event-store.port.js';
+import type { Page } from '../../../../domain/page.js';
 import { validatePaging } from '../../store-errors.js';
 import {
   type FileListQuery,
