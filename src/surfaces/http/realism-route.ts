@@ -1,7 +1,7 @@
 import type { RealismReportJson } from '../../actors/realism/realism-report.js';
 import type { Parsed } from './query.js';
 import { sendError, sendJson } from './respond.js';
-import type { Route } from './routes.js';
+import type { Route } from './route.js';
 
 /** Path of the realism report (the same JSON as `decnet realism check --json`). */
 export const REALISM_CHECK_PATH = '/api/v1/realism/check';

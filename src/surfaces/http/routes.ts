@@ -5,9 +5,8 @@ import { listApiEvents } from './api-json.js';
 import { parseEventsQuery, parseStatsQuery, parseThreadId } from './query.js';
 import { createRealismRoute, REALISM_CHECK_PATH } from './realism-route.js';
 import { BASE_HEADERS, sendError, sendJson } from './respond.js';
+import type { Route } from './route.js';
 
-/** A GET handler for one path. */
-export type Route = (res: ServerResponse, query: URLSearchParams) => Promise<void>;
 
 /** Route prefix of the thread reader. */
 export const THREAD_PREFIX = '/api/v1/emails/threads/';

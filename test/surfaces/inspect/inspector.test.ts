@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { assign, createActor, createMachine, sendTo, setup } from 'xstate';
-import { type InspectorHandle, startInspector } from '../../../src/surfaces/inspect/inspector.js';
+import type { InspectorHandle } from '../../../src/surfaces/inspect/inspector.port.js';
+import { startInspector } from '../../../src/surfaces/inspect/inspector.js';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
 
 let inspector: InspectorHandle | undefined;

@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { hostHeaderIsLoopback } from '../../http/auth.js';
 import { BASE_HEADERS } from '../../http/respond.js';
 import { BRIDGE_CSS, BRIDGE_HTML, BRIDGE_JS, STATELY_INSPECTOR_ORIGIN } from '../bridge-page.js';
-import type { InspectorHandle, InspectorOptions } from '../inspector.js';
+import type { InspectorHandle, InspectorOptions } from '../inspector.port.js';
 import { sanitizeInspectionEvent } from '../sanitize-inspection.js';
 
 // late viewers get each live actor's registration and latest snapshot; bounded for huge fleets.
