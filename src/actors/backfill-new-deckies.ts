@@ -22,7 +22,7 @@ export interface BackfillRunRequest {
 }
 
 /** What the scheduler binds: the log of finished backfills, the check for an older past, the run. */
-export interface NewDeckyBackfillDeps {
+interface NewDeckyBackfillDeps {
   kind: BackfillKind;
   log: Pick<BackfillLogPort, 'recordBackfill' | 'getBackfill' | 'finishedDeckies'>;
   /** deckies this kind applies to (ssh for files, mail deckies for emails) */

@@ -19,7 +19,7 @@ export const DEFAULT_BACKFILL_DAYS = 14;
 const PAST_MARGIN_MS = 60 * 60_000;
 
 /** What every automatic backfill shares. */
-export interface AutoBackfillCommon {
+interface AutoBackfillCommon {
   /** days of past (default 14) */
   days?: number;
   /** reproducible past (default: random per process; each decky's past is still its own) */
@@ -36,13 +36,13 @@ export interface AutoBackfillCommon {
 }
 
 /** The orchestrator's: files and their writes for every new ssh decky. */
-export interface FilesAutoBackfill extends AutoBackfillCommon {
+interface FilesAutoBackfill extends AutoBackfillCommon {
   files: SyntheticFilesPort;
   events: EventStorePort;
 }
 
 /** The emailgen worker's: threads of past email for every new mail decky. */
-export interface EmailsAutoBackfill extends AutoBackfillCommon {
+interface EmailsAutoBackfill extends AutoBackfillCommon {
   emails: Pick<EmailStorePort, 'recordEmails' | 'listEmails'>;
   spoolRoot: string;
   /** emails at most per mail decky (default 30) */

@@ -6,7 +6,7 @@ import type { EventWriterCommand } from '../machines/supervisor/supervisor.event
 import type { EventWriter } from './event-writer.js';
 
 /** Turns a draft into a row: a fresh uuid, and the action time (or now when it has none). */
-export function toOrchestratorEvent(draft: EventDraft, now: () => Date, newId: () => string = randomUUID): OrchestratorEvent {
+function toOrchestratorEvent(draft: EventDraft, now: () => Date, newId: () => string = randomUUID): OrchestratorEvent {
   const ts = draft.ts ? new Date(draft.ts) : now();
   return {
     uuid: newId(),

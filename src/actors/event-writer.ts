@@ -31,7 +31,7 @@ export interface EventWriterOptions {
 export const DEFAULT_MAX_BATCH = 1_000;
 
 /** Counters of the writer, for heartbeats and tests. */
-export interface EventWriterStats {
+interface EventWriterStats {
   buffered: number;
   written: number;
   dropped: number;

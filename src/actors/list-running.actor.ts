@@ -5,7 +5,7 @@ import type { ListRunningInput, RunningSnapshot } from '../machines/supervisor/s
 import { boundedSingleFlight } from './bounded-call.js';
 
 /** What the inventory read binds; `timeoutMs` bounds how long a tick waits on the store (default 2 s). */
-export interface ListRunningDeps {
+interface ListRunningDeps {
   inventory: InventoryPort;
   now?: () => Date;
   timeoutMs?: number;

@@ -1,4 +1,3 @@
-import { fromPromise } from 'xstate';
 import type { DockerPort } from '../infra/docker/docker.port.js';
 import { runFile } from './drivers/file.driver.js';
 import type { DriverLimits } from './drivers/traffic.driver.js';
@@ -30,10 +29,4 @@ export function createPlantFileCall(deps: PlantFileDeps): (input: PlantFileInput
       : await runFile(docker, { dstName: input.dst.name, path: input.plan.path, content: input.plan.content }, deps.limits);
     return { ...outcome, at: now().toISOString() };
   };
-}
-
-/** The same call as a promise actor (one action, aborted when the actor stops). */
-export function createPlantFileLogic(deps: PlantFileDeps) {
-  const call = createPlantFileCall(deps);
-  return fromPromise<ActionOutcome, PlantFileInput>(({ input, signal }) => call(input, signal));
 }

@@ -1,4 +1,3 @@
-import { fromPromise } from 'xstate';
 import type { DockerPort } from '../infra/docker/docker.port.js';
 import { type DriverLimits, runTraffic } from './drivers/traffic.driver.js';
 import type { RunningDecky } from '../domain/decky.js';
@@ -6,7 +5,7 @@ import type { ActionOutcome, SendTrafficInput } from '../machines/decky/decky.ty
 import { abortableDocker } from './abortable-docker.js';
 
 /** What the traffic actor binds: the engine that runs each decky, limits and a clock. */
-export interface SendTrafficDeps {
+interface SendTrafficDeps {
   /** the Docker engine of the decky's own host (shards run elsewhere, SPEC §1.3) */
   dockerFor: (decky: RunningDecky) => DockerPort;
   limits?: DriverLimits;
@@ -21,10 +20,4 @@ export function createSendTrafficCall(deps: SendTrafficDeps): (input: SendTraffi
     const outcome = await runTraffic(docker, { srcName: input.src.name, dstName: input.dst.name, dstIp: input.dst.ip }, deps.limits);
     return { ...outcome, at: now().toISOString() };
   };
-}
-
-/** The same call as a promise actor (one action, aborted when the actor stops). */
-export function createSendTrafficLogic(deps: SendTrafficDeps) {
-  const call = createSendTrafficCall(deps);
-  return fromPromise<ActionOutcome, SendTrafficInput>(({ input, signal }) => call(input, signal));
 }

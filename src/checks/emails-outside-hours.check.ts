@@ -3,7 +3,7 @@ import { outsideHours, outsideShare } from './outside-hours.js';
 
 const NAME = 'emails-outside-hours';
 /** Largest share of emails dated outside their sender's hours that still passes. */
-export const EMAIL_HOURS_THRESHOLD = 0.1;
+const EMAIL_HOURS_THRESHOLD = 0.1;
 
 /** Share of delivered emails whose Date falls outside the sender's active hours, in the sender's zone. */
 export const emailsOutsideHoursCheck: RealismCheck = {

@@ -1,5 +1,5 @@
 /** A message split into unfolded headers (in order, names as written) and its decoded text body. */
-export interface ParsedEml {
+interface ParsedEml {
   headers: Array<[name: string, value: string]>;
   /** the body decoded from its transfer encoding, as UTF-8 text */
   body: string;

@@ -4,7 +4,7 @@ import { outsideHours, outsideShare } from './outside-hours.js';
 
 const NAME = 'files-outside-hours';
 /** Largest share of a person's files dated outside their hours that still passes. */
-export const FILE_HOURS_THRESHOLD = 0.1;
+const FILE_HOURS_THRESHOLD = 0.1;
 
 /**
  * Share of files people wrote (notes, todos, drafts, scripts) created or last modified outside

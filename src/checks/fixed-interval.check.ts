@@ -3,9 +3,9 @@ import { type RealismCheck, round, sample, skipped, verdict } from './corpus.js'
 
 const NAME = 'fixed-interval';
 /** Fewest gaps a series needs before it is judged. */
-export const MIN_GAPS = 10;
+const MIN_GAPS = 10;
 /** A series whose gaps vary less than this (CV) runs on a timer. */
-export const MIN_CV = 0.5;
+const MIN_CV = 0.5;
 /** Lilliefors' exponential critical value at α = 0.01 is 1.25/√n. */
 const KS_COEFFICIENT = 1.25;
 

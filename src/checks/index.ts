@@ -33,7 +33,7 @@ export const ALL_CHECKS: readonly RealismCheck[] = [
 ];
 
 /** `pass`: every check ran or was skipped and none failed; `nothing-checked`: no data reached the checks. */
-export type RealismVerdict = 'pass' | 'fail' | 'nothing-checked';
+type RealismVerdict = 'pass' | 'fail' | 'nothing-checked';
 
 /** The whole report: every result, counts, and a verdict that never calls an empty store a pass. */
 export interface RealismReport {

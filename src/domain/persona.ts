@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 /** Tones a persona writes in (SPEC §6.1). */
-export const TONES = ['formal', 'direct', 'casual', 'technical'] as const;
+const TONES = ['formal', 'direct', 'casual', 'technical'] as const;
 /** How quickly a persona answers (SPEC §6.1). */
-export const REPLY_LATENCIES = ['fast', 'normal', 'slow'] as const;
+const REPLY_LATENCIES = ['fast', 'normal', 'slow'] as const;
 /** Active hours when a persona does not say (SPEC §6.1). */
-export const DEFAULT_ACTIVE_HOURS = '09:00-18:00';
+const DEFAULT_ACTIVE_HOURS = '09:00-18:00';
 
 // single-line text: control characters would end up in prompts and mail headers.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
@@ -84,20 +84,20 @@ export const PersonaSchema = z.object({
 });
 
 /** A persona as validated, before its language is resolved. */
-export type PersonaRecord = z.output<typeof PersonaSchema>;
+type PersonaRecord = z.output<typeof PersonaSchema>;
 
 /** A persona ready to use: its language is always set. */
 export type Persona = Omit<PersonaRecord, 'language'> & { language: string };
 
 /** Where unset persona fields come from: the topology, else the host. */
-export interface PersonaDefaults {
+interface PersonaDefaults {
   languageDefault: string;
   /** IANA zone applied to personas that set none; absent → the host's zone at use time */
   timezoneDefault?: string;
 }
 
 /** Outcome of a lenient parse: the valid personas and one warning per dropped entry. */
-export interface PersonaPoolParse {
+interface PersonaPoolParse {
   personas: Persona[];
   warnings: string[];
 }
@@ -129,7 +129,7 @@ export function parsePersonaPool(raw: unknown, defaults: PersonaDefaults): Perso
 }
 
 /** Fills a validated persona's language (and zone, when a default is given). */
-export function resolvePersona(record: PersonaRecord, defaults: PersonaDefaults): Persona {
+function resolvePersona(record: PersonaRecord, defaults: PersonaDefaults): Persona {
   const persona: Persona = { ...record, language: record.language ?? defaults.languageDefault };
   const timezone = record.timezone ?? defaults.timezoneDefault;
   // absent rather than undefined, so a normalised file never carries `"timezone": null`

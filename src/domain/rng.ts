@@ -20,7 +20,7 @@ export function pickDistinct<T>(items: readonly T[], n: number, rng: Rng): T[] {
 }
 
 /** A seeded random source whose whole state is one 32-bit integer (serialisable in context). */
-export interface SeededRng {
+interface SeededRng {
   /** uniform in [0, 1) */
   (): number;
   /** the state to store so the sequence continues where it stopped */

@@ -1,7 +1,7 @@
 import { assign, createActor, setup, stopChild } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { createPlantFileCall, createPlantFileLogic } from '../../src/actors/plant-file.actor.js';
-import { createSendTrafficCall, createSendTrafficLogic } from '../../src/actors/send-traffic.actor.js';
+import { createPlantFileCall } from '../../src/actors/plant-file.actor.js';
+import { createSendTrafficCall } from '../../src/actors/send-traffic.actor.js';
 import type { DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
 import type { RunningDecky } from '../../src/domain/decky.js';
 import { deckyDriver } from '../../src/actors/drivers/decky-driver.actor.js';
@@ -31,26 +31,29 @@ class StuckEngine implements DockerPort {
 
 const decky = (name: string): RunningDecky => ({ uuid: `local:${name}`, name, ip: '10.0.0.2', services: ['ssh'], source: 'fleet' });
 
-describe('driver actors › when stopped mid-exec (drain bound passed, decky gone)', () => {
-  it('sendTraffic aborts its exec instead of leaving it to the timeout', () => {
+describe('driver calls › when their signal aborts mid-exec (drain bound passed, decky gone)', () => {
+  it('sendTraffic aborts its exec instead of leaving it to the timeout', async () => {
     const engine = new StuckEngine();
-    const actor = createActor(createSendTrafficLogic({ dockerFor: () => engine }), {
-      input: { src: decky('web01'), dst: { uuid: 'local:web02', name: 'web02', ip: '10.0.0.3' } },
-    }).start();
+    const controller = new AbortController();
+    const call = createSendTrafficCall({ dockerFor: () => engine })(
+      { src: decky('web01'), dst: { uuid: 'local:web02', name: 'web02', ip: '10.0.0.3' } },
+      controller.signal,
+    );
     expect(engine.requests).toHaveLength(1);
     expect(engine.requests[0]!.signal?.aborted).toBe(false);
-    actor.stop();
+    controller.abort();
     expect(engine.requests[0]!.signal?.aborted).toBe(true);
+    await call;
   });
 
-  it('plantFile aborts its exec instead of leaving it to the timeout', () => {
+  it('plantFile aborts its exec instead of leaving it to the timeout', async () => {
     const engine = new StuckEngine();
-    const actor = createActor(createPlantFileLogic({ dockerFor: () => engine }), {
-      input: { dst: decky('web01'), plan: { path: '/tmp/x.txt', content: 'x\n' } },
-    }).start();
+    const controller = new AbortController();
+    const call = createPlantFileCall({ dockerFor: () => engine })({ dst: decky('web01'), plan: { path: '/tmp/x.txt', content: 'x\n' } }, controller.signal);
     expect(engine.requests).toHaveLength(1);
-    actor.stop();
+    controller.abort();
     expect(engine.requests[0]!.signal?.aborted).toBe(true);
+    await call;
   });
 });
 

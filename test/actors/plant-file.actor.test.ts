@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, toPromise } from 'xstate';
 import type { BodyEnricher } from '../../src/actors/files/enrich-body.js';
 import { createBodyEnricher } from '../../src/actors/files/enrich-body.js';
 import { FILE_EDIT_ACTION } from '../../src/actors/files/live-write.js';
-import { createPlantFileLogic, type PlantFileDeps } from '../../src/actors/plant-file.actor.js';
+import { createPlantFileCall, type PlantFileDeps } from '../../src/actors/plant-file.actor.js';
 import { PLANNED_FILE_SCRIPT } from '../../src/actors/drivers/planned-file.driver.js';
 import { FakeLlm } from '../../src/infra/llm/impl/fake.js';
 import type { RunningDecky } from '../../src/domain/decky.js';
@@ -23,7 +22,7 @@ const DAY = new Date('2025-03-04T10:00:00.000Z');
 const plan = (i: number): FilePlan => ({ path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` });
 
 async function act(deps: PlantFileDeps, dst: RunningDecky, p: FilePlan): Promise<ActionOutcome> {
-  return toPromise(createActor(createPlantFileLogic(deps), { input: { dst, plan: p } }).start());
+  return createPlantFileCall(deps)({ dst, plan: p }, new AbortController().signal);
 }
 
 function clock(start: Date, stepMs = 10 * 60_000) {
@@ -56,7 +55,7 @@ function world(users?: readonly string[]) {
 
 const logLine = (i: number) => `Mar  7 22:${String(i % 60).padStart(2, '0')}:01 web01 backup[4242]: run finished, 12 files\n`;
 
-describe('plantFile actor with the store', () => {
+describe('plantFile call with the store', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let store: Store;
   beforeAll(async () => {

@@ -5,7 +5,7 @@ import { identicalBodiesCheck } from '../../src/checks/identical-bodies.check.js
 import { mtimeDateCheck } from '../../src/checks/mtime-date.check.js';
 import { productNameCheck } from '../../src/checks/product-name.check.js';
 import type { CorpusFile, RealismCorpus } from '../../src/checks/corpus.js';
-import { planFile } from '../../src/machines/policy/file-plan.js';
+import { planFile } from '../builders/baseline.builders.js';
 import { seededRng } from '../../src/domain/rng.js';
 import { cleanCorpus, withEmails } from './corpus.builder.js';
 

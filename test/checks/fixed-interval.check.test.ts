@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixedIntervalCheck, judgeSeries } from '../../src/checks/fixed-interval.check.js';
 import type { CorpusEvent } from '../../src/checks/corpus.js';
-import { humanDelay, jitteredDelay } from '../../src/machines/policy/cadence.js';
+import { humanDelay } from '../../src/machines/policy/cadence.js';
+import { jitteredDelay } from '../builders/baseline.builders.js';
 import { seededRng } from '../../src/domain/rng.js';
 import { cleanCorpus } from './corpus.builder.js';
 

@@ -4,7 +4,7 @@ import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
 import { runFile } from '../../src/actors/drivers/file.driver.js';
 import { TRAFFIC_PROBE, runTraffic } from '../../src/actors/drivers/traffic.driver.js';
 import { observeDeckies } from '../../src/machines/discovery/observe.js';
-import { planFile } from '../../src/machines/policy/file-plan.js';
+import { planFile } from '../builders/baseline.builders.js';
 import { EngineFixture, type StartedContainer } from '../infra/docker/engine.fixture.js';
 import { hasDocker } from '../support/docker-available.js';
 

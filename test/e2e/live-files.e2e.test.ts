@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActor, toPromise } from 'xstate';
-import { createPlantFileLogic } from '../../src/actors/plant-file.actor.js';
+import { createPlantFileCall } from '../../src/actors/plant-file.actor.js';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
 import { buildPlannedFileExecs, PLANNED_CHUNK_BYTES, runPlannedFile, writePlannedFile } from '../../src/actors/drivers/planned-file.driver.js';
 import type { Persona } from '../../src/domain/persona.js';
@@ -48,12 +47,12 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
 
   it('successive file actions edit an existing file whose stat mtime and content match the store row', async () => {
     let t = NIGHT;
-    const logic = createPlantFileLogic({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files } });
+    const call = createPlantFileCall({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files } });
     const outcomes: ActionOutcome[] = [];
     // the first action creates; later ones mostly edit what is there, until one file was edited twice
     for (let i = 0; i < 25; i += 1) {
       const plan = { path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` };
-      const out = await toPromise(createActor(logic, { input: { dst: decky, plan } }).start());
+      const out = await call({ dst: decky, plan }, new AbortController().signal);
       expect(out.success, JSON.stringify(out.payload)).toBe(true);
       outcomes.push(out);
       t += 17 * 60_000;
@@ -77,12 +76,12 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
     await sh('useradd -m -s /bin/bash -- "$1"', 'akeller');
     let t = DAY;
     const personasFor = async () => [ANN];
-    const logic = createPlantFileLogic({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files, personasFor, hostZone: 'UTC' } });
+    const call = createPlantFileCall({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files, personasFor, hostZone: 'UTC' } });
     const mine: string[] = [];
     const machine: string[] = [];
     for (let i = 0; i < 30 && (mine.length === 0 || machine.length === 0); i += 1) {
       const plan = { path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` };
-      const out = await toPromise(createActor(logic, { input: { dst: { ...decky, uuid: `local:${DECKY}:people` }, plan } }).start());
+      const out = await call({ dst: { ...decky, uuid: `local:${DECKY}:people` }, plan }, new AbortController().signal);
       expect(out.success, JSON.stringify(out.payload)).toBe(true);
       (out.payload.author === ANN.email ? mine : machine).push(out.payload.path as string);
       t += 23 * 60_000;

@@ -12,7 +12,7 @@ import { PLANNED_CHUNK_BYTES, writePlannedFile } from '../../src/actors/drivers/
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import type { Persona } from '../../src/domain/persona.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
-import { planFile } from '../../src/machines/policy/file-plan.js';
+import { planFile } from '../builders/baseline.builders.js';
 import { seededRng } from '../../src/domain/rng.js';
 import { EngineFixture } from '../infra/docker/engine.fixture.js';
 import { tempDir } from '../infra/store/store-fixtures.js';

@@ -55,9 +55,3 @@ export function deckyDriver(calls: DeckyCalls) {
 function send(ref: AnyActorRef, report: DriverReport): void {
   if (ref.getSnapshot().status === 'active') ref.send(report);
 }
-
-/** The calls of a system whose runtime provided none: every action fails, naming what is missing. */
-export const unprovidedCalls: DeckyCalls = {
-  sendTraffic: () => Promise.reject(new Error('not provided: sendTraffic')),
-  plantFile: () => Promise.reject(new Error('not provided: plantFile')),
-};

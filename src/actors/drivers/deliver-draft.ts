@@ -6,7 +6,7 @@ import type { DriverLimits } from './traffic.driver.js';
 import { buildEml } from '../../infra/mail/eml.js';
 
 /** Where and how a draft is delivered. */
-export interface DraftDelivery {
+interface DraftDelivery {
   /** `<name>-imap` or `<name>-pop3` */
   container: string;
   /** absolute spool root inside the mail container (DECNET_SPOOL_ROOT) */

@@ -41,7 +41,7 @@ export interface DeliveryRequest {
 }
 
 /** What a delivery did; never an exception. */
-export interface DeliveryOutcome {
+interface DeliveryOutcome {
   success: boolean;
   container: string;
   /** the path written (or that would have been); '' when refused before a path existed */

@@ -22,10 +22,10 @@ export const FILE_SCRIPT =
 export const FILE_MAX_BYTES = 48 * 1024;
 
 /** Output the file script may produce (error messages only). */
-export const FILE_MAX_OUTPUT = 4096;
+const FILE_MAX_OUTPUT = 4096;
 
 /** One file action: write `content` to `path` in `<dstName>-ssh`. */
-export interface FileRequest {
+interface FileRequest {
   dstName: string;
   path: string;
   content: string | Uint8Array;

@@ -54,13 +54,13 @@ export const PLANNED_CHUNK_BYTES = 48 * 1024;
 /** Largest planned body (a log before rotation stays far below). */
 export const PLANNED_FILE_MAX_BYTES = 4 * 1024 * 1024;
 /** Output the script may produce (error messages only). */
-export const PLANNED_FILE_MAX_OUTPUT = 4096;
+const PLANNED_FILE_MAX_OUTPUT = 4096;
 // where the planner writes; anything else is refused even if the path is otherwise valid
 const ROOTS = ['/home/', '/root/', '/var/log/', '/var/cache/', '/etc/cron.d/', '/tmp/', '/var/tmp/', '/opt/', '/srv/'];
 const PRODUCT = /decnet/i;
 
 /** One planned file: its final body and mtime, and who owns it. */
-export interface PlannedFile {
+interface PlannedFile {
   path: string;
   body: string;
   mtime: Date;
@@ -69,7 +69,7 @@ export interface PlannedFile {
 }
 
 /** What one planned write did; never an exception. */
-export interface PlannedWriteOutcome {
+interface PlannedWriteOutcome {
   path: string;
   success: boolean;
   /** rc of the failing exec (or the last one); null when refused before any exec */

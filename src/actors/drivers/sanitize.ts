@@ -1,5 +1,5 @@
 /** Longest stderr kept in an event payload (SPEC §3.1). */
-export const MAX_STDERR = 256;
+const MAX_STDERR = 256;
 
 /** Longest banner kept in an event payload (SPEC §3.1). */
 export const MAX_BANNER = 128;

@@ -26,10 +26,10 @@ export const TRAFFIC_PROBE = [
 ].join('\n');
 
 /** Output the probe may produce is tiny; anything larger is a lying decky. */
-export const TRAFFIC_MAX_OUTPUT = 4096;
+const TRAFFIC_MAX_OUTPUT = 4096;
 
 /** One traffic action: `src` connects to `dst` at `dstIp`. */
-export interface TrafficRequest {
+interface TrafficRequest {
   srcName: string;
   dstName: string;
   dstIp: string;

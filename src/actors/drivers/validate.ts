@@ -15,7 +15,7 @@ export function isIpLiteral(ip: unknown): ip is string {
 }
 
 /** Longest file path a file action may write. */
-export const MAX_PATH = 4096;
+const MAX_PATH = 4096;
 
 /**
  * Why `path` may not be written, or undefined when it may: it must be absolute, without NUL or

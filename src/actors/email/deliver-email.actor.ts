@@ -9,7 +9,7 @@ import type { DeliverInput, DeliveryResult } from '../../machines/mail/mail.type
 import { abortableDocker } from '../abortable-docker.js';
 
 /** What the delivery actor binds: the engine of each decky, the spool root and exec bounds. */
-export interface DeliverEmailDeps {
+interface DeliverEmailDeps {
   dockerFor: (decky: RunningDecky) => DockerPort;
   /** absolute spool root inside the mail container (DECNET_SPOOL_ROOT) */
   spoolRoot: string;

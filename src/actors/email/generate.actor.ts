@@ -3,7 +3,7 @@ import type { LLMBackend } from '../../infra/llm/base.js';
 import type { GenerateInput, GenerationResult } from '../../machines/persona/persona.types.js';
 
 /** What the generate actor binds: the LLM (wrapped in the circuit breaker) and a clock. */
-export interface GenerateDeps {
+interface GenerateDeps {
   llm: LLMBackend;
   now?: () => Date;
 }

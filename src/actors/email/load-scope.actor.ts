@@ -8,7 +8,7 @@ import { isMailDecky } from '../../machines/email/mail-decky.js';
 import type { LoadScopeInput, MailScope, ScopeSnapshot } from '../../machines/emailgen/emailgen.types.js';
 
 /** What the scope reader binds: the union view, the pool, the topologies and a clock. */
-export interface LoadScopeDeps {
+interface LoadScopeDeps {
   inventory: Pick<InventoryPort, 'listRunningDeckies'>;
   pool: { load(): Promise<Persona[]> };
   topologies: TopologyPersonaSource;

@@ -3,7 +3,7 @@ import { emailTopic } from '../../infra/bus/topics.js';
 import type { EmailRecord } from '../../domain/email-record.js';
 
 /** The bus type of a recorded email: `email.delivered` or `email.failed` (SPEC §5). */
-export function emailEventType(row: Pick<EmailRecord, 'success'>): string {
+function emailEventType(row: Pick<EmailRecord, 'success'>): string {
   return row.success ? 'email.delivered' : 'email.failed';
 }
 

@@ -9,7 +9,7 @@ import type { EmailRowDraft } from '../../machines/mail/mail.types.js';
 import { publishEmail } from './publish-email.js';
 
 /** What the record actor binds: the store, the bus, the logger and a clock. */
-export interface RecordEmailDeps {
+interface RecordEmailDeps {
   emails: Pick<EmailStorePort, 'recordEmails'>;
   bus: BusPort;
   logger: Logger;
@@ -17,7 +17,7 @@ export interface RecordEmailDeps {
 }
 
 /** Turns a row draft into a store row; a draft without a usable uuid or time gets fresh ones. */
-export function toEmailRecord(d: EmailRowDraft, now: () => Date, newId: () => string = randomUUID): EmailRecord {
+function toEmailRecord(d: EmailRowDraft, now: () => Date, newId: () => string = randomUUID): EmailRecord {
   const ts = new Date(d.ts);
   return { ...d, uuid: d.uuid || newId(), ts: Number.isNaN(ts.getTime()) ? now() : ts };
 }

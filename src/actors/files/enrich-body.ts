@@ -3,7 +3,7 @@ import { type FileBodyRequest, fileBodyPrompt, isLlmBodyClass, sanitizeLlmBody }
 import { errText } from '../../domain/err-text.js';
 
 /** The body to write and where it came from; `reason` says why the template was kept. */
-export interface EnrichedBody {
+interface EnrichedBody {
   body: string;
   source: 'llm' | 'template';
   reason?: string;

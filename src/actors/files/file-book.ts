@@ -3,7 +3,7 @@ import type { Logger } from '../../infra/log/logger.port.js';
 import { MAX_STORED_BODY, type SyntheticFile, type SyntheticFilesPort, type SyntheticFileWrite } from '../../infra/store/synthetic-files.port.js';
 
 /** Bounds of the file book; defaults suit a large fleet. */
-export interface FileBookOptions {
+interface FileBookOptions {
   logger: Logger;
   /** deckies whose files are held in memory (least recently used go first; default 2,000) */
   maxDeckies?: number;
@@ -15,7 +15,7 @@ export interface FileBookOptions {
 }
 
 /** `synthetic_files` as live file actions use it: reads served from memory, writes recorded behind. */
-export interface FileBook extends SyntheticFilesPort {
+interface FileBook extends SyntheticFilesPort {
   /** writes not yet in the store */
   pending(): number;
   /** drops a decky from memory: its next read comes from the store (after a backfill wrote there) */

@@ -26,7 +26,7 @@ export interface HostTiming {
 }
 
 /** What the hosts actor binds: the local engine, the store and the swarm hosts' engines. */
-export interface HostsDiscoveryDeps {
+interface HostsDiscoveryDeps {
   local: DockerPort;
   inventory: InventoryPort;
   swarm: Pick<SwarmHostsPort, 'listHosts' | 'markOnline' | 'markUnreachable'>;

@@ -23,7 +23,7 @@ export interface OrchestratorHostsDeps {
 }
 
 /** The multi-host pieces the runtime provides in place of the single-host ones. */
-export interface WiredHosts {
+interface WiredHosts {
   /** the supervisor's `discovery`: local discovery plus one host actor per swarm host */
   discovery: AnyActorLogic;
   /** each decky acts on its own host's engine */

@@ -17,7 +17,7 @@ import type { SyntheticFilesPort } from '../../infra/store/synthetic-files.port.
 import { settleDirectories } from './settle-mtimes.js';
 
 /** How much past to plan, and how busy it was. */
-export interface BackfillOptions {
+interface BackfillOptions {
   days: number;
   now: Date;
   seed: number;
@@ -37,7 +37,7 @@ export interface BackfillOptions {
 }
 
 /** What the backfill reads and writes. */
-export interface BackfillDeps {
+interface BackfillDeps {
   dockerFor: (decky: RunningDecky) => DockerPort;
   files: SyntheticFilesPort;
   events: EventStorePort;
@@ -76,7 +76,7 @@ const ADMIN: Persona = {
 };
 
 /** The writers of a decky's past: up to `people` personas (chosen per decky, stable) and the system. */
-export function desksFor(decky: RunningDecky, personas: readonly Persona[], deps: Pick<BackfillDeps, 'hostZone'>, opts: BackfillOptions): HistoryDesk[] {
+function desksFor(decky: RunningDecky, personas: readonly Persona[], deps: Pick<BackfillDeps, 'hostZone'>, opts: BackfillOptions): HistoryDesk[] {
   const seed = hashSeed(opts.seed, decky.uuid);
   const ranked = [...personas].sort((a, b) => hashSeed(seed, a.email) - hashSeed(seed, b.email));
   const people = ranked.slice(0, opts.peoplePerDecky ?? 2);

@@ -39,7 +39,7 @@ export interface EmailBackfillDeps {
 }
 
 /** How much past to write, and when to stop. */
-export interface EmailBackfillOptions {
+interface EmailBackfillOptions {
   days: number;
   now: Date;
   seed: number;

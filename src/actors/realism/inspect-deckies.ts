@@ -15,7 +15,7 @@ export const LIST_SPOOL_SCRIPT = 'if [ -d "$1" ]; then find "$1" -type f -name \
 export const READ_SCRIPT = 'head -c "$2" -- "$1"';
 
 /** Bounds of an inspection; a decky is attacker-controlled, so everything read is capped. */
-export interface InspectOptions {
+interface InspectOptions {
   dockerFor: (decky: RunningDecky) => DockerPort;
   limits?: DriverLimits;
   /** most .eml files read per mail decky, newest first (default 300) */
@@ -27,7 +27,7 @@ export interface InspectOptions {
 }
 
 /** What inspection could not do, for the report. */
-export interface InspectNotes {
+interface InspectNotes {
   notes: string[];
 }
 

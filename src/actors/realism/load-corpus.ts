@@ -5,7 +5,7 @@ import type { Store } from '../../infra/store/store.port.js';
 import type { CorpusEmail, CorpusFile, CorpusPersona, RealismCorpus } from '../../checks/corpus.js';
 
 /** Bounds and settings of a corpus load. */
-export interface LoadCorpusOptions {
+interface LoadCorpusOptions {
   spoolRoot: string;
   /** zone of personas that set none (default: the host's) */
   hostZone?: string;

@@ -5,14 +5,14 @@ import { personasForDecky } from '../../infra/personas/resolver.js';
 import type { RunningDecky } from '../../domain/decky.js';
 
 /** What persona resolution needs (the same sources as emailgen, SPEC §6.2). */
-export interface PersonaScopeDeps {
+interface PersonaScopeDeps {
   pool: { load(): Promise<Persona[]> };
   topologies: TopologyPersonaSource;
   logger: Logger;
 }
 
 /** How long a resolved scope is reused before it is read again (pool edits, topology imports). */
-export const PERSONA_SCOPE_TTL_MS = 5 * 60_000;
+const PERSONA_SCOPE_TTL_MS = 5 * 60_000;
 
 /**
  * Resolves personas per decky once per topology (the pool once) and reuses the answer for

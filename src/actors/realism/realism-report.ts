@@ -15,7 +15,7 @@ export interface RealismReportJson extends RealismReport {
 }
 
 /** What one realism check reads: the open store, the personas, and (to inspect) the local engine. */
-export interface RealismReportDeps {
+interface RealismReportDeps {
   store: Pick<Store, 'events' | 'emails' | 'files' | 'inventory'>;
   /** the host-wide persona pool (SPEC §6.2) */
   pool: { load(): Promise<Persona[]> };

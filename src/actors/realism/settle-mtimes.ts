@@ -20,9 +20,9 @@ export const SETTLE_SCRIPT = [
 ].join('\n');
 
 /** Directories settled per exec. */
-export const SETTLE_BATCH = 64;
+const SETTLE_BATCH = 64;
 /** Output the settle script may produce (error messages only). */
-export const SETTLE_MAX_OUTPUT = 4096;
+const SETTLE_MAX_OUTPUT = 4096;
 
 /** Directories to settle after writing `paths`: every ancestor below `/`, deepest first, `/tmp` left alone. */
 export function directoriesToSettle(paths: readonly string[]): string[] {

@@ -5,16 +5,16 @@ import { createMemoryBus } from './impl/memory.js';
 import { createNatsBus } from './impl/nats.js';
 
 /** The DECNET_BUS values understood, in the order the error message lists them. */
-export const BUS_CHOICES = ['memory', 'nats://host:4222', 'tls://host:4222'] as const;
+const BUS_CHOICES = ['memory', 'nats://host:4222', 'tls://host:4222'] as const;
 
 /** A bus as the daemons hold it: the port, its counters, and a close for shutdown. */
-export interface BusHandle extends BusPort {
+interface BusHandle extends BusPort {
   stats(): BusStats;
   close(): Promise<void>;
 }
 
 /** What createBus needs. */
-export interface BusFactoryOptions {
+interface BusFactoryOptions {
   /** DECNET_BUS: unset or `memory` → in-process; `nats://…` (comma-separated servers) → NATS */
   url?: string;
   logger: Logger;

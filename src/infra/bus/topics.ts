@@ -1,8 +1,8 @@
 /** The worker names that publish heartbeats and obey control messages (SPEC §5). */
-export type WorkerName = 'orchestrator' | 'emailgen';
+type WorkerName = 'orchestrator' | 'emailgen';
 
 /** Why a topic or pattern was refused, or null when it is valid. */
-export type TopicProblem = string | null;
+type TopicProblem = string | null;
 
 // a segment is one NATS token: non-empty, and none of `.`, `*`, `>` or any whitespace inside
 const BAD_SEGMENT = /[.*>\s]/u;

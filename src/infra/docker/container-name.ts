@@ -2,7 +2,7 @@
 const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** Longest container name accepted; the engine allows more, no decky needs it. */
-export const MAX_CONTAINER_NAME = 200;
+const MAX_CONTAINER_NAME = 200;
 
 /**
  * True when `name` is a valid Docker container name (`[a-zA-Z0-9][a-zA-Z0-9_.-]*`). dockerode puts

@@ -8,13 +8,13 @@ import type { EngineAddress } from './engine-address.js';
 import { createDockerodePort } from './impl/dockerode.js';
 
 /** The DOCKER_HOST schemes understood, in the order the error message lists them. */
-export const DOCKER_HOST_SCHEMES = ['unix://', 'tcp://', 'http://', 'https://', 'ssh://'] as const;
+const DOCKER_HOST_SCHEMES = ['unix://', 'tcp://', 'http://', 'https://', 'ssh://'] as const;
 
 /** The engine every local socket path defaults to. */
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
 /** What createDocker needs: a subset of Config plus the host it serves. */
-export interface DockerFactoryOptions {
+interface DockerFactoryOptions {
   /** DOCKER_HOST-style address; unset → the local socket */
   dockerHost?: string;
   /** `local` for the local engine, a swarm host uuid otherwise */

@@ -1,5 +1,5 @@
 /** TLS material for a TCP engine (`DOCKER_CERT_PATH` files, already read). */
-export interface EngineTls {
+interface EngineTls {
   ca?: Buffer;
   cert?: Buffer;
   key?: Buffer;

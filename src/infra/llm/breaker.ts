@@ -1,7 +1,7 @@
 import type { LLMBackend, LLMResult } from './base.js';
 
 /** Breaker states: closed (calls pass), open (calls refused), half-open (one trial call). */
-export type BreakerState = 'closed' | 'open' | 'half-open';
+type BreakerState = 'closed' | 'open' | 'half-open';
 
 /** Settings of the breaker; the clock is injectable for tests. */
 export interface BreakerOptions {
@@ -13,7 +13,7 @@ export interface BreakerOptions {
 }
 
 /** What the heartbeat shows of the LLM side. */
-export interface BreakerHealth {
+interface BreakerHealth {
   backend: string;
   model: string;
   state: BreakerState;

@@ -4,18 +4,18 @@ import { FakeLlm, type FakeMode } from './impl/fake.js';
 import { OllamaBackend } from './impl/ollama.js';
 
 /** Accepted values of DECNET_EMAILGEN_LLM; a new provider is one entry here and one branch below. */
-export const LLM_PROVIDERS = ['ollama', 'fake'] as const;
+const LLM_PROVIDERS = ['ollama', 'fake'] as const;
 /** A provider name. */
-export type LlmProvider = (typeof LLM_PROVIDERS)[number];
+type LlmProvider = (typeof LLM_PROVIDERS)[number];
 /** Model used when DECNET_EMAILGEN_MODEL is unset. */
-export const DEFAULT_MODEL = 'llama3.1';
+const DEFAULT_MODEL = 'llama3.1';
 /** Timeout in seconds when DECNET_EMAILGEN_TIMEOUT is unset. */
-export const DEFAULT_TIMEOUT_S = 60;
+const DEFAULT_TIMEOUT_S = 60;
 
 const FAKE_MODES: readonly FakeMode[] = ['ok', 'fail', 'timeout'];
 
 /** Overrides from the command line, e.g. `--model`. */
-export interface LlmOverrides {
+interface LlmOverrides {
   model?: string;
 }
 

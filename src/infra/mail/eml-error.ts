@@ -1,5 +1,5 @@
 /** Codes of EmlError, one per way a message can be refused. */
-export type EmlErrorCode = 'EML_INVALID_ADDRESS' | 'EML_INVALID_MESSAGE_ID' | 'EML_INVALID_ZONE' | 'EML_UNSAFE_PATH';
+type EmlErrorCode = 'EML_INVALID_ADDRESS' | 'EML_INVALID_MESSAGE_ID' | 'EML_INVALID_ZONE' | 'EML_UNSAFE_PATH';
 
 /** A message that must not be built or stored: bad address, Message-ID, zone or path. Never retryable. */
 export class EmlError extends Error {

@@ -1,7 +1,7 @@
 /** Longest encoded line of a body or header, without CRLF (RFC 2045 §6.7, RFC 2047 §2). */
-export const MAX_ENCODED_LINE = 76;
+const MAX_ENCODED_LINE = 76;
 /** Longest encoded-word (RFC 2047 §2). */
-export const MAX_ENCODED_WORD = 75;
+const MAX_ENCODED_WORD = 75;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 

@@ -18,7 +18,7 @@ export class PersonaImportError extends Error {
 }
 
 /** What an import wrote. */
-export interface ImportResult {
+interface ImportResult {
   path: string;
   personas: Persona[];
   warnings: string[];

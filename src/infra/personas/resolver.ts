@@ -4,7 +4,7 @@ import type { TopologyPersonaSource } from './persona-source.port.js';
 import { type Persona, isIanaTimeZone, parsePersonaPool } from '../../domain/persona.js';
 
 /** What the resolver reads from: the host pool and the topologies. */
-export interface PersonaResolverDeps {
+interface PersonaResolverDeps {
   pool: { load(): Promise<Persona[]> };
   topologies: TopologyPersonaSource;
   logger: Logger;

@@ -1,5 +1,5 @@
 /** Where the store lives: a SQLite file, or a PostgreSQL database shared by several daemons. */
-export type StoreTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string };
+type StoreTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string };
 
 const PG_SCHEMES = ['postgresql://', 'postgres://'];
 

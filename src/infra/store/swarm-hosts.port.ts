@@ -2,7 +2,7 @@
 export type SwarmHostState = 'unknown' | 'online' | 'unreachable';
 
 /** Paths of the TLS material for a `tcp://` engine; read when connecting, never stored inline. */
-export interface SwarmHostTls {
+interface SwarmHostTls {
   ca: string | null;
   cert: string | null;
   key: string | null;

@@ -13,7 +13,7 @@ const token = (what: string) =>
     .regex(NAME_RE, `${what} must start with a letter or digit and contain only letters, digits, '_', '.', '-'`);
 
 /** One decky of a topology file. */
-export const TopologyFileDeckySchema = z.strictObject({
+const TopologyFileDeckySchema = z.strictObject({
   name: token('name'),
   services: z.array(token('service')).max(32),
   ip: z.ipv4().optional(),
@@ -25,7 +25,7 @@ export const TopologyFileDeckySchema = z.strictObject({
 
 
 /** A topology file as `decnet topology import` reads it (SPEC §1.2). */
-export const TopologyFileSchema = z
+const TopologyFileSchema = z
   .strictObject({
     id: z.guid('id must be a uuid').optional(),
     name: z.string().trim().min(1).max(128),
@@ -55,7 +55,7 @@ export const TopologyFileSchema = z
   });
 
 /** A validated topology file, before an id is assigned. */
-export type TopologyFileInput = z.output<typeof TopologyFileSchema>;
+type TopologyFileInput = z.output<typeof TopologyFileSchema>;
 
 /** A validated topology file with its id resolved (given or generated). */
 export type TopologyFile = TopologyFileInput & { id: string; idGenerated: boolean };

@@ -8,7 +8,7 @@ import { type Logger, silentLogger } from '../log/logger.port.js';
 import type { SwarmHost } from '../store/swarm-hosts.port.js';
 
 /** Exec bounds and discovery scope a swarm host's port shares with the local one. */
-export interface SwarmDockerOptions {
+interface SwarmDockerOptions {
   execTimeoutMs?: number;
   execMaxOutputBytes?: number;
   /** extra `key=value` label filter (DECNET_DOCKER_SCOPE) */

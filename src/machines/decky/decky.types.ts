@@ -74,8 +74,5 @@ export interface DeckyContext {
   acted: number;
 }
 
-/** Why the machine stopped: it never stops on its own, the supervisor stops it. */
-export type DeckyOutput = undefined;
-
 /** The system id of the one driver actor every decky of a system sends its actions to. */
 export const DRIVER_ID = 'deckyDriver';

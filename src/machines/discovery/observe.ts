@@ -3,13 +3,13 @@ import type { ObservedDecky } from '../../domain/decky.js';
 import { isIpLiteral } from './ip-literal.js';
 
 /** Label naming the decky a container belongs to (SPEC §1.3). */
-export const LABEL_DECKY = 'decnet.decky';
+const LABEL_DECKY = 'decnet.decky';
 /** Label naming the service a container provides. */
-export const LABEL_SERVICE = 'decnet.service';
+const LABEL_SERVICE = 'decnet.service';
 /** Optional label making the decky a topology decky. */
-export const LABEL_TOPOLOGY = 'decnet.topology';
+const LABEL_TOPOLOGY = 'decnet.topology';
 /** Optional label overriding the decky's IP. */
-export const LABEL_IP = 'decnet.ip';
+const LABEL_IP = 'decnet.ip';
 
 /**
  * Groups `<decky>-<service>` containers into deckies by their `decnet.decky` label (SPEC §1.3).

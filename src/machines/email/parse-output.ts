@@ -2,7 +2,7 @@ import { removeDashes } from './dashes.js';
 import { FALLBACK_SUBJECT } from './threads.js';
 
 /** Longest subject kept, in characters (SPEC §6.4). */
-export const MAX_SUBJECT_CHARS = 80;
+const MAX_SUBJECT_CHARS = 80;
 /** Largest body kept, in UTF-8 bytes: a model that rambles a megabyte does not make a megabyte email. */
 export const MAX_BODY_BYTES = 16 * 1024;
 // only this much of the raw output is looked at, so a huge answer costs no more than a big one
@@ -32,7 +32,7 @@ export interface ParsedEmail {
 }
 
 /** Options of the parse; dashes are removed unless the persona uses LLMs heavily. */
-export interface ParseOptions {
+interface ParseOptions {
   usesLlmsHeavily: boolean;
   maxBodyBytes?: number;
 }

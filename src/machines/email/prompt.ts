@@ -3,7 +3,7 @@ import { type Rng, pickDistinct } from '../../domain/rng.js';
 import { replySubject } from './threads.js';
 
 /** Languages the prompt names in words; any other code is passed as-is (SPEC §6.4). */
-export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
+const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   en: 'English',
   es: 'Spanish',
   pt: 'Portuguese',
@@ -23,9 +23,9 @@ const TONE_WORDS: Readonly<Record<Persona['tone'], string>> = {
 };
 
 /** Longest parent excerpt quoted into a reply prompt, in characters. */
-export const MAX_EXCERPT_CHARS = 600;
+const MAX_EXCERPT_CHARS = 600;
 /** How many mannerisms each email must show (SPEC §6.4). */
-export const MANNERISMS_PER_EMAIL = 2;
+const MANNERISMS_PER_EMAIL = 2;
 
 /** The language's English name for `code` (`pt-BR` → Portuguese); unknown codes unchanged. */
 export function languageName(code: string): string {
@@ -38,14 +38,14 @@ export function pickMannerisms(persona: Pick<Persona, 'mannerisms'>, rng: Rng): 
 }
 
 /** The parent a reply answers, as the prompt shows it. */
-export interface ReplyContext {
+interface ReplyContext {
   parentSubject: string;
   /** the parent's body; quoted lines are dropped and the rest shortened */
   parentBody: string;
 }
 
 /** Everything one prompt is made of. */
-export interface PromptInput {
+interface PromptInput {
   sender: Persona;
   recipient: Persona;
   topic: string;

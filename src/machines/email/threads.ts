@@ -27,33 +27,6 @@ export function threadSubject(modelSubject: string, parentSubject: string | null
   return stripReplyPrefixes(modelSubject) || FALLBACK_SUBJECT;
 }
 
-/** True with probability 0.6: the persona wants to reply rather than start a thread. */
-export function wantsReply(rng: Rng): boolean {
-  return rng() < REPLY_PROBABILITY;
-}
-
-/** A stored message as far as threading needs it. */
-export interface ThreadMessage {
-  messageId: string;
-  inReplyTo: string | null;
-}
-
-/**
- * Message-IDs from the thread root down to `parentId`, walking In-Reply-To through `lookup`.
- * Stops at an unknown id (kept, it is still an ancestor) or a cycle.
- */
-export function ancestorChain(parentId: string, lookup: (messageId: string) => ThreadMessage | undefined): string[] {
-  const chain: string[] = [];
-  const seen = new Set<string>();
-  let id: string | null = parentId;
-  while (id && !seen.has(id)) {
-    seen.add(id);
-    chain.push(id);
-    id = lookup(id)?.inReplyTo ?? null;
-  }
-  return chain.reverse();
-}
-
 /** References of a reply: the parent's own References (or ancestors) followed by the parent, deduplicated. */
 export function buildReferences(parent: { messageId: string; references?: readonly string[] }): string[] {
   const ids = [...(parent.references ?? []), parent.messageId].filter((id) => id.length > 0);
@@ -79,17 +52,4 @@ export function pickRecipient(
     personas.filter((p) => !sameAddress(p, sender) && isActiveNow(p)),
     rng,
   ) ?? null;
-}
-
-/** Sender and recipient among active personas (SPEC §6.3); null unless two distinct addresses are active. */
-export function pickPair(
-  personas: readonly Persona[],
-  rng: Rng,
-  isActiveNow: (p: Persona) => boolean,
-): { sender: Persona; recipient: Persona } | null {
-  const active = personas.filter(isActiveNow);
-  const sender = pickOne(active, rng);
-  if (!sender) return null;
-  const recipient = pickRecipient(sender, active, rng, () => true);
-  return recipient ? { sender, recipient } : null;
 }

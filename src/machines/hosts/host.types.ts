@@ -30,7 +30,7 @@ export interface HostContext {
 }
 
 /** Discovery's reports, as the supervisor reads them (SPEC §1.3); forwarded upward unchanged. */
-export type HostDiscoveryReport =
+type HostDiscoveryReport =
   | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
   | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 

@@ -4,7 +4,7 @@ import { type HostLogParams, type HostSpec, type HostsContext, type HostsInput, 
 import { notProvided } from '../not-provided.js';
 
 /** Events the hosts actor handles: discovery reports from the local discovery and host actors. */
-export type HostsEvent =
+type HostsEvent =
   | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
   | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 

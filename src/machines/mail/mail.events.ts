@@ -1,7 +1,7 @@
 import type { RunningDecky } from '../../domain/decky.js';
 
 /** A display name and an address, as the EML builder takes them. */
-export interface MailAddress {
+interface MailAddress {
   name: string;
   email: string;
 }

@@ -12,7 +12,7 @@ export interface RecordedEmail {
 }
 
 /** Delay of the n-th consecutive backoff (n ≥ 1): base × 2^(n-1), capped. */
-export function mailBackoffDelay(ctx: Pick<MailContext, 'backoffs' | 'backoffBaseMs' | 'backoffMaxMs'>): number {
+function mailBackoffDelay(ctx: Pick<MailContext, 'backoffs' | 'backoffBaseMs' | 'backoffMaxMs'>): number {
   const n = Math.max(ctx.backoffs, 1);
   return Math.min(ctx.backoffBaseMs * 2 ** Math.min(n - 1, 30), ctx.backoffMaxMs);
 }

@@ -12,7 +12,7 @@ export type PersonaCommand =
   | MailSettled;
 
 /** Raised by the machine to itself when its mail decky has no actor to hand off to. */
-export type PersonaInternal = { type: 'PERSONA.HANDOFF_FAILED'; reason: string };
+type PersonaInternal = { type: 'PERSONA.HANDOFF_FAILED'; reason: string };
 
 /** Every event a persona machine handles besides its actors' done/error events. */
 export type PersonaEvent = PersonaCommand | PersonaInternal;

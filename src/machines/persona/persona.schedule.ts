@@ -11,7 +11,7 @@ export const CHECK_WITHOUT_SCHEDULE_MS = 24 * 60 * 60_000;
 /** Longest timer ever armed: Node turns anything past 2^31-1 ms into 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Longest rest jitter after the active window opens, so a team does not all write at 09:00 sharp. */
-export const REST_JITTER_MS = 25 * 60_000;
+const REST_JITTER_MS = 25 * 60_000;
 
 // heavy tail (Pareto, α = 1.5): mostly short gaps, now and then a long silence, as people write
 const ALPHA = 1.5;

@@ -26,7 +26,7 @@ export interface PersonaInput {
 }
 
 /** The parent of a reply, as the store knows it. */
-export interface ParentRef {
+interface ParentRef {
   messageId: string;
   threadId: string;
   subject: string;

@@ -2,7 +2,7 @@ import { intensityAt } from '../realism/intensity.js';
 import { profileForDecky } from '../realism/timing-profile.js';
 
 /** How actions are spread over time (SPEC §2 "original cadence", §7 "fixed cadence is a tell"). */
-export interface CadenceOptions {
+interface CadenceOptions {
   /** mean tick interval in ms */
   intervalMs: number;
   /**
@@ -57,32 +57,10 @@ export function poisson(mean: number, rng: () => number): number {
   return k;
 }
 
-/** Bounds of the jitter factor applied to the mean interval. */
-export interface JitterOptions {
-  /** log-space standard deviation (default 0.3) */
-  sigma?: number;
-  /** smallest factor (default 0.4) */
-  min?: number;
-  /** largest factor (default 2.5) */
-  max?: number;
-}
-
-/**
- * Next delay: the mean interval times a log-normal factor whose mean is 1, clamped to
- * [min, max] × interval, so the cadence has no fixed period but keeps the configured rate.
- */
-export function jitteredDelay(intervalMs: number, rng: () => number, opts: JitterOptions = {}): number {
-  const sigma = opts.sigma ?? 0.3;
-  const z = Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
-  const factor = Math.exp(sigma * z - (sigma * sigma) / 2);
-  const bounded = Math.min(Math.max(factor, opts.min ?? 0.4), opts.max ?? 2.5);
-  return Math.max(1, Math.round(intervalMs * bounded));
-}
-
 /**
  * Next delay drawn like the gaps of a Poisson process (exponential, CV ≈ 1) with the configured
  * mean, clamped to [0.02, 6] × interval: no period to find, and as many short gaps as people make.
- * Log-normal jitter around a mean (`jitteredDelay`) still looks like a timer to a KS test (§7).
+ * Log-normal jitter around a mean still looks like a timer to a KS test (§7).
  */
 export function humanDelay(intervalMs: number, rng: () => number): number {
   const factor = -Math.log(1 - rng());

@@ -1,12 +1,12 @@
 import type { RunningDecky } from '../../domain/decky.js';
 
 /** What the policy chose for one action slot (SPEC §2). */
-export type PickResult =
+type PickResult =
   | { kind: 'traffic'; src: RunningDecky; dst: RunningDecky }
   | { kind: 'file'; dst: RunningDecky };
 
 /** Tuning of `pick`; the defaults are the original MVP behaviour. */
-export interface PickOptions {
+interface PickOptions {
   /** probability of traffic when two or more deckies are eligible (default 0.5) */
   trafficShare?: number;
   /**

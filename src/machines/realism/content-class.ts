@@ -5,7 +5,7 @@ export type ContentClass = 'notes' | 'todo' | 'draft' | 'script' | 'cron' | 'dae
 export const USER_CLASSES = ['notes', 'todo', 'draft', 'script'] as const satisfies readonly ContentClass[];
 
 /** Classes the machine (cron, daemons, an admin) writes under system directories. */
-export const SYSTEM_CLASSES = ['cron', 'daemon-log', 'cache'] as const satisfies readonly ContentClass[];
+const SYSTEM_CLASSES = ['cron', 'daemon-log', 'cache'] as const satisfies readonly ContentClass[];
 
 /** Every class, for validation and help texts. */
 export const CONTENT_CLASSES: readonly ContentClass[] = [...USER_CLASSES, ...SYSTEM_CLASSES];

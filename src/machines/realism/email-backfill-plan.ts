@@ -11,7 +11,7 @@ export const DEFAULT_MAX_BACKFILL_EMAILS = 30;
 const RECENT_MARGIN_MS = 10 * 60_000;
 
 /** The window and density of a mail decky's past. */
-export interface EmailPlanOptions {
+interface EmailPlanOptions {
   days: number;
   now: Date;
   seed: number;
@@ -24,7 +24,7 @@ export interface EmailPlanOptions {
 }
 
 /** One email to write: when, and by whom. Recipient and thread are chosen when it is written. */
-export interface PlannedEmail {
+interface PlannedEmail {
   at: Date;
   sender: Persona;
 }

@@ -4,7 +4,7 @@ import { CACHES, CRON_JOBS, DAEMONS, SCRIPT_NAMES, TOPICS } from './phrases.js';
 import { chooseSome } from './pick.js';
 
 /** An epoch-like number (9 to 11 digits in a row): names people and logrotate never produce. */
-export const EPOCH_LIKE = /\d{9,11}/;
+const EPOCH_LIKE = /\d{9,11}/;
 
 /** True when a path carries an epoch-like number (the §3.2 baseline's `notes-<ts>.txt`). */
 export function hasEpochLikeName(path: string): boolean {
@@ -12,7 +12,7 @@ export function hasEpochLikeName(path: string): boolean {
 }
 
 /** The author's home directory: `/root` for root, else `/home/<user>`. */
-export function homeOf(author: Pick<FileAuthor, 'user'>): string {
+function homeOf(author: Pick<FileAuthor, 'user'>): string {
   return author.user === 'root' ? '/root' : `/home/${author.user}`;
 }
 

@@ -2,7 +2,7 @@ import { removeDashes } from '../email/dashes.js';
 import type { ContentClass, FileAuthor } from './content-class.js';
 
 /** Classes whose bodies an LLM may write: what a person types, never logs or scripts. */
-export const LLM_BODY_CLASSES = ['notes', 'todo', 'draft'] as const satisfies readonly ContentClass[];
+const LLM_BODY_CLASSES = ['notes', 'todo', 'draft'] as const satisfies readonly ContentClass[];
 
 /** Most bytes of an LLM-written body; a longer answer is cut at a line end. */
 export const MAX_LLM_BODY_BYTES = 4096;

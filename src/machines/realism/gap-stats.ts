@@ -7,7 +7,7 @@ export function gapsOf(times: readonly (Date | number)[]): number[] {
 }
 
 /** Arithmetic mean; NaN for an empty list. */
-export function mean(xs: readonly number[]): number {
+function mean(xs: readonly number[]): number {
   return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
@@ -25,7 +25,7 @@ export function coefficientOfVariation(xs: readonly number[]): number {
 }
 
 /** One-sample Kolmogorov–Smirnov statistics of a sample against a continuous CDF. */
-export interface KsResult {
+interface KsResult {
   n: number;
   /** sup |F_n − F| */
   d: number;
@@ -36,7 +36,7 @@ export interface KsResult {
 }
 
 /** KS statistics of `sample` against `cdf`, evaluated at every order statistic (both sides of each step). */
-export function ksStatistic(sample: readonly number[], cdf: (x: number) => number): KsResult {
+function ksStatistic(sample: readonly number[], cdf: (x: number) => number): KsResult {
   const xs = [...sample].sort((a, b) => a - b);
   const n = xs.length;
   let dPlus = 0;

@@ -9,7 +9,7 @@ export interface HistoryDesk extends Desk {
 }
 
 /** What `planHistory` needs: the decky, its writers and the window of the past to fill. */
-export interface HistoryInput {
+interface HistoryInput {
   host: string;
   desks: readonly HistoryDesk[];
   from: Date;

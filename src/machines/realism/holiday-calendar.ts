@@ -2,10 +2,10 @@ import type { LocalDay } from './local-time.js';
 import { rngFor } from './seed-hash.js';
 
 /** Days off shared by most offices: New Year's Day and Christmas Day (`MM-DD`). */
-export const COMMON_HOLIDAYS: readonly string[] = ['01-01', '12-25'];
+const COMMON_HOLIDAYS: readonly string[] = ['01-01', '12-25'];
 
 /** One person's calendar: who it is (`id`) and the seed that makes their leave reproducible. */
-export interface CalendarOwner {
+interface CalendarOwner {
   id: string;
   seed: number;
 }

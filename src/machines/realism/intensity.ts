@@ -5,7 +5,7 @@ import { normal, rngFor } from './seed-hash.js';
 import { MAX_MOOD, type TimingProfile, activeMinutesPerDay, activeWindow, densityToRate } from './timing-profile.js';
 
 /** Shape factor inside the window: a slow first half hour and a lunch dip, else 1. Bounded by 1. */
-export function shapeAt(profile: TimingProfile, local: Pick<LocalDay, 'minutes'>): number {
+function shapeAt(profile: TimingProfile, local: Pick<LocalDay, 'minutes'>): number {
   const window = activeWindow(profile);
   if (!window) return 1;
   if (!inWindow(window, local.minutes)) return offHours(profile.offHoursFactor, window, local.minutes, profile.nightFloor);
@@ -20,14 +20,14 @@ export function shapeAt(profile: TimingProfile, local: Pick<LocalDay, 'minutes'>
  * Outside the window people still work a little, mostly just after it ends (a last email at
  * 19:30) and a bit before it starts; deep night is almost silent. Bounded by (4 + floor) × `factor`.
  */
-export function offHours(factor: number, window: { start: number; end: number }, minutes: number, floor = 0.1): number {
+function offHours(factor: number, window: { start: number; end: number }, minutes: number, floor = 0.1): number {
   const afterEnd = (minutes - window.end + 1440) % 1440;
   const beforeStart = (window.start - minutes + 1440) % 1440;
   return factor * (2.5 * Math.exp(-afterEnd / 90) + 1.5 * Math.exp(-beforeStart / 40) + floor);
 }
 
 /** Day-level factor: workday 1, weekend, holiday/leave, times that day's mood. */
-export function dayFactor(profile: TimingProfile, local: LocalDay): number {
+function dayFactor(profile: TimingProfile, local: LocalDay): number {
   let f = 1;
   if (profile.takesLeave && isDayOff(profile, local)) f = profile.dayOffFactor;
   else if (!profile.workdays.includes(local.weekday)) f = profile.weekendFactor;
@@ -35,7 +35,7 @@ export function dayFactor(profile: TimingProfile, local: LocalDay): number {
 }
 
 /** That day's activity level: log-normal with mean 1, clamped to [0.15, MAX_MOOD]; same day → same value. */
-export function mood(profile: Pick<TimingProfile, 'id' | 'seed' | 'moodSigma'>, dayKey: string): number {
+function mood(profile: Pick<TimingProfile, 'id' | 'seed' | 'moodSigma'>, dayKey: string): number {
   const s = profile.moodSigma;
   if (!(s > 0)) return 1;
   const key = `${profile.seed}\u0000${profile.id}\u0000${s}\u0000${dayKey}`;
@@ -52,7 +52,7 @@ export function mood(profile: Pick<TimingProfile, 'id' | 'seed' | 'moodSigma'>, 
 const moods = new Map<string, number>();
 
 /** Rate of primary (non-burst) events per minute inside working hours on an ordinary day. */
-export function baseRate(profile: TimingProfile): number {
+function baseRate(profile: TimingProfile): number {
   const p = Math.min(Math.max(profile.burstProbability, 0), 0.9);
   // each primary brings 1/(1-p) events on average once its follow-ups are counted
   return densityToRate(profile.eventsPerDay * (1 - p), activeMinutesPerDay(activeWindow(profile)));

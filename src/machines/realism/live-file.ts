@@ -8,7 +8,7 @@ import { hashSeed } from './seed-hash.js';
 import { SYSTEM_AUTHOR, authorForPersona, isLogin } from './user-name.js';
 
 /** A file to drop: the same shape as the §3.2 `FilePlan`, so the supervisor can swap planners. */
-export interface HumanFilePlan {
+interface HumanFilePlan {
   path: string;
   content: string;
 }
@@ -21,7 +21,7 @@ export const DEFAULT_AUTHORS: readonly FileAuthor[] = [
 ];
 
 /**
- * A drop-in for the §3.2 `planFile(rng, now)` that writes what a person or a daemon would:
+ * What replaced the §3.2 epoch-named templates, writing what a person or a daemon would:
  * a note, todo, draft or script in a home directory, or a log, cache or cron file, under a
  * human name (no epoch numbers). Without the store it cannot edit, so the same name may be
  * rewritten later; `planNextWrite` with the decky's recorded files is the full version.
@@ -75,7 +75,7 @@ export interface LiveWrite extends PlannedWrite {
 }
 
 /** Share of live writes a person makes when someone is at work; the rest are the machine's. */
-export const LIVE_PERSON_SHARE = 0.7;
+const LIVE_PERSON_SHARE = 0.7;
 // people do open a laptop on a Saturday, rarely
 const WEEKEND_SHARE = 0.06;
 
@@ -109,7 +109,7 @@ function atWork(p: LivePerson, now: Date, rng: () => number): boolean {
 }
 
 /** Hours of a writer the store knows only by name. */
-export const DEFAULT_LIVE_HOURS = '09:00-18:00';
+const DEFAULT_LIVE_HOURS = '09:00-18:00';
 
 /**
  * The people of a decky: the authors of its recorded user files first (so a backfilled past is

@@ -6,7 +6,7 @@ import { between, choose } from './pick.js';
 import { hashSeed } from './seed-hash.js';
 
 /** Where an edit happens; defaults suit a test. */
-export type EditContext = Pick<BodyContext, 'host' | 'timeZone'>;
+type EditContext = Pick<BodyContext, 'host' | 'timeZone'>;
 
 const DEFAULT_CTX: EditContext = { host: 'localhost', timeZone: 'UTC' };
 const LOG_LINE_PID = /\[(\d{1,7})\]: /;

@@ -4,7 +4,7 @@ import { candidatePaths } from './file-names.js';
 import { planEdit } from './plan-edit.js';
 
 /** Where new files go and how they are written: the decky, its zone, paths already taken. */
-export interface DeskContext {
+interface DeskContext {
   host: string;
   timeZone: string;
   /** every path already planned or present on the decky */

@@ -33,7 +33,7 @@ export interface TimingProfile {
 }
 
 /** Defaults for a person at work. */
-export const PERSON_DEFAULTS = {
+const PERSON_DEFAULTS = {
   workdays: [1, 2, 3, 4, 5],
   weekendFactor: 0.06,
   offHoursFactor: 0.012,

@@ -56,7 +56,7 @@ export function parseDays(raw: string, option: string): number {
 }
 
 /** What a worker has open when it wires the backfill. */
-export interface BackfillParts {
+interface BackfillParts {
   config: Config;
   logger: Logger;
   store: Store;

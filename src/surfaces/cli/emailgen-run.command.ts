@@ -10,7 +10,7 @@ import { OPERATOR_OPTIONS, type OperatorFlags } from './operator-surface.js';
 import { hostWorker, operatorFlags, parseIntervalMs, parsePositive, parseTicks, type WorkerHostDeps } from './worker-host.js';
 
 /** Parsed `emailgen run` options. */
-export interface EmailgenRunOptions extends OperatorFlags, BackfillFlags {
+interface EmailgenRunOptions extends OperatorFlags, BackfillFlags {
   intervalMs: number;
   ticks?: number;
   model?: string;
@@ -78,7 +78,7 @@ export function parseEmailgenRunOptions(raw: RawEmailgenRunOptions): EmailgenRun
 }
 
 /** Runs the emailgen worker with the real store, engine, LLM and bus until it stops. */
-export async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: EmailgenRunDeps = {}): Promise<void> {
+async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: EmailgenRunDeps = {}): Promise<void> {
   // a wrong DECNET_EMAILGEN_LLM is a configuration error: refused before anything is opened
   const llm = (deps.createLlm ?? ((o) => getLlm(process.env, o.model ? { model: o.model } : {})))(opts);
   await hostWorker(
@@ -120,7 +120,7 @@ export async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, dep
 }
 
 /** The option strings commander hands over. */
-export interface RawEmailgenRunOptions extends OperatorFlags, RawBackfillFlags {
+interface RawEmailgenRunOptions extends OperatorFlags, RawBackfillFlags {
   interval: string;
   ticks?: string;
   model?: string;

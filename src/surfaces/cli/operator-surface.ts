@@ -49,7 +49,7 @@ export async function startInspectorIfAsked(
 }
 
 /** Everything the HTTP surface reads, from the worker that serves it. */
-export interface HttpSurfaceDeps {
+interface HttpSurfaceDeps {
   config: Config;
   store: Store;
   bus: BusPort;

@@ -18,7 +18,7 @@ import { hostWorker, operatorFlags, parseIntervalMs, parsePositive, parseTicks, 
 export const MAX_ACTIONS_PER_DAY = 10_000;
 
 /** Parsed `orchestrate` options. */
-export interface OrchestrateOptions extends OperatorFlags, BackfillFlags {
+interface OrchestrateOptions extends OperatorFlags, BackfillFlags {
   intervalMs: number;
   ticks?: number;
   ratePerDeckyPerHour?: number;
@@ -42,7 +42,7 @@ export interface OrchestrateDeps extends WorkerHostDeps {
 }
 
 /** The option strings commander hands over. */
-export interface RawOrchestrateOptions extends RawBackfillFlags {
+interface RawOrchestrateOptions extends RawBackfillFlags {
   interval: string;
   ticks?: string;
   rate?: string;

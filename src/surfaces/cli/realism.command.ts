@@ -16,7 +16,7 @@ import { CliError } from './cli-error.js';
 import { formatTable, safeJson } from './text-output.js';
 
 /** Injectable parts of `decnet realism`; defaults are the real ones. */
-export interface RealismCommandDeps {
+interface RealismCommandDeps {
   openStore?: StoreOpener;
   createDocker?: (config: Config, logger: Logger) => DockerPort;
   /** the host-wide persona pool (default: the SPEC §6.2 pool file) */
@@ -46,7 +46,7 @@ export function registerRealismCommand(program: Command, ctx: CliContext, deps: 
 }
 
 /** Exit status of `realism check` when the store held nothing to judge (1 is a failed check, 2 a usage error). */
-export const NOTHING_CHECKED_EXIT = 3;
+const NOTHING_CHECKED_EXIT = 3;
 
 async function runCheck(opts: { json?: boolean; inspectDeckies?: boolean }, ctx: CliContext, deps: RealismCommandDeps): Promise<void> {
   const config = ctx.config();

@@ -32,7 +32,7 @@ export function registerTopologyImportCommand(topology: Command, ctx: CliContext
 }
 
 /** Reads and validates a topology file; every failure is one CliError line naming the file. */
-export async function loadTopologyFile(file: string): Promise<TopologyFile> {
+async function loadTopologyFile(file: string): Promise<TopologyFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

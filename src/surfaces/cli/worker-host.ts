@@ -23,7 +23,7 @@ export interface WorkerHostDeps {
 }
 
 /** What a worker's runtime is started with. */
-export interface WorkerParts {
+interface WorkerParts {
   config: Config;
   logger: Logger;
   store: Store;
@@ -33,7 +33,7 @@ export interface WorkerParts {
 }
 
 /** The shape both runtimes return. */
-export interface WorkerHandle {
+interface WorkerHandle {
   actor: AnyActorRef;
   done: Promise<unknown>;
   stop(reason?: string): Promise<void>;
@@ -95,7 +95,7 @@ export async function hostWorker<H extends WorkerHandle>(
 }
 
 /** How long a stop waits for the store connection to close after the final flush. */
-export const STORE_CLOSE_MS = 1_000;
+const STORE_CLOSE_MS = 1_000;
 
 /**
  * Waits for the store to close, at most `ms`: a write still waiting out another process's lock

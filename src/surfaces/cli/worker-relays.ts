@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../../infra/personas/import-personas.js';
 import type { Store } from '../../infra/store/store.port.js';
 
 /** What the relays need from the worker that runs them. */
-export interface WorkerRelayDeps {
+interface WorkerRelayDeps {
   worker: 'orchestrator' | 'emailgen';
   config: Config;
   store: Store;

@@ -19,10 +19,10 @@ export interface ApiEvent {
 }
 
 /** Without a kind filter the two tables are merged in memory; deeper pages need `kind`. */
-export const MERGE_WINDOW = 10_000;
+const MERGE_WINDOW = 10_000;
 
 /** Maps an event-store row. */
-export function eventToApi(e: OrchestratorEvent): ApiEvent {
+function eventToApi(e: OrchestratorEvent): ApiEvent {
   return {
     uuid: e.uuid,
     ts: e.ts.toISOString(),
@@ -37,7 +37,7 @@ export function eventToApi(e: OrchestratorEvent): ApiEvent {
 }
 
 /** Adapts an `orchestrator_emails` row (SPEC §4.2) to the event shape; the mail decky is the destination. */
-export function emailToApi(r: EmailRecord): ApiEvent {
+function emailToApi(r: EmailRecord): ApiEvent {
   const stage = typeof r.payload.stage === 'string' ? r.payload.stage : r.success ? 'delivered' : 'failed';
   return {
     uuid: r.uuid,

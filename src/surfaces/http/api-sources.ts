@@ -8,7 +8,7 @@ import type { ApiEventKind, ApiSources, EventStats, PersonaView, ThreadMessage }
 import type { WorkerHealthTracker } from './worker-health.js';
 
 /** What the daemon already has; `createApiSources` adapts it to `ApiSources`. */
-export interface ApiSourcesDeps {
+interface ApiSourcesDeps {
   events: EventStorePort;
   emails?: EmailStorePort;
   inventory: Pick<InventoryPort, 'listRunningDeckies'>;

@@ -1,11 +1,11 @@
 /** Where the HTTP API listens. */
-export interface ListenAddress {
+interface ListenAddress {
   host: string;
   port: number;
 }
 
 /** Loopback, the default when `--http` is given a bare port. */
-export const DEFAULT_HTTP_HOST = '127.0.0.1';
+const DEFAULT_HTTP_HOST = '127.0.0.1';
 
 /** Parses `--http [HOST:]PORT` (`8080`, `0.0.0.0:8080`, `[::1]:8080`); throws with the reason. */
 export function parseListenAddress(spec: string): ListenAddress {

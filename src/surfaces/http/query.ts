@@ -11,7 +11,7 @@ export interface EventsParams {
 }
 
 /** Query of `GET /api/v1/orchestrator/events/stats`. */
-export interface StatsParams {
+interface StatsParams {
   /** the window as given (`1h`) and its length */
   window: string;
   windowMs: number;

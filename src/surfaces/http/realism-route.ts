@@ -6,10 +6,10 @@ import type { Route } from './route.js';
 /** Path of the realism report (the same JSON as `decnet realism check --json`). */
 export const REALISM_CHECK_PATH = '/api/v1/realism/check';
 /** Default bound on one report: inspection reads every decky through docker exec. */
-export const REALISM_CHECK_TIMEOUT_MS = 120_000;
+const REALISM_CHECK_TIMEOUT_MS = 120_000;
 
 /** Builds one realism report; `inspect` also reads the deckies' files and spools. */
-export type RealismCheckSource = (opts: { inspect: boolean }) => Promise<RealismReportJson>;
+type RealismCheckSource = (opts: { inspect: boolean }) => Promise<RealismReportJson>;
 
 /** Parses `inspect` (true|false|1|0, default false). */
 export function parseRealismQuery(q: URLSearchParams): Parsed<{ inspect: boolean }> {

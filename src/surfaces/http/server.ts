@@ -11,7 +11,7 @@ import { DEFAULT_STATIC_DIR, serveStatic } from './static-files.js';
 import { errText } from '../../domain/err-text.js';
 
 /** Options of `startHttpServer`. */
-export interface HttpServerOptions {
+interface HttpServerOptions {
   host: string;
   /** 0 picks a free port (tests) */
   port: number;

@@ -6,7 +6,7 @@ import { type ApiEvent, envelopeToApi, listApiEvents } from './api-json.js';
 import { BASE_HEADERS, sendError } from './respond.js';
 
 /** Options of `createEventStream`. */
-export interface EventStreamOptions {
+interface EventStreamOptions {
   bus: BusPort;
   sources: ApiSources;
   logger: Logger;
@@ -21,7 +21,7 @@ export interface EventStreamOptions {
 }
 
 /** The SSE endpoint: keepalive, a snapshot, then one frame per bus event named by its kind. */
-export interface EventStream {
+interface EventStream {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** open streams */
   count(): number;

@@ -8,7 +8,7 @@ import { BASE_HEADERS, sendError } from './respond.js';
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
 /** Only what the page is made of may be read (no .md, .ts, dotfiles). */
-export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',

@@ -2,17 +2,17 @@ import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { WorkerHealth } from './api-sources.port.js';
 
 /** Workers every install runs (SPEC §5): both are listed even before their first heartbeat. */
-export const KNOWN_WORKERS: readonly string[] = ['orchestrator', 'emailgen'];
+const KNOWN_WORKERS: readonly string[] = ['orchestrator', 'emailgen'];
 
 /** A worker is stale once its last heartbeat is this old (SPEC §5). */
-export const STALE_AFTER_MS = 90_000;
+const STALE_AFTER_MS = 90_000;
 
 // heartbeats from unexpected workers are listed too, but a flood of names cannot grow the map.
 const MAX_WORKERS = 64;
 const WORKER = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** Options of `trackWorkerHealth`. */
-export interface WorkerHealthOptions {
+interface WorkerHealthOptions {
   bus: BusPort;
   /** epoch ms; injected so tests can age heartbeats */
   now?: () => number;

@@ -1,5 +1,5 @@
 /** Limits of `sanitizeForInspector`. */
-export interface SanitizeLimits {
+interface SanitizeLimits {
   /** longer strings are cut and marked; default 256 */
   maxString?: number;
   /** deeper values become `[depth]`; default 8 */
@@ -18,7 +18,7 @@ const SECRET_PARTS = ['email', 'token', 'password', 'passwd', 'secret', 'credent
 const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/g;
 
 /** True when a key's value must never reach the inspector. */
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   const k = key.toLowerCase().replace(/[_-]/g, '');
   return SECRET_KEYS.has(k) || SECRET_PARTS.some((p) => k.includes(p));
 }

@@ -1,8 +1,8 @@
 /** Label values of one series, keyed by label name. */
-export type Labels = Readonly<Record<string, string>>;
+type Labels = Readonly<Record<string, string>>;
 
 /** What every metric is declared with. */
-export interface MetricOptions {
+interface MetricOptions {
   name: string;
   help: string;
   labelNames?: readonly string[];

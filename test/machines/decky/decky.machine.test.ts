@@ -1,7 +1,7 @@
 import { createActor, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { RunningDecky } from '../../../src/domain/decky.js';
-import { type DeckyCalls, deckyDriver, unprovidedCalls } from '../../../src/actors/drivers/decky-driver.actor.js';
+import { type DeckyCalls, deckyDriver } from '../../../src/actors/drivers/decky-driver.actor.js';
 import { DRIVER_ID } from '../../../src/machines/decky/decky.types.js';
 import type { DeckyReport } from '../../../src/machines/decky/decky.events.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
@@ -11,6 +11,11 @@ const DECKY: RunningDecky = { uuid: 'local:web01', name: 'web01', ip: '10.0.0.11
 const PLAN = { path: '/tmp/x', content: 'x\n' };
 const flush = () => new Promise((r) => setImmediate(r));
 const FILE_OK: ActionOutcome = { kind: 'file', action: 'file:create', success: true, payload: {} };
+// calls nothing provides: any action a test did not script fails, naming what is missing
+const unprovidedCalls: DeckyCalls = {
+  sendTraffic: () => Promise.reject(new Error('not provided: sendTraffic')),
+  plantFile: () => Promise.reject(new Error('not provided: plantFile')),
+};
 
 // a decky under a parent that keeps its reports, next to the system's driver (null: no driver)
 function host(calls: DeckyCalls | null = unprovidedCalls) {

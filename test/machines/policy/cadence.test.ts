@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actionsThisTick, humanDelay, jitteredDelay, poisson } from '../../../src/machines/policy/cadence.js';
+import { actionsThisTick, humanDelay, poisson } from '../../../src/machines/policy/cadence.js';
 import { seededRng } from '../../../src/domain/rng.js';
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -42,15 +42,6 @@ describe('cadence', () => {
     expect(poisson(Number.NaN, rng)).toBe(0);
   });
 
-  it('jitters the delay: not fixed, bounded, and keeps the configured mean', () => {
-    const rng = seededRng(13);
-    const xs = Array.from({ length: 5000 }, () => jitteredDelay(60_000, rng));
-    expect(new Set(xs).size).toBeGreaterThan(1000);
-    expect(Math.min(...xs)).toBeGreaterThanOrEqual(0.4 * 60_000);
-    expect(Math.max(...xs)).toBeLessThanOrEqual(2.5 * 60_000);
-    expect(Math.abs(mean(xs) - 60_000)).toBeLessThan(1_500);
-  });
-
   it('draws human delays: the configured mean, as many short gaps as a Poisson process, bounded', () => {
     const rng = seededRng(21);
     const xs = Array.from({ length: 5000 }, () => humanDelay(60_000, rng));
@@ -66,7 +57,7 @@ describe('cadence', () => {
 
   it('never returns a delay under 1 ms, even for tiny intervals', () => {
     const rng = seededRng(1);
-    for (let i = 0; i < 100; i += 1) expect(jitteredDelay(1, rng)).toBeGreaterThanOrEqual(1);
+    for (let i = 0; i < 100; i += 1) expect(humanDelay(1, rng)).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -9,7 +9,7 @@ interface Subscription {
 }
 
 /** In-process delivery of ready envelopes to matching handlers; a throwing handler is logged and skipped. */
-export interface LocalFanout {
+interface LocalFanout {
   deliver(e: Envelope): void;
   /** adds a handler for an already validated pattern; returns the removal */
   add(pattern: string, handler: (e: Envelope) => void): () => void;

@@ -5,7 +5,7 @@ import { patternProblem, topicMatches, topicProblem } from '../topics.js';
 import { errText } from '../../../domain/err-text.js';
 
 /** Options of the in-process bus. */
-export interface MemoryBusOptions {
+interface MemoryBusOptions {
   logger: Logger;
   /** envelope timestamps; injectable for tests */
   now?: () => Date;

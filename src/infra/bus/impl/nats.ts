@@ -10,7 +10,7 @@ import { BusPatternError } from './memory.js';
 import { errText } from '../../../domain/err-text.js';
 
 /** Options of the NATS bus. */
-export interface NatsBusOptions {
+interface NatsBusOptions {
   /** `nats://host:port`, several separated by commas; credentials may ride in the URL */
   url: string;
   logger: Logger;

@@ -6,7 +6,7 @@ import type { ExecTransport } from './exec-transport.js';
 import { errText } from '../../../domain/err-text.js';
 
 /** What one exec needs from the port that runs it. */
-export interface ExecDeps {
+interface ExecDeps {
   /** the engine's three exec calls (create, start, inspect) */
   transport: ExecTransport;
   defaultTimeoutMs: number;

@@ -11,7 +11,7 @@ import { runExec } from './dockerode-exec.js';
 import { transportFor } from './engine-http.js';
 
 /** How to build a DockerPort on dockerode. */
-export interface DockerodePortOptions {
+interface DockerodePortOptions {
   /** `local`, or the swarm host uuid this engine belongs to */
   hostId: string;
   /** an engine address (from the factory), dockerode options, or a ready instance to share */

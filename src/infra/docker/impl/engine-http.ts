@@ -9,7 +9,7 @@ import { dockerodeTransport, type ExecConfig, type ExecState, type ExecTransport
 export const MAX_ENGINE_ANSWER = 1024 * 1024;
 
 /** Connections kept open per engine for create/inspect calls; more calls wait for one. */
-export const MAX_POOLED_SOCKETS = 64;
+const MAX_POOLED_SOCKETS = 64;
 
 type Address = Exclude<EngineAddress, { kind: 'ssh' }>;
 

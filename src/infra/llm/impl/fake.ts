@@ -17,7 +17,7 @@ export const BUILT_IN_EMAIL = [
 export type FakeMode = 'ok' | 'fail' | 'timeout';
 
 /** Settings of the fake backend. */
-export interface FakeLlmOptions {
+interface FakeLlmOptions {
   output?: string;
   mode?: FakeMode;
   model?: string;

@@ -2,10 +2,10 @@ import { Ollama } from 'ollama';
 import { type LLMBackend, type LLMResult, LLMTimeout, failedResult } from '../base.js';
 
 /** Largest Ollama response read; a runaway server is cut off instead of filling memory. */
-export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Settings of the Ollama backend; `host` is OLLAMA_HOST (the client's default when unset). */
-export interface OllamaBackendOptions {
+interface OllamaBackendOptions {
   host?: string;
   model: string;
   timeoutMs: number;

@@ -1,5 +1,5 @@
 /** Options for {@link withBusyRetry}; defaults suit two processes sharing one WAL file. */
-export interface BusyRetryOptions {
+interface BusyRetryOptions {
   attempts?: number;
   baseDelayMs?: number;
 }

@@ -6,7 +6,7 @@ import { STORE_ENTITIES } from './entities/store.entities.js';
 import { PG_MIGRATIONS } from './migrations/postgres/migrations.pg.list.js';
 
 /** Connections per daemon; two workers per host and a handful of hosts stay far under max_connections. */
-export const PG_POOL_MAX = 10;
+const PG_POOL_MAX = 10;
 
 /**
  * Opens a PostgreSQL database with MikroORM and brings its schema up to date with the checked-in

@@ -12,7 +12,7 @@ import { MIGRATIONS } from './migrations/migrations.list.js';
  * purpose: the wait runs in a libuv pool thread, which the process joins when it exits, so a
  * statement stuck on a lock would hold a stop past its bound; writes retry it (withBusyRetry).
  */
-export const BUSY_TIMEOUT_MS = 1_000;
+const BUSY_TIMEOUT_MS = 1_000;
 
 // busy_timeout first so the journal_mode switch itself waits for a concurrent opener.
 const PRAGMAS = [

@@ -19,7 +19,7 @@ export async function guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** The driver's own words without knex's SQL prefix, bounded. */
-export function conciseMessage(err: unknown): string {
+function conciseMessage(err: unknown): string {
   const message = errText(err);
   const code = (err as { code?: unknown }).code;
   // knex formats `<sql> - <driver message>`; SQLite's message starts with its code, PostgreSQL's

@@ -149,7 +149,7 @@ function fromRow(r: Row): SyntheticFile {
 }
 
 /** `text` cut to at most `max` UTF-8 bytes, never inside a character. */
-export function capUtf8(text: string, max: number): string {
+function capUtf8(text: string, max: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= max) return text;
   let end = max;

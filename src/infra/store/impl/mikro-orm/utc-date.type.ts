@@ -25,13 +25,3 @@ export class UtcDateType extends Type<Date, string> {
     return 'Date';
   }
 }
-
-/** Converts a Date to the stored text form; the one place raw SQL parameters get their dates. */
-export function toDbDate(d: Date): string {
-  return d.toISOString();
-}
-
-/** Parses a stored date, accepting nulls. */
-export function fromDbDate(v: string | null): Date | null {
-  return v === null ? null : new Date(v);
-}

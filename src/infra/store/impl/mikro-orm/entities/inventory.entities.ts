@@ -2,7 +2,7 @@ import { EntitySchema } from '@mikro-orm/core';
 import { UtcDateType } from '../utc-date.type.js';
 
 /** A `topologies` row (SPEC §1.2); email_personas stays raw JSON, validated by the personas package. */
-export interface TopologyRow {
+interface TopologyRow {
   id: string;
   name: string;
   languageDefault: string;
@@ -14,7 +14,7 @@ export interface TopologyRow {
 }
 
 /** A `topology_deckies` row; services is JSON text, decoded leniently by the union view. */
-export interface TopologyDeckyRow {
+interface TopologyDeckyRow {
   uuid: string;
   topologyId: string;
   name: string;
@@ -28,7 +28,7 @@ export interface TopologyDeckyRow {
 }
 
 /** A `fleet_deckies` or `decky_shards` row, keyed by (host_uuid, name). */
-export interface HostDeckyRow {
+interface HostDeckyRow {
   hostUuid: string;
   name: string;
   services: string;
@@ -39,7 +39,7 @@ export interface HostDeckyRow {
 }
 
 /** A `swarm_hosts` row: a remote Docker engine (issue 6). */
-export interface SwarmHostRow {
+interface SwarmHostRow {
   uuid: string;
   name: string;
   endpoint: string;

@@ -2,7 +2,7 @@ import { EntitySchema } from '@mikro-orm/core';
 import { UtcDateType } from '../utc-date.type.js';
 
 /** An `orchestrator_events` row (SPEC §4.1); no foreign keys: ids are opaque and outlive deckies. */
-export interface EventRow {
+interface EventRow {
   uuid: string;
   ts: Date;
   kind: string;
