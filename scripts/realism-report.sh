@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the realism report in docs/REALISM.md from a real run: three labelled deckies on the
-# local Docker engine, `decnet orchestrate` and `decnet emailgen run` (personas write through a
+# local Docker engine, `decnet-orchestrator orchestrate` and `decnet-orchestrator emailgen run` (personas write through a
 # loopback server speaking Ollama's API, with varied bodies), then
-# `decnet realism check --inspect-deckies`. The run is test/e2e/realism-daemon.e2e.test.ts, so the
+# `decnet-orchestrator realism check --inspect-deckies`. The run is test/e2e/realism-daemon.e2e.test.ts, so the
 # report and the e2e assertion come from one code path. Usage: scripts/realism-report.sh [--no-docs]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerDeckiesCommand } from './surfaces/cli/deckies.command.js';
@@ -14,15 +14,25 @@ import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 
-/** Builds the `decnet` program; exported so tests can run commands in-process. */
+/** The command's name: never `decnet`, which is DECNET's own command on the same host. */
+const PROGRAM = 'decnet-orchestrator';
+
+/** The version in package.json (src/ and dist/ both sit one level below it). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+}
+
+/** Builds the `decnet-orchestrator` program; exported so tests can run commands in-process. */
 export function buildProgram(ctx: CliContext): Command {
-  const program = new Command('decnet')
+  const program = new Command(PROGRAM)
     .description('synthetic life for DECNET honeypot networks')
+    .version(packageVersion(), '-V, --version', 'print the version and exit')
     .showHelpAfterError()
     .exitOverride();
   registerOrchestrateCommand(program, ctx);
   const emailgen = program.command('emailgen').description('persona-driven email into mail deckies');
-  // `decnet emailgen` alone runs the worker (SPEC §6.7)
+  // `decnet-orchestrator emailgen` alone runs the worker (SPEC §6.7)
   registerEmailgenRunCommand(emailgen, ctx);
   registerEmailgenImportCommand(emailgen, ctx);
   const topology = program.command('topology').description('manage topologies');
@@ -55,10 +65,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof CliError || err instanceof ConfigError) {
-      process.stderr.write(`decnet: ${err.message}\n`);
+      process.stderr.write(`${PROGRAM}: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 2;
     }
-    process.stderr.write(`decnet: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`${PROGRAM}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
   }
 }

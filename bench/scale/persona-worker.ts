@@ -80,7 +80,7 @@ export async function runPersonaWorker(opts: PersonaWorkerOptions): Promise<Pers
       intervalMs: opts.intervalMs,
       spoolRoot: '/var/spool/decnet-emails',
       resyncMs: 600_000,
-      // as `decnet emailgen run` does: ticks reuse the scope read of the last discovery sync
+      // as `decnet-orchestrator emailgen run` does: ticks reuse the scope read of the last discovery sync
       scopeReuseMs: 600_000,
       heartbeatMs: 30_000,
       persona: { meanGapMs: opts.meanGapMs },

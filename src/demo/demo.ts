@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
     const bus = createMemoryBus({ logger });
     bus.subscribe('orchestrator.>', (e: Envelope) => out(formatEvent(e)));
     // the demo shows live actions from the first second: a history backfill would hold each decky's
-    // first file action until its weeks of past are written (`decnet realism backfill` shows that)
+    // first file action until its weeks of past are written (`decnet-orchestrator realism backfill` shows that)
     await runOrchestrate(parseOrchestrateOptions({ interval: args.interval, ticks: args.ticks, backfill: false }), ctx, {
       createBus: () => bus,
     });

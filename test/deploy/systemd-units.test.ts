@@ -53,7 +53,7 @@ describe('systemd units', () => {
   it.runIf(hasAnalyze())('pass systemd-analyze verify with the built CLI as ExecStart', () => {
     const dir = mkdtempSync(join(tmpdir(), 'decnet-units-'));
     for (const unit of services) {
-      const text = readFileSync(join(unitsDir, unit), 'utf8').replaceAll('/usr/local/bin/decnet', CLI);
+      const text = readFileSync(join(unitsDir, unit), 'utf8').replaceAll('/usr/local/bin/decnet-orchestrator', CLI);
       writeFileSync(join(dir, unit), text);
     }
     copyFileSync(join(unitsDir, 'decnet.target'), join(dir, 'decnet.target'));

@@ -31,7 +31,7 @@ const ANSWERS = {
 
 type Spooled = { path: string; thread: string; raw: Buffer; mail: ParsedMail; mtime: number };
 
-describe.runIf(hasDocker)('decnet emailgen › personas write into a mail decky on the real engine', () => {
+describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into a mail decky on the real engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-e2e-mail-'));
   const db = join(dir, 'decnet.sqlite');
   const mailName = `${tag}-mail`;

@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
   });
 }
 
-describe.runIf(hasDocker)('decnet orchestrate --inspect › against the real engine', () => {
+describe.runIf(hasDocker)('decnet-orchestrator orchestrate --inspect › against the real engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-e2e-inspect-'));
   const docker = new Docker();
   const msgs: Msg[] = [];

@@ -30,7 +30,7 @@ async function execIn(docker: Docker, container: string, argv: string[]): Promis
   return { rc: (await exec.inspect()).ExitCode ?? -1, out: Buffer.concat(chunks).toString('utf8') };
 }
 
-describe.runIf(runs)('decnet orchestrate › deckies on two Docker engines (a second, real dockerd plays the swarm host)', () => {
+describe.runIf(runs)('decnet-orchestrator orchestrate › deckies on two Docker engines (a second, real dockerd plays the swarm host)', () => {
   const tag = `dnm${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'decnet-multihost-'));
   const db = join(dir, 'decnet.sqlite');

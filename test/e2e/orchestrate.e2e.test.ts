@@ -33,7 +33,7 @@ async function containerIp(name: string): Promise<string> {
   return Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
 }
 
-describe.runIf(hasDocker)('decnet orchestrate › against three labelled deckies on the real engine', () => {
+describe.runIf(hasDocker)('decnet-orchestrator orchestrate › against three labelled deckies on the real engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-e2e-'));
   const db = join(dir, 'decnet.sqlite');
   const names = { a: `${tag}-alpha`, b: `${tag}-bravo`, c: `${tag}-charlie` };

@@ -31,7 +31,7 @@ function run(args: string[], env: Record<string, string>): Promise<CliRun> {
   return runCli(args, { LOG_LEVEL: 'warn', DECNET_NO_BACKFILL: '0', ...env }, { timeoutMs: 300_000, cli });
 }
 
-describe.runIf(hasDocker)('decnet realism check › a fresh daemon run on the real engine passes', () => {
+describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon run on the real engine passes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'realism-run-'));
   const zone = officeZone(new Date());
   const env: Record<string, string> = {

@@ -14,7 +14,7 @@ const docker = new Docker();
 const tag = `dnw${Math.random().toString(36).slice(2, 8)}`;
 const LOCKED = /SQLITE_BUSY|database is locked/i;
 
-describe.runIf(hasDocker)('decnet orchestrate + decnet emailgen › two processes on one database, the real engine', () => {
+describe.runIf(hasDocker)('decnet-orchestrator orchestrate + decnet-orchestrator emailgen › two processes on one database, the real engine', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-e2e-two-'));
   const db = join(dir, 'decnet.sqlite');
   let launched: LaunchedNetwork;

@@ -69,7 +69,7 @@ async function rig(llm: LLMBackend = new FakeLlm()) {
 }
 
 describe('emailgen run command', () => {
-  it('`decnet emailgen` with no subcommand runs the worker, with --ticks and --model', async () => {
+  it('`decnet-orchestrator emailgen` with no subcommand runs the worker, with --ticks and --model', async () => {
     const r = await rig();
     await r.run(['--interval', '0.005', '--ticks', '2', '--model', 'mistral:7b']);
     expect(r.models).toEqual(['mistral:7b']);

@@ -8,7 +8,7 @@ import { inspectDeckies } from './inspect-deckies.js';
 import { loadCorpus } from './load-corpus.js';
 import { personaResolver, personasInScope } from './personas-in-scope.js';
 
-/** The report as `decnet realism check --json` prints it and `GET /api/v1/realism/check` returns it. */
+/** The report as `decnet-orchestrator realism check --json` prints it and `GET /api/v1/realism/check` returns it. */
 export interface RealismReportJson extends RealismReport {
   /** what inspection could not read (one line each) */
   notes: string[];

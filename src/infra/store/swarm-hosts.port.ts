@@ -25,7 +25,7 @@ export interface SwarmHost {
   createdAt: Date;
 }
 
-/** What `decnet swarm add-host` registers. */
+/** What `decnet-orchestrator swarm add-host` registers. */
 export interface NewSwarmHost {
   name: string;
   endpoint: string;

@@ -24,7 +24,7 @@ const TopologyFileDeckySchema = z.strictObject({
 });
 
 
-/** A topology file as `decnet topology import` reads it (SPEC §1.2). */
+/** A topology file as `decnet-orchestrator topology import` reads it (SPEC §1.2). */
 const TopologyFileSchema = z
   .strictObject({
     id: z.guid('id must be a uuid').optional(),

@@ -4,7 +4,7 @@ import { isAbsolute } from 'node:path';
 /** The endpoint schemes a swarm host may use, in the order errors list them. */
 const SWARM_SCHEMES = ['unix:///path/to/docker.sock', 'tcp://host:2376 (TLS)', 'ssh://user@host[:port]'] as const;
 
-/** A checked `decnet swarm add-host` request: names and endpoints an operator typed. */
+/** A checked `decnet-orchestrator swarm add-host` request: names and endpoints an operator typed. */
 export interface SwarmHostSpec {
   name: string;
   endpoint: string;

@@ -34,7 +34,7 @@ export interface EmailgenRunDeps extends WorkerHostDeps {
 
 /**
  * Registers `run [--interval S] [--ticks N] [--model M] [--emails-per-day N]` under `emailgen`, as
- * its default subcommand (`decnet emailgen` = `decnet emailgen run`, SPEC §6.7). With
+ * its default subcommand (`decnet-orchestrator emailgen` = `decnet-orchestrator emailgen run`, SPEC §6.7). With
  * `--emails-per-day` (or DECNET_EMAILGEN_EMAILS_PER_DAY) each persona writes on its own human
  * schedule and ticks only refresh the scope; without it each tick asks one persona (the original
  * mode). Runs until a signal or a `{action:"stop"}` control message (drain, exit 0) or, with

@@ -108,7 +108,7 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
   }
 }
 
-// the `decnet realism check` report; inspection gets its own engine client, closed afterwards
+// the `decnet-orchestrator realism check` report; inspection gets its own engine client, closed afterwards
 async function realismReport(d: HttpSurfaceDeps, pool: PersonaPool, inspect: boolean) {
   const deps = { store: d.store, pool, logger: d.logger, spoolRoot: d.config.spoolRoot, hostZone: hostTimeZone(), execTimeoutMs: d.config.execTimeoutMs };
   if (!inspect) return buildRealismReport(deps);

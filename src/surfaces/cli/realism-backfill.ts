@@ -22,7 +22,7 @@ import type { CliContext } from './cli-context.js';
 import { CliError } from './cli-error.js';
 import { formatTable } from './text-output.js';
 
-/** Injectable parts of `decnet realism backfill`; defaults are the real ones. */
+/** Injectable parts of `decnet-orchestrator realism backfill`; defaults are the real ones. */
 export interface RealismBackfillDeps {
   openStore?: StoreOpener;
   createDocker?: (config: Config, logger: Logger) => DockerPort;

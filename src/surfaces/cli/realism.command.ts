@@ -15,7 +15,7 @@ import { type RealismBackfillDeps, registerRealismBackfill } from './realism-bac
 import { CliError } from './cli-error.js';
 import { formatTable, safeJson } from './text-output.js';
 
-/** Injectable parts of `decnet realism`; defaults are the real ones. */
+/** Injectable parts of `decnet-orchestrator realism`; defaults are the real ones. */
 interface RealismCommandDeps {
   openStore?: StoreOpener;
   createDocker?: (config: Config, logger: Logger) => DockerPort;

@@ -3,7 +3,7 @@ import type { Parsed } from './query.js';
 import { sendError, sendJson } from './respond.js';
 import type { Route } from './route.js';
 
-/** Path of the realism report (the same JSON as `decnet realism check --json`). */
+/** Path of the realism report (the same JSON as `decnet-orchestrator realism check --json`). */
 export const REALISM_CHECK_PATH = '/api/v1/realism/check';
 /** Default bound on one report: inspection reads every decky through docker exec. */
 const REALISM_CHECK_TIMEOUT_MS = 120_000;

@@ -38,7 +38,7 @@ describe.runIf(hasDocker)('kill -9 and restart on the same database, on the real
     await fx.cleanup();
   });
 
-  it('decnet orchestrate: loses no committed event, recovers the WAL, migrates cleanly and resumes', async () => {
+  it('decnet-orchestrator orchestrate: loses no committed event, recovers the WAL, migrates cleanly and resumes', async () => {
     const db = fx.db('orchestrate');
     const first = start(['orchestrate', '--interval', '0.05'], fx.env(db));
     await first.waitForCount('40 actions', isAction, 40, 60_000);
@@ -78,7 +78,7 @@ describe.runIf(hasDocker)('kill -9 and restart on the same database, on the real
     );
   }, 180_000);
 
-  it('decnet emailgen: no email delivered twice, and threads continue from the store after the restart', async () => {
+  it('decnet-orchestrator emailgen: no email delivered twice, and threads continue from the store after the restart', async () => {
     const db = fx.db('emailgen');
     const pool = join(fx.dir, 'personas.json');
     writeFileSync(

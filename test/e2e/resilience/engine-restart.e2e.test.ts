@@ -25,7 +25,7 @@ interface Outcome {
   backedOff: number;
 }
 
-describe.runIf(runs)('decnet orchestrate › its Docker engine restarts while it runs (a second, real dockerd)', () => {
+describe.runIf(runs)('decnet-orchestrator orchestrate › its Docker engine restarts while it runs (a second, real dockerd)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-engine-restart-'));
   const engines: SecondEngine[] = [];
   const daemons: DaemonProcess[] = [];

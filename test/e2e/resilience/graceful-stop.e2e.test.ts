@@ -8,7 +8,7 @@ import { actionKeys, eventRows, makeExecsHang, rowKeys, ScopedDeckies } from './
 const STOP_BOUND_MS = 12_000;
 const isAction = (l: LogLine) => l.msg === 'action';
 
-describe.runIf(hasDocker)('decnet orchestrate › graceful stop on the real engine', () => {
+describe.runIf(hasDocker)('decnet-orchestrator orchestrate › graceful stop on the real engine', () => {
   const docker = new Docker();
   const fx = new ScopedDeckies(docker);
   const daemons: DaemonProcess[] = [];

@@ -41,7 +41,7 @@ function fillUp(path: string): void {
   }
 }
 
-describe.runIf(hasDocker)('decnet orchestrate › its database becomes unavailable for a while', () => {
+describe.runIf(hasDocker)('decnet-orchestrator orchestrate › its database becomes unavailable for a while', () => {
   const docker = new Docker();
   const fx = new ScopedDeckies(docker);
   const daemons: DaemonProcess[] = [];

@@ -6,7 +6,7 @@ import { runStoreCommand } from './store-command-harness.js';
 
 const TOPO = '11111111-2222-4333-8444-555555555555';
 
-describe('decnet deckies', () => {
+describe('decnet-orchestrator deckies', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let dbPath: string;
   beforeAll(async () => {

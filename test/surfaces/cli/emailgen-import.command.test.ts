@@ -54,7 +54,7 @@ async function input(content: unknown, raw = false): Promise<string> {
   return file;
 }
 
-describe('decnet emailgen import-personas', () => {
+describe('decnet-orchestrator emailgen import-personas', () => {
   it('writes the normalised list, languages resolved, to DEST, creating its directory', async () => {
     const file = await input([persona('a@x.com', { language: null, extra: 1 }), persona('b@x.com', { language: 'de' })]);
     const dest = join(dir, 'new', 'dir', 'pool.json');

@@ -4,7 +4,7 @@ import { openStore, type StoreOpener } from '../../../src/infra/store/store.fact
 import { anEvent, at, tempDir } from '../../infra/store/store-fixtures.js';
 import { runStoreCommand } from './store-command-harness.js';
 
-describe('decnet events', () => {
+describe('decnet-orchestrator events', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let dbPath: string;
   beforeAll(async () => {

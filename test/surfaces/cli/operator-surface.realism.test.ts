@@ -50,7 +50,7 @@ describe('the operator surface’s realism report', () => {
     await tmp.cleanup();
   });
 
-  it('serves over real HTTP exactly the JSON `decnet realism check --json` prints', async () => {
+  it('serves over real HTTP exactly the JSON `decnet-orchestrator realism check --json` prints', async () => {
     const r = await rawGet(http.url!, REALISM_CHECK_PATH);
     expect(r.status).toBe(200);
     const api = JSON.parse(r.body);

@@ -34,7 +34,7 @@ async function run(dbPath: string, args: string[], fake: FakeMailDocker, llm: ()
   }
 }
 
-describe('decnet realism backfill --emails', () => {
+describe('decnet-orchestrator realism backfill --emails', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     tmp = await tempDir();

@@ -57,7 +57,7 @@ async function run(dbPath: string, args: string[], env: Record<string, string> =
 
 const SPOOL = { DECNET_SPOOL_ROOT: '/var/spool/mail-archive' };
 
-describe('decnet realism', () => {
+describe('decnet-orchestrator realism', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     tmp = await tempDir();

@@ -20,7 +20,7 @@ async function run(db: string, args: string[]): Promise<string[]> {
   return lines;
 }
 
-describe.each(await storeDialects())('decnet swarm on $name', (d) => {
+describe.each(await storeDialects())('decnet-orchestrator swarm on $name', (d) => {
   afterAll(() => d.cleanup());
 
   it('adds, lists and removes hosts', async () => {

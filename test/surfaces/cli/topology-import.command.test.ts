@@ -8,7 +8,7 @@ import { runStoreCommand } from './store-command-harness.js';
 
 const ID = '11111111-2222-4333-8444-555555555555';
 
-describe('decnet topology import', () => {
+describe('decnet-orchestrator topology import', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   beforeAll(async () => {
     tmp = await tempDir();
