@@ -1,34 +1,61 @@
-// short, frequent function words: enough to tell a paragraph's language apart, not more
-const STOPWORDS: Record<string, readonly string[]> = {
-  en: ['the', 'and', 'is', 'to', 'of', 'for', 'with', 'that', 'this', 'we', 'you', 'have', 'will', 'please', 'thanks'],
-  es: ['el', 'la', 'los', 'las', 'que', 'de', 'y', 'para', 'con', 'por', 'una', 'es', 'gracias', 'saludos', 'hola'],
-  pt: ['o', 'os', 'que', 'de', 'e', 'para', 'com', 'não', 'uma', 'é', 'obrigado', 'obrigada', 'você', 'olá', 'abraço'],
-  fr: ['le', 'la', 'les', 'et', 'est', 'de', 'des', 'pour', 'avec', 'que', 'une', 'nous', 'vous', 'merci', 'bonjour'],
-  de: ['der', 'die', 'das', 'und', 'ist', 'nicht', 'mit', 'für', 'ein', 'eine', 'wir', 'sie', 'danke', 'bitte', 'grüße'],
-  it: ['il', 'la', 'che', 'di', 'e', 'per', 'con', 'non', 'una', 'sono', 'grazie', 'ciao', 'saluti', 'della', 'anche'],
-  nl: ['de', 'het', 'een', 'en', 'van', 'is', 'dat', 'voor', 'met', 'niet', 'we', 'je', 'bedankt', 'groeten', 'graag'],
-};
+import { francAll } from 'franc';
+import { FRANC_CODES } from './language-codes.js';
 
-/**
- * The language of a text by script (ja: kana, zh: Han without kana) or by function words
- * (en, es, pt, fr, de, it, nl); null when the text is too short or too mixed to say.
- */
-export function guessLanguage(text: string): string | null {
-  const kana = (text.match(/[\u3040-\u30ff]/g) ?? []).length;
-  const han = (text.match(/[\u4e00-\u9fff]/g) ?? []).length;
-  if (kana >= 5) return 'ja';
-  if (han >= 10) return 'zh';
-  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
-  if (words.length < 12) return null;
-  const scores = Object.entries(STOPWORDS)
-    .map(([lang, list]) => [lang, words.filter((w) => list.includes(w)).length] as const)
-    .sort((a, b) => b[1] - a[1]);
-  const [best, second] = scores;
-  if (!best || best[1] < 4) return null;
-  return best[1] >= 2 * (second?.[1] ?? 0) ? best[0] : null;
-}
+// franc needs some text: below this many characters it answers `und` (the old 12-word floor, about)
+const MIN_CHARS = 25;
+// a declared language scoring this close to the best model is not "clearly another language":
+// neighbours (pt/gl, da/nb, en/sco) score within a few hundredths of each other
+const CLOSE_ENOUGH = 0.9;
+/** The languages SPEC §6.4 names: always among the candidates a body is judged against. */
+const CORE = ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'ja', 'zh'] as const;
+
+const FROM_FRANC = new Map(Object.entries(FRANC_CODES).map(([one, three]) => [three, one] as const));
+// `no` and `nb` share a model; the canonical answer is the code personas write most
+FROM_FRANC.set('nob', 'no');
 
 /** The primary subtag of a language code: `pt-BR` → `pt`. */
 export function primaryLanguage(code: string): string {
   return code.toLowerCase().split(/[-_]/)[0] ?? code.toLowerCase();
+}
+
+/** True when a text in `code` (any case, any region subtag) can be recognised at all. */
+export function isRecognisable(code: string): boolean {
+  return primaryLanguage(code) in FRANC_CODES;
+}
+
+/**
+ * The language a text reads as (its ISO 639-1 code) among `candidates` (ISO 639-1, region
+ * subtags ignored; default: every recognisable language), or null when the text is too short or
+ * the best two candidates are too close to call.
+ */
+export function guessLanguage(text: string, candidates?: readonly string[]): string | null {
+  const scores = score(text, candidates);
+  const [best, second] = scores;
+  if (!best || best[0] === 'und') return null;
+  if (second && second[1] >= CLOSE_ENOUGH) return null;
+  return FROM_FRANC.get(best[0]) ?? null;
+}
+
+/** How a body compares with the language its persona declared. */
+export type LanguageReading = { verdict: 'declared' } | { verdict: 'other'; language: string } | { verdict: 'unsure' } | { verdict: 'unrecognisable' };
+
+/**
+ * Whether `text` reads as `declared`, judged against the core languages and `others` (the other
+ * languages of the same corpus): `other` only when another language clearly wins.
+ */
+export function readLanguage(text: string, declared: string, others: readonly string[] = []): LanguageReading {
+  const own = FRANC_CODES[primaryLanguage(declared)];
+  if (!own) return { verdict: 'unrecognisable' };
+  const scores = score(text, [declared, ...others, ...CORE]);
+  const best = scores[0];
+  if (!best || best[0] === 'und') return { verdict: 'unsure' };
+  if (best[0] === own) return { verdict: 'declared' };
+  const ownScore = scores.find(([code]) => code === own)?.[1] ?? 0;
+  if (ownScore >= CLOSE_ENOUGH) return { verdict: 'declared' };
+  return { verdict: 'other', language: FROM_FRANC.get(best[0]) ?? best[0] };
+}
+
+function score(text: string, candidates: readonly string[] | undefined): [string, number][] {
+  const only = candidates ? [...new Set(candidates.map((c) => FRANC_CODES[primaryLanguage(c)]).filter((c) => c !== undefined))] : undefined;
+  return francAll(text, only ? { minLength: MIN_CHARS, only } : { minLength: MIN_CHARS, only: [...FROM_FRANC.keys()] });
 }

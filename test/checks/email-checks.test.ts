@@ -179,4 +179,22 @@ describe('language-switch', () => {
     expect(r.pass).toBe(false);
     expect(r.detail).toContain('en/de');
   });
+
+  it('fails when a Finnish persona writes English, a language outside the old nine-language list', () => {
+    const tell = withEmails(clean, (es) => {
+      const e = firstFrom(es, ann);
+      e.language = 'fi';
+      e.body = 'Hi Bob, thanks for the numbers. I went through them this morning and we cannot do it before Friday, please send me the list. Best regards, the meeting matters to us.';
+      return es.map((x) => (x.sender === ann ? { ...x, language: 'fi' } : x));
+    });
+    const r = languageSwitchCheck.run(tell);
+    expect(r.pass).toBe(false);
+    expect(r.detail).toContain('fi/en');
+  });
+
+  it('names the bodies it could not judge instead of passing them silently', () => {
+    const tell = withEmails(clean, (es) => es.map((x) => (x.sender === ann ? { ...x, language: 'ga' } : x)));
+    const r = languageSwitchCheck.run(tell);
+    expect(r.detail).toMatch(/bodies not judged \(no model for the language\): \d+ in ga/);
+  });
 });

@@ -1,13 +1,16 @@
 import type { LocalDay } from './local-time.js';
+import { publicHolidays } from './public-holidays.js';
 import { rngFor } from './seed-hash.js';
 
-/** Days off shared by most offices: New Year's Day and Christmas Day (`MM-DD`). */
+/** Days off when a zone names no country (UTC, Etc/*): New Year's Day and Christmas Day (`MM-DD`). */
 const COMMON_HOLIDAYS: readonly string[] = ['01-01', '12-25'];
 
-/** One person's calendar: who it is (`id`) and the seed that makes their leave reproducible. */
+/** One person's calendar: who it is (`id`), the seed that makes their leave reproducible, and their zone. */
 interface CalendarOwner {
   id: string;
   seed: number;
+  /** IANA zone whose country's public holidays apply; absent → the common days only */
+  timeZone?: string;
 }
 
 const leaveCache = new Map<string, Set<string>>();
@@ -33,9 +36,10 @@ export function leaveDays(owner: CalendarOwner, year: number): Set<string> {
   return days;
 }
 
-/** True when the local day is a common holiday or one of the owner's leave days. */
+/** True when the local day is a public holiday where the owner works, or one of their leave days. */
 export function isDayOff(owner: CalendarOwner, local: Pick<LocalDay, 'year' | 'dayKey'>): boolean {
-  if (COMMON_HOLIDAYS.includes(local.dayKey.slice(5))) return true;
+  const national = owner.timeZone ? publicHolidays(owner.timeZone, local.year) : null;
+  if (national ? national.has(local.dayKey) : COMMON_HOLIDAYS.includes(local.dayKey.slice(5))) return true;
   return leaveDays(owner, local.year).has(local.dayKey) || leaveDays(owner, local.year - 1).has(local.dayKey);
 }
 

@@ -83,10 +83,13 @@ describe('persona timing (issue 7: a human process, not a timer)', () => {
   });
 
   it('scales with the density the operator sets, and the legacy mean-gap schedule stays available', () => {
+    // four weeks without a US public holiday (November has two: they cost a dense writer a day's
+    // worth each and a sparse one almost nothing, which is not what this test is about)
+    const quiet = Date.parse('2027-03-01T05:00:00Z');
     const count = (emailsPerDay: number) => {
       const rng = seededRng(9);
       let n = 0;
-      for (let t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, START, rng); t < START + 28 * DAY; t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, t, rng)) n += 1;
+      for (let t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, quiet, rng); t < quiet + 28 * DAY; t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, t, rng)) n += 1;
       return n;
     };
     expect(count(20) / count(5)).toBeGreaterThan(3);

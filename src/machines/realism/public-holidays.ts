@@ -1,0 +1,60 @@
+import Holidays from 'date-holidays';
+
+// date-holidays lists a few zones under several countries; these are the zones' own countries
+// (the principal country of each in the IANA zone table), so Helsinki is Finland, not Åland
+const PRINCIPAL: Readonly<Record<string, string>> = {
+  'Africa/Abidjan': 'CI',
+  'Africa/Johannesburg': 'ZA',
+  'Africa/Lagos': 'NG',
+  'Africa/Maputo': 'MZ',
+  'Africa/Nairobi': 'KE',
+  'America/Curacao': 'CW',
+  'America/Panama': 'PA',
+  'America/Port_of_Spain': 'TT',
+  'Asia/Bangkok': 'TH',
+  'Atlantic/Canary': 'ES',
+  'Europe/Belgrade': 'RS',
+  'Europe/Helsinki': 'FI',
+  'Europe/Oslo': 'NO',
+  'Europe/Rome': 'IT',
+  'Europe/Zurich': 'CH',
+};
+// days an office closes: public holidays and bank holidays (not observances like Valentine's Day)
+const CLOSED = new Set(['public', 'bank']);
+
+let zoneCountry: Map<string, string> | null = null;
+const yearCache = new Map<string, ReadonlySet<string>>();
+
+/** The ISO 3166 country of an IANA zone, from date-holidays' offline data; null for UTC and the like. */
+export function countryOfZone(timeZone: string): string | null {
+  if (!zoneCountry) {
+    zoneCountry = new Map(Object.entries(PRINCIPAL));
+    for (const country of Object.keys(new Holidays().getCountries()).sort()) {
+      for (const zone of new Holidays(country).getTimezones() ?? []) if (!zoneCountry.has(zone)) zoneCountry.set(zone, country);
+    }
+  }
+  return zoneCountry.get(timeZone) ?? null;
+}
+
+/**
+ * The days (`YYYY-MM-DD`, local) on which offices in `timeZone`'s country close in `year`:
+ * national public and bank holidays, substitute days included. Null when the zone has no
+ * country (UTC, Etc/*): the caller falls back to the days every office shares.
+ */
+export function publicHolidays(timeZone: string, year: number): ReadonlySet<string> | null {
+  const country = countryOfZone(timeZone);
+  if (country === null) return null;
+  const key = `${country}:${year}`;
+  let days = yearCache.get(key);
+  if (!days) {
+    days = new Set(
+      new Holidays(country)
+        .getHolidays(year)
+        .filter((h) => CLOSED.has(h.type))
+        .map((h) => h.date.slice(0, 10)),
+    );
+    if (yearCache.size > 512) yearCache.clear();
+    yearCache.set(key, days);
+  }
+  return days;
+}
