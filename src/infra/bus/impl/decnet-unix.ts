@@ -9,6 +9,7 @@ import { decnetWireEnvelope } from './decnet-envelope.js';
 import { createFrameDecoder, encodeFrame, type Verb } from './decnet-frame.js';
 import { createInboundReader, type InboundConn } from './decnet-inbound.js';
 import { backoffMs, createOutbox } from './decnet-outbox.js';
+import { createFailureLog } from './failure-log.js';
 import { createLocalFanout } from './local-fanout.js';
 import { BusPatternError } from './memory.js';
 
@@ -69,6 +70,7 @@ export function createDecnetUnixBus(opts: DecnetUnixBusOptions): DecnetUnixBus {
   const retryBase = opts.retryBaseMs ?? 200;
   const retryMax = opts.retryMaxMs ?? 10_000;
   const stallMs = opts.stallMs ?? 5000;
+  const clientName = opts.clientName ?? 'orchestrator';
   const failureLogEvery = opts.failureLogEveryMs ?? 10_000;
   const local = createLocalFanout(log);
   const outbox = createOutbox(opts.queueMax ?? 1024, opts.queueMaxBytes ?? 8 * 1024 * 1024);
@@ -80,19 +82,9 @@ export function createDecnetUnixBus(opts: DecnetUnixBusOptions): DecnetUnixBus {
   let attempt = 0;
   let outageWarned = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  let upWaiters: (() => void)[] = [];
-  let lastFailureLog = Number.NEGATIVE_INFINITY;
-  let failedSinceLog = 0;
+  const upWaiters: (() => void)[] = [];
 
-  const fail = (topic: string, reason: string, n = 1): void => {
-    counters.failed += n;
-    failedSinceLog += n;
-    const t = Date.now();
-    if (t - lastFailureLog < failureLogEvery) return;
-    log.warn({ topic, reason, failed: counters.failed, sinceLastWarning: failedSinceLog }, 'bus publish failed; dropped');
-    lastFailureLog = t;
-    failedSinceLog = 0;
-  };
+  const fail = createFailureLog(log, failureLogEvery, counters);
 
   const writable = (c: Conn | undefined): boolean => c?.up === true && !c.socket.destroyed && c.socket.writable;
 
@@ -118,10 +110,10 @@ export function createDecnetUnixBus(opts: DecnetUnixBusOptions): DecnetUnixBus {
   const onUp = (c: Conn): void => {
     c.up = true;
     if (everUp) counters.reconnects += 1;
-    log.info({ client: opts.clientName ?? 'orchestrator', queued: outbox.length, failed: counters.failed }, everUp ? 'bus reconnected to DECNET' : 'bus connected to DECNET');
+    log.info({ client: clientName, queued: outbox.length, failed: counters.failed }, everUp ? 'bus reconnected to DECNET' : 'bus connected to DECNET');
     everUp = true;
     outageWarned = false;
-    control('HELLO', opts.clientName ?? 'orchestrator');
+    control('HELLO', clientName);
     for (const p of patterns.keys()) control('SUB', p);
     flush(c);
     for (const w of upWaiters.splice(0)) w();
@@ -220,7 +212,7 @@ export function createDecnetUnixBus(opts: DecnetUnixBusOptions): DecnetUnixBus {
       if (closed) return;
       closed = true;
       clearTimeout(retry);
-      upWaiters = [];
+      upWaiters.length = 0;
       const c = conn;
       if (c && writable(c)) {
         flush(c, true);
