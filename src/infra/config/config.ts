@@ -3,6 +3,16 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 const seconds = z.coerce.number().positive().finite();
+const FLAG_WORDS = new Map([
+  ['true', true],
+  ['1', true],
+  ['yes', true],
+  ['on', true],
+  ['false', false],
+  ['0', false],
+  ['no', false],
+  ['off', false],
+]);
 
 /** Environment the daemon reads; every value has a default (SPEC §6.6, §8). */
 const EnvSchema = z.object({
@@ -23,6 +33,15 @@ const EnvSchema = z.object({
   DECNET_HTTP_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // `nats://host:4222` (comma-separated servers) publishes on NATS; unset → the in-process bus
   DECNET_BUS: z.string().min(1).optional(),
+  // DECNET's own bus (COMPAT §3); which one is chosen is the bus factory's call
+  DECNET_BUS_ENABLED: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === '' || FLAG_WORDS.has(v), 'expected one of true, false, 1, 0, yes, no, on, off')
+    .optional(),
+  DECNET_BUS_TYPE: z.string().optional(),
+  DECNET_BUS_SOCKET: z.string().optional(),
   // the local engine's deckies share a network with swarm hosts marked --shares-network (issue 6)
   DECNET_LOCAL_SHARES_NETWORK: z.enum(['0', '1', 'false', 'true']).optional(),
   XDG_STATE_HOME: z.string().optional(),
@@ -44,6 +63,12 @@ export interface Config {
   httpToken?: string;
   /** DECNET_BUS; unset → in-process */
   busUrl?: string;
+  /** DECNET_BUS_ENABLED; unset when not given */
+  busEnabled?: boolean;
+  /** DECNET_BUS_TYPE as given (`unix` selects DECNET's socket bus) */
+  busType?: string;
+  /** DECNET_BUS_SOCKET; unset → DECNET's default path */
+  busSocket?: string;
   /** local deckies may exchange traffic with deckies of sharing swarm hosts */
   localSharesNetwork: boolean;
 }
@@ -73,6 +98,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dockerScope: e.DECNET_DOCKER_SCOPE,
     httpToken: e.DECNET_HTTP_TOKEN,
     busUrl: e.DECNET_BUS,
+    busEnabled: e.DECNET_BUS_ENABLED ? FLAG_WORDS.get(e.DECNET_BUS_ENABLED) : undefined,
+    busType: e.DECNET_BUS_TYPE?.trim() || undefined,
+    busSocket: e.DECNET_BUS_SOCKET?.trim() || undefined,
     localSharesNetwork: e.DECNET_LOCAL_SHARES_NETWORK === '1' || e.DECNET_LOCAL_SHARES_NETWORK === 'true',
   };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../../infra/log/logger.port.js';
 import { openStore, type StoreOpener } from '../../infra/store/store.factory.js';
 import type { Store } from '../../infra/store/store.port.js';
 import type { CliContext } from './cli-context.js';
+import { busOptionsOf } from './bus-options.js';
 import { CliError } from './cli-error.js';
 import { type OperatorFlags, startHttpIfAsked, startInspectorIfAsked } from './operator-surface.js';
 import { startWorkerRelays } from './worker-relays.js';
@@ -70,8 +71,8 @@ export async function hostWorker<H extends WorkerHandle>(
   for (const s of STOP_SIGNALS) signals.on(s, onSignal);
   try {
     if (!(await docker.ping())) logger.warn({ host: docker.hostId }, 'Docker engine does not answer; discovery will keep retrying');
-    // DECNET_BUS: in-process by default, NATS for several processes and hosts (issue 6)
-    const bus = (deps.createBus ?? ((l: Logger, c: Config) => createBus({ url: c.busUrl, logger: l, name: `decnet-${worker}` })))(logger, config);
+    // in-process by default; NATS (DECNET_BUS, issue 6) or DECNET's own socket bus (DECNET_BUS_TYPE=unix, issue 12)
+    const bus = (deps.createBus ?? ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker })))(logger, config);
     closers.push(() => closeBus(bus, logger));
     closers.push(startWorkerRelays({ worker, config, store, bus, logger }).stop);
     const inspector = await startInspectorIfAsked(flags, logger);

@@ -2,12 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { publishEmail } from '../../actors/email/publish-email.js';
+import { chooseBus } from '../../infra/bus/bus.factory.js';
 import type { BusPort } from '../../infra/bus/bus.port.js';
 import { healthTopic } from '../../infra/bus/topics.js';
 import type { Config } from '../../infra/config/config.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import { writeFileAtomic } from '../../infra/personas/import-personas.js';
 import type { Store } from '../../infra/store/store.port.js';
+import { busOptionsOf } from './bus-options.js';
 
 /** What the relays need from the worker that runs them. */
 interface WorkerRelayDeps {
@@ -30,11 +32,11 @@ export function heartbeatDir(config: Pick<Config, 'dbPath'>): string | null {
  * These relays carry what the operator surfaces need across: each worker leaves its heartbeat in
  * a file beside the database and republishes the other's when it changes (SPEC §5 health), and
  * the orchestrator republishes email rows the emailgen process committed (live dashboard feed).
- * A cross-process bus (DECNET_BUS) makes them unnecessary: then they are not started.
+ * A cross-process bus (NATS or DECNET's socket) makes them unnecessary: then they are not started.
  */
 export function startWorkerRelays(d: WorkerRelayDeps): { stop(): void } {
   const dir = heartbeatDir(d.config);
-  if (d.config.busUrl || !dir) return { stop: () => {} };
+  if (chooseBus(busOptionsOf(d.config)).kind !== 'memory' || !dir) return { stop: () => {} };
   const log = d.logger.child({ component: 'relay' });
   try {
     mkdirSync(dir, { recursive: true });

@@ -84,8 +84,8 @@ describe('worker relays › two worker processes on one database, each with its 
     expect(seen[0]).toMatchObject({ topic: 'orchestrator.email.local:mail01', type: 'email.delivered', payload: { uuid } });
   });
 
-  it('stays off with a cross-process bus (DECNET_BUS), which carries both already', async () => {
-    const bus = worker('emailgen', { DECNET_BUS: 'nats://127.0.0.1:4222' });
+  it.each<Record<string, string>>([{ DECNET_BUS: 'nats://127.0.0.1:4222' }, { DECNET_BUS_TYPE: 'unix' }])('stays off with a cross-process bus (%o), which carries both already', async (env) => {
+    const bus = worker('emailgen', env);
     bus.publish('system.emailgen.health', 'health', { worker: 'emailgen', ts: new Date().toISOString() });
     await new Promise((r) => setTimeout(r, 100));
     await expect(readFile(join(dir, 'workers', 'emailgen.json'))).rejects.toThrow();

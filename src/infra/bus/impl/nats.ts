@@ -5,6 +5,7 @@ import type { BusPort, Envelope } from '../bus.port.js';
 import type { BusStats } from '../bus-stats.js';
 import { patternProblem, topicProblem } from '../topics.js';
 import { envelopeFromWire } from '../wire-envelope.js';
+import { createFailureLog } from './failure-log.js';
 import { createLocalFanout } from './local-fanout.js';
 import { BusPatternError } from './memory.js';
 import { errText } from '../../../domain/err-text.js';
@@ -68,22 +69,12 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
   let up = false;
   let closed = false;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  let lastFailureLog = Number.NEGATIVE_INFINITY;
-  let failedSinceLog = 0;
   let onConnected: () => void = () => {};
   const connectedOnce = new Promise<void>((resolve) => {
     onConnected = resolve;
   });
 
-  const fail = (topic: string, reason: string): void => {
-    counters.failed += 1;
-    failedSinceLog += 1;
-    const t = Date.now();
-    if (t - lastFailureLog < failureLogEvery) return;
-    log.warn({ topic, reason, failed: counters.failed, sinceLastWarning: failedSinceLog }, 'bus publish failed; dropped');
-    lastFailureLog = t;
-    failedSinceLog = 0;
-  };
+  const fail = createFailureLog(log, failureLogEvery, counters);
 
   const onMessage = (msg: Msg): void => {
     const e = msg.data.length > MAX_INBOUND ? null : envelopeFromWire(msg.subject, safeDecode(msg.data), now, newId);
