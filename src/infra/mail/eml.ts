@@ -1,11 +1,12 @@
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import { isIanaTimeZone, isPersonaEmail } from '../../domain/persona.js';
+import { isIanaTimeZone } from '../../domain/persona.js';
+import { headerAddrSpec, messageIdDomain } from './address.js';
 import { EmlError } from './eml-error.js';
 import { formatMailDate } from './mail-date.js';
 import { encodeQuotedPrintable, encodeWords, foldHeader, isPrintableAscii } from './mime-encoding.js';
 
 /** A mailbox as the builder needs it; persona objects fit. */
-interface Mailbox {
+export interface Mailbox {
   name: string;
   email: string;
 }
@@ -28,7 +29,7 @@ export interface EmlInput {
 }
 
 /** What was written, for the record and for `touch -d`. */
-interface EmlHeaders {
+export interface EmlHeaders {
   messageId: string;
   /** the Date header value */
   date: string;
@@ -42,8 +43,8 @@ interface EmlHeaders {
   references: string[];
 }
 
-/** A built message: its bytes (CRLF, 7-bit clean) and the header values it carries. */
-interface Eml {
+/** A built message: its bytes (CRLF; 7-bit clean unless an address is not ASCII, then UTF-8 as RFC 6532 allows) and its header values. */
+export interface Eml {
   bytes: Buffer;
   headers: EmlHeaders;
 }
@@ -60,17 +61,17 @@ export function sanitizeHeaderText(text: string): string {
   return text.replace(HEADER_UNSAFE, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** A fresh Message-ID on the sender's domain: `<32 hex@domain>`. */
+/** A fresh Message-ID on the sender's domain: `<32 hex@domain>`; a domain unfit for one (or for a spool file name) gives a fallback host. */
 export function newMessageId(senderEmail: string, randomBytes: (n: number) => Uint8Array = cryptoRandomBytes): string {
-  if (!isPersonaEmail(senderEmail)) throw new EmlError('EML_INVALID_ADDRESS', `invalid sender address: ${JSON.stringify(senderEmail)}`);
-  const domain = senderEmail.slice(senderEmail.indexOf('@') + 1).toLowerCase();
-  return `<${Buffer.from(randomBytes(16)).toString('hex')}@${domain}>`;
+  return `<${Buffer.from(randomBytes(16)).toString('hex')}@${messageIdDomain(senderEmail)}>`;
 }
 
-/** `Display Name <addr>` with the name quoted when it holds specials and RFC 2047 encoded when not ASCII. */
+/**
+ * `Display Name <addr>` with the name quoted when it holds specials and RFC 2047 encoded when not
+ * ASCII; the address is made one safe token (address.ts), and refused only when DECNET would refuse it.
+ */
 export function formatAddress(box: Mailbox, firstRoom = 60): string {
-  const email = box.email.trim();
-  if (!isPersonaEmail(email)) throw new EmlError('EML_INVALID_ADDRESS', `invalid address: ${JSON.stringify(box.email)}`);
+  const email = headerAddrSpec(box.email);
   const name = sanitizeHeaderText(box.name);
   if (!name) return email;
   if (needsEncoding(name)) return `${encodeWords(name, firstRoom).join(' ')} <${email}>`;
@@ -84,7 +85,7 @@ function needsEncoding(text: string): boolean {
 }
 
 /** Subject header value: leading plain words (`Re:`) stay readable, the rest is encoded when it must be. */
-function encodeSubject(subject: string): string {
+export function encodeSubject(subject: string): string {
   if (!needsEncoding(subject)) return subject;
   const words = subject.split(' ');
   const plain: string[] = [];
@@ -126,7 +127,8 @@ export function buildEml(input: EmlInput): Eml {
   const body = encodeQuotedPrintable(input.body.replace(/\r\n?/g, '\n').replace(/\n*$/, '\n'));
   const text = `${lines.join('\r\n')}\r\n\r\n${body}`;
   return {
-    bytes: Buffer.from(text, 'ascii'),
+    // every header and the body are ASCII already; only a non-ASCII address keeps its UTF-8
+    bytes: Buffer.from(text, 'utf8'),
     headers: {
       messageId,
       date,

@@ -1,20 +1,22 @@
-import { type Stats, existsSync } from 'node:fs';
+import { type Stats, accessSync, constants, existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.port.js';
 import { type Persona, parsePersonaPool } from '../../domain/persona.js';
 
-/** Environment variable naming the host-wide pool file (SPEC §6.2). */
-const POOL_ENV = 'DECNET_EMAILGEN_PERSONAS';
-/** System-wide pool directory, used when it exists (SPEC §6.2). */
-const ETC_POOL_DIR = '/etc/decnet';
+/** Environment variables naming the host-wide pool file, first set wins: DECNET 1.2's name, then the seed's (SPEC §6.2). */
+export const POOL_ENVS = ['DECNET_REALISM_PERSONAS', 'DECNET_EMAILGEN_PERSONAS'] as const;
+/** System-wide pool directory, used when its pool file exists or it is writable (SPEC §6.2, DECNET's rule). */
+export const ETC_POOL_DIR = '/etc/decnet';
 /** File name of the pool inside its directory. */
-const POOL_FILE = 'email_personas.json';
+export const POOL_FILE = 'email_personas.json';
 
 /** The slice of the file system the pool needs; node:fs by default, injectable in tests. */
 export interface PoolFs {
   exists(path: string): boolean;
+  /** true when this process may create files in the directory `path` (access(2) W_OK) */
+  writable(path: string): boolean;
   stat(path: string): Promise<Pick<Stats, 'mtimeMs' | 'size' | 'ino'>>;
   readFile(path: string): Promise<string>;
 }
@@ -30,24 +32,39 @@ export interface PoolLocation {
 
 const nodeFs: PoolFs = {
   exists: (p) => existsSync(p),
+  writable: (p) => {
+    try {
+      accessSync(p, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  },
   stat: (p) => stat(p),
   readFile: (p) => readFile(p, 'utf8'),
 };
 
-/** Resolves the pool path: $DECNET_EMAILGEN_PERSONAS, /etc/decnet/… when it or its dir exists, else ~/.decnet/…. */
+/**
+ * Resolves the pool path in DECNET's order: $DECNET_REALISM_PERSONAS, $DECNET_EMAILGEN_PERSONAS,
+ * /etc/decnet/email_personas.json when that file exists or /etc/decnet is a writable directory,
+ * else ~/.decnet/email_personas.json. Blank variables count as unset.
+ */
 export function resolvePoolPath(loc: PoolLocation = {}): string {
   const env = loc.env ?? process.env;
   const fs = loc.fs ?? nodeFs;
-  const fromEnv = env[POOL_ENV]?.trim();
-  if (fromEnv) return fromEnv;
+  for (const name of POOL_ENVS) {
+    const fromEnv = env[name]?.trim();
+    if (fromEnv) return fromEnv;
+  }
   const etcDir = loc.etcDir ?? ETC_POOL_DIR;
   const etcFile = join(etcDir, POOL_FILE);
-  if (fs.exists(etcFile) || fs.exists(etcDir)) return etcFile;
+  // a read-only /etc/decnet (ProtectSystem=full, a dev box) holds no pool yet and could not take one
+  if (fs.exists(etcFile) || (fs.exists(etcDir) && fs.writable(etcDir))) return etcFile;
   return join(loc.homedir ?? homedir(), '.decnet', POOL_FILE);
 }
 
 /** Options of the host-wide pool. */
-interface PersonaPoolOptions extends PoolLocation {
+export interface PersonaPoolOptions extends PoolLocation {
   logger: Logger;
   /** language of personas whose language is null; the pool has no topology, so `en` by default */
   languageDefault?: string;

@@ -31,7 +31,8 @@ const TopologyFileSchema = z
     name: z.string().trim().min(1).max(128),
     language_default: z
       .string()
-      .regex(/^[a-z]{2}$/, 'language_default must be an ISO 639-1 code (two lowercase letters)')
+      // DECNET's column is VARCHAR(8) (`pt-BR` fits); a code token, as `--language` takes it
+      .regex(/^[A-Za-z0-9_-]{1,8}$/, 'language_default must be a language code of up to 8 characters such as en or pt-BR')
       .default('en'),
     timezone: z.string().trim().refine(isIanaTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin').optional(),
     // the personas package's schema: an import is strict (a bad persona rejects the file), the
@@ -45,13 +46,7 @@ const TopologyFileSchema = z
       if (names.has(d.name)) ctx.addIssue({ code: 'custom', path: ['deckies', i, 'name'], message: `duplicate name "${d.name}"` });
       names.add(d.name);
     });
-    // sender and recipient must differ by address: two personas sharing one would be dropped later.
-    const emails = new Set<string>();
-    file.email_personas.forEach((p, i) => {
-      const key = p.email.toLowerCase();
-      if (emails.has(key)) ctx.addIssue({ code: 'custom', path: ['email_personas', i, 'email'], message: `duplicate email ${p.email}` });
-      emails.add(key);
-    });
+    // two personas may share an address, as DECNET's topologies allow; one mailbox actor serves it
   });
 
 /** A validated topology file, before an id is assigned. */

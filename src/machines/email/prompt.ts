@@ -15,12 +15,20 @@ const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
   zh: 'Chinese',
 };
 
-const TONE_WORDS: Readonly<Record<Persona['tone'], string>> = {
+const TONE_WORDS: Readonly<Record<Exclude<Persona['tone'], 'custom'>, string>> = {
   formal: 'formal and polite',
   direct: 'direct and to the point',
   casual: 'casual and friendly',
   technical: 'technical and precise',
 };
+
+/** The tone line of a prompt: a canned description, or the persona's own words for `custom`. */
+export function toneLine(persona: Pick<Persona, 'tone' | 'tone_custom'>): string {
+  if (persona.tone !== 'custom') return `Your tone is ${persona.tone}: ${TONE_WORDS[persona.tone]}.`;
+  // the schema guarantees non-blank words for custom; one line, so they cannot open a new prompt section
+  const words = (persona.tone_custom ?? '').replace(/\s+/g, ' ').trim();
+  return `Your tone is ${words.replace(/[.!]+$/, '')}.`;
+}
 
 /** Longest parent excerpt quoted into a reply prompt, in characters. */
 const MAX_EXCERPT_CHARS = 600;
@@ -72,7 +80,7 @@ export function buildPrompt(input: PromptInput): string {
   const language = languageName(sender.language);
   const out: string[] = [
     `You are ${sender.name}, ${sender.role}. Write an email to ${recipient.name}, ${recipient.role}.`,
-    `Your tone is ${sender.tone}: ${TONE_WORDS[sender.tone]}.`,
+    toneLine(sender),
   ];
   if (mannerisms.length > 0) {
     out.push('', 'These habits of yours must show in the email:', ...mannerisms.map((m) => `- ${m}`));

@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { EmlError } from '../../../src/infra/mail/eml-error.js';
+import { emlFileName } from '../../../src/infra/mail/eml-path.js';
 import { type EmlInput, buildEml, formatAddress, newMessageId, sanitizeHeaderText } from '../../../src/infra/mail/eml.js';
 
 const ana = { name: 'Ana Souza', email: 'ana@acme-corp.com' };
@@ -151,8 +152,32 @@ describe('buildEml', () => {
     }
   });
 
-  it('refuses an address carrying a header injection or not matching the persona rules', () => {
-    for (const email of ['ana@acme.com\r\nBcc: victim@evil.com', 'ana@acme.com>, <x@evil.com', 'no-at-sign', 'a b@c.com']) {
+  it('keeps an address DECNET accepts but a header cannot hold raw on one line, quoted, without injecting a header', async () => {
+    // DECNET splits at the last @, so these are valid persona addresses; they must still never open a header
+    const odd = ['ana@acme.com\r\nBcc: victim@evil.com', 'ana@acme.com>, <x@evil.com', 'a b@c.com', 'ana"\\x@acme.com'];
+    for (const email of odd) {
+      for (const input of [{ from: { name: 'Ana', email } }, { to: { name: 'Ana', email } }]) {
+        const text = raw(input);
+        expect(headerNames(text)).toEqual(['message-id', 'date', 'mime-version', 'from', 'to', 'subject', 'content-type', 'content-transfer-encoding']);
+        const mail = await parse(input);
+        expect(mail.headers.has('bcc')).toBe(false);
+        const box = 'from' in input ? mail.from : mail.to;
+        expect(box && !Array.isArray(box) ? box.value : []).toHaveLength(1);
+      }
+    }
+    expect(formatAddress({ name: 'Ana', email: 'a b@c.com' })).toBe('Ana <"a b"@c.com>');
+    expect(formatAddress({ name: '', email: 'ana@acme.com\r\nBcc: victim@evil.com' })).toBe('"ana@acme.com Bcc: victim"@evil.com');
+  });
+
+  it('writes a non-ASCII address as UTF-8 (RFC 6532) and an IDN domain as punycode', async () => {
+    expect(formatAddress({ name: 'Zoë', email: 'zoë@exämple.com' })).toBe('=?UTF-8?Q?Zo=C3=AB?= <zoë@xn--exmple-cua.com>');
+    const bytes = buildEml({ ...base, from: { name: 'Zoë', email: 'zoë@exämple.com' } }).bytes;
+    expect(bytes.toString('utf8')).toContain('\r\nFrom: =?UTF-8?Q?Zo=C3=AB?= <zoë@xn--exmple-cua.com>\r\n');
+    expect((await simpleParser(bytes)).from?.value).toHaveLength(1);
+  });
+
+  it('refuses an address DECNET refuses too', () => {
+    for (const email of ['no-at-sign', '@acme.com', 'ana@localhost', 'ana@']) {
       expect(() => buildEml({ ...base, from: { name: 'Ana', email } })).toThrow(EmlError);
       expect(() => buildEml({ ...base, to: { name: 'Ana', email } })).toThrow(/invalid address/);
     }
@@ -189,7 +214,19 @@ describe('newMessageId', () => {
     expect(newMessageId('ana@acme.com')).not.toBe(newMessageId('ana@acme.com'));
   });
 
-  it('refuses a sender address that is not valid', () => {
-    expect(() => newMessageId('ana@acme.com/../../x')).toThrow(EmlError);
+  it('falls back to a plain host when the domain cannot name one, so the spool file name stays safe', () => {
+    const bytes = (n: number) => new Uint8Array(n);
+    const zeros = '00000000000000000000000000000000';
+    expect(newMessageId('ana@acme.com/../../x', bytes)).toBe(`<${zeros}@localhost.localdomain>`);
+    expect(newMessageId('ana@acme.com\r\nBcc: x@evil.com', bytes)).toBe(`<${zeros}@evil.com>`);
+    expect(newMessageId(`a@${'d'.repeat(60)}.${'e'.repeat(60)}.${'f'.repeat(60)}.com`, bytes)).toBe(`<${zeros}@localhost.localdomain>`);
+    expect(newMessageId('zoë@Exämple.com', bytes)).toBe(`<${zeros}@xn--exmple-cua.com>`);
+    for (const email of ['ana@acme.com/../../x', 'a@b@c.d', 'x@.', 'x@a .com', `a@${'d'.repeat(200)}.com`]) {
+      expect(() => emlFileName(newMessageId(email))).not.toThrow();
+    }
+  });
+
+  it('refuses a sender address DECNET refuses', () => {
+    expect(() => newMessageId('ana@localhost')).toThrow(EmlError);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,30 +17,74 @@ afterEach(async () => {
 const persona = (email: string, extra: Record<string, unknown> = {}) => ({ name: email.split('@')[0], email, role: 'Clerk', ...extra });
 
 describe('resolvePoolPath', () => {
-  it('prefers $DECNET_EMAILGEN_PERSONAS', () => {
+  // the real file system in a tmp dir; only access(2) is overridden, since root may write anywhere
+  const realFs = (writable: (p: string) => boolean): PoolFs => ({
+    exists: (p) => existsSync(p),
+    writable,
+    stat: () => Promise.reject(new Error('not implemented: stat')),
+    readFile: () => Promise.reject(new Error('not implemented: readFile')),
+  });
+  const home = () => join(dir, 'home');
+  const userPath = () => join(dir, 'home', '.decnet', 'email_personas.json');
+
+  it('prefers $DECNET_REALISM_PERSONAS (DECNET 1.2) over everything else', async () => {
     const etcDir = join(dir, 'etc');
-    expect(resolvePoolPath({ env: { DECNET_EMAILGEN_PERSONAS: '/srv/p.json' }, homedir: '/home/u', etcDir })).toBe('/srv/p.json');
-  });
-
-  it('uses /etc/decnet/email_personas.json when the directory exists', async () => {
-    const etcDir = join(dir, 'etc-decnet');
     await mkdir(etcDir);
-    expect(resolvePoolPath({ env: {}, homedir: '/home/u', etcDir })).toBe(join(etcDir, 'email_personas.json'));
+    await writeFile(join(etcDir, 'email_personas.json'), '[]');
+    const env = { DECNET_REALISM_PERSONAS: '/srv/realism.json', DECNET_EMAILGEN_PERSONAS: '/srv/emailgen.json' };
+    expect(resolvePoolPath({ env, homedir: home(), etcDir })).toBe('/srv/realism.json');
   });
 
-  it('falls back to ~/.decnet/email_personas.json when /etc/decnet does not exist', () => {
-    expect(resolvePoolPath({ env: { DECNET_EMAILGEN_PERSONAS: '  ' }, homedir: '/home/u', etcDir: join(dir, 'none') })).toBe(
-      '/home/u/.decnet/email_personas.json',
+  it("takes $DECNET_EMAILGEN_PERSONAS (the seed's name) when the realism variable is unset or blank", async () => {
+    const etcDir = join(dir, 'etc');
+    await mkdir(etcDir);
+    expect(resolvePoolPath({ env: { DECNET_EMAILGEN_PERSONAS: '/srv/p.json' }, homedir: home(), etcDir })).toBe('/srv/p.json');
+    expect(resolvePoolPath({ env: { DECNET_REALISM_PERSONAS: ' ', DECNET_EMAILGEN_PERSONAS: ' /srv/p.json ' }, homedir: home(), etcDir })).toBe(
+      '/srv/p.json',
     );
   });
 
-  it('uses the /etc file when only the file is visible (injected file system)', () => {
+  it('uses /etc/decnet/email_personas.json when the file exists, even in a read-only directory', async () => {
+    const etcDir = join(dir, 'etc-decnet');
+    await mkdir(etcDir);
+    await writeFile(join(etcDir, 'email_personas.json'), '[]');
+    const fs = realFs(() => false);
+    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir, fs })).toBe(join(etcDir, 'email_personas.json'));
+  });
+
+  it('uses /etc/decnet/email_personas.json when the directory exists and is writable, though the file does not', async () => {
+    const etcDir = join(dir, 'etc-decnet');
+    await mkdir(etcDir);
+    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir })).toBe(join(etcDir, 'email_personas.json'));
+    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir, fs: realFs((p) => p === etcDir) })).toBe(join(etcDir, 'email_personas.json'));
+  });
+
+  it('falls back to ~/.decnet/email_personas.json when /etc/decnet exists but is not writable and holds no pool', async () => {
+    const etcDir = join(dir, 'etc-decnet');
+    await mkdir(etcDir);
+    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir, fs: realFs(() => false) })).toBe(userPath());
+  });
+
+  it('falls back to ~/.decnet/email_personas.json when /etc/decnet does not exist and the variables are blank', () => {
+    const env = { DECNET_REALISM_PERSONAS: '', DECNET_EMAILGEN_PERSONAS: '  ' };
+    expect(resolvePoolPath({ env, homedir: home(), etcDir: join(dir, 'none'), fs: realFs(() => true) })).toBe(userPath());
+  });
+
+  it('checks the real /etc/decnet only when no directory is injected', () => {
+    const seen: string[] = [];
     const fs: PoolFs = {
-      exists: (p) => p === '/etc/decnet/email_personas.json',
+      exists: (p) => {
+        seen.push(p);
+        return p === '/etc/decnet/email_personas.json';
+      },
+      writable: () => {
+        throw new Error('not implemented: writable');
+      },
       stat: () => Promise.reject(new Error('not implemented: stat')),
       readFile: () => Promise.reject(new Error('not implemented: readFile')),
     };
     expect(resolvePoolPath({ env: {}, homedir: '/home/u', fs })).toBe('/etc/decnet/email_personas.json');
+    expect(seen).toEqual(['/etc/decnet/email_personas.json']);
   });
 });
 
@@ -88,6 +133,7 @@ describe('PersonaPool', () => {
     let reads = 0;
     const fs: PoolFs = {
       exists: () => false,
+      writable: () => false,
       stat: (p) => import('node:fs/promises').then((m) => m.stat(p)),
       readFile: (p) => {
         reads += 1;

@@ -24,8 +24,15 @@ describe('topology file schema', () => {
   it('validates personas with the personas schema and keeps their normalised form', () => {
     const file = parseTopologyFile({ ...good, email_personas: [{ ...ann, name: '  Ann  ', extra: 1 }] });
     expect(file.email_personas).toEqual([
-      { name: 'Ann', email: 'ann@corp.example', role: 'CFO', tone: 'formal', mannerisms: [], language: null, signature: null, active_hours: '09:00-18:00', reply_latency: 'normal', uses_llms_heavily: false },
+      { name: '  Ann  ', email: 'ann@corp.example', role: 'CFO', tone: 'formal', mannerisms: [], language: null, signature: null, active_hours: '09:00-18:00', reply_latency: 'normal', uses_llms_heavily: false },
     ]);
+  });
+
+  it("takes a language_default of up to 8 characters and personas sharing an address, as DECNET's topologies do", () => {
+    const twin = { ...ann, name: 'Ann Two', email: 'ANN@corp.example' };
+    const file = parseTopologyFile({ ...good, language_default: 'pt-BR', email_personas: [ann, twin] });
+    expect(file.language_default).toBe('pt-BR');
+    expect(file.email_personas.map((p) => p.email)).toEqual(['ann@corp.example', 'ANN@corp.example']);
   });
 
   it('keeps a given id, lowercased', () => {
@@ -45,15 +52,15 @@ describe('topology file schema', () => {
     [{ ...good, deckies: [{ name: 'web01', services: [], state: 'Running!' }] }, /^deckies\[0\]\.state:/],
     [{ ...good, deckies: [{ name: 'web01', services: [], color: 'red' }] }, /^deckies\[0\]: Unrecognized key: "color"/],
     [{ ...good, deckies: [{ name: 'web01', services: [] }, { name: 'web01', services: [] }] }, /^deckies\[1\]\.name: duplicate name "web01"/],
-    [{ ...good, language_default: 'EN' }, /^language_default: language_default must be an ISO 639-1 code/],
-    [{ ...good, language_default: 'eng' }, /^language_default:/],
+    [{ ...good, language_default: 'portugues' }, /^language_default: language_default must be a language code of up to 8 characters/],
+    [{ ...good, language_default: '' }, /^language_default:/],
+    [{ ...good, language_default: 'e n' }, /^language_default:/],
     [{ ...good, id: 'not-a-uuid' }, /^id: id must be a uuid/],
     [{ ...good, timezone: 'Mars/Olympus' }, /^timezone: timezone must be an IANA time zone/],
     [{ ...good, email_personas: {} }, /^email_personas: expected array/],
     [{ ...good, email_personas: ['ann'] }, /^email_personas\[0\]: expected object/],
-    [{ ...good, email_personas: [ann, { ...ann, email: 'bob@localhost' }] }, /^email_personas\[1\]\.email: must be local@domain\.tld/],
+    [{ ...good, email_personas: [ann, { ...ann, email: 'bob@localhost' }] }, /^email_personas\[1\]\.email: must look like user@domain\.tld/],
     [{ ...good, email_personas: [ann, { ...ann, tone: 'angry' }] }, /^email_personas\[1\]\.tone:/],
-    [{ ...good, email_personas: [ann, { ...ann, name: 'Ann Two', email: 'ANN@corp.example' }] }, /^email_personas\[1\]\.email: duplicate email ANN@corp\.example/],
     [{ ...good, name: '' }, /^name:/],
     [{ deckies: [] }, /^name: expected string, received undefined/],
     [{ name: 'corp' }, /^deckies: expected array/],

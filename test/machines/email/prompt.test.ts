@@ -21,6 +21,12 @@ const prompt = (over: Partial<Parameters<typeof buildPrompt>[0]> = {}) =>
   buildPrompt({ sender, recipient, topic: 'the quarterly budget review', mannerisms: ['uses bullet lists', 'mentions the weather'], reply: null, ...over });
 
 describe('buildPrompt', () => {
+  it("describes a custom tone with the persona's own words, on one line", () => {
+    const p = prompt({ sender: { ...sender, tone: 'custom', tone_custom: '  dry,\nsarcastic and terse. ' } });
+    expect(p).toContain('\nYour tone is dry, sarcastic and terse.\n');
+    expect(p).not.toContain('custom');
+  });
+
   it('names the sender with role and tone, and the recipient with role', () => {
     const p = prompt();
     expect(p).toContain('You are Ana Souza, Finance Manager.');

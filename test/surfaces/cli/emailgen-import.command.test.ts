@@ -177,3 +177,17 @@ describe('decnet-orchestrator emailgen import-personas', () => {
     expect(await readdir(dir)).not.toContainEqual(expect.stringMatching(/\.tmp$/));
   });
 });
+
+describe('decnet emailgen import-personas with a pool of every DECNET shape', () => {
+  it('installs exactly the entries DECNET keeps and warns about each dropped one', async () => {
+    const fixture = new URL('../../fixtures/decnet/personas-pool.json', import.meta.url);
+    const dest = join(dir, 'pool.json');
+    await run(fixture.pathname, '-o', dest);
+    const written = JSON.parse(await readFile(dest, 'utf8')) as { email: string }[];
+    const source = JSON.parse(await readFile(fixture, 'utf8')) as { email?: string }[];
+    const kept = [0, 1, 5, 7, 9, 11, 12, 16, 17, 18, 20, 23, 25, 26, 28, 29, 33, 36, 38, 45, 46, 47, 49];
+    expect(written.map((p) => p.email)).toEqual(kept.map((i) => source[i]!.email));
+    expect(out.filter((l) => / dropped: /.test(l))).toHaveLength(source.length - kept.length);
+    expect(out.at(-1)).toBe(`imported ${kept.length} persona(s) into ${dest}`);
+  });
+});
