@@ -8,7 +8,10 @@ import { epochMs } from '../lib/measure.js';
 export interface EngineContainer {
   name: string;
   labels: Record<string, string>;
-  ip: string;
+  /** its address on the `bench` network; a container sharing another's network has none */
+  ip?: string;
+  /** the name of the container whose network it shares (`NetworkMode: container:<id>`), as DECNET's services do */
+  netnsOf?: string;
 }
 
 /** One exec as the engine saw it: created, then started (epoch ms, comparable across processes). */
@@ -117,20 +120,28 @@ export async function startFakeEngine(opts: { socketPath: string; containers: En
     json(res, 404, { message: `not implemented: ${req.method} ${path}` });
   }
 
+  const indexOf = new Map(opts.containers.map((c, i) => [c.name, i]));
+
+  // label filters as the engine applies them (every one must match); none lists every container
   function listContainers(url: URL): unknown[] {
     const filters = JSON.parse(url.searchParams.get('filters') ?? '{}') as { label?: string[] };
     const wanted = (filters.label ?? []).map((l) => l.split('='));
     return opts.containers
-      .filter((c) => wanted.every(([k, v]) => k! in c.labels && (v === undefined || c.labels[k!] === v)))
-      .map((c, i) => ({
-        Id: idOf(i),
-        Names: [`/${c.name}`],
-        Image: 'decnet-decky:bookworm',
-        State: 'running',
-        Status: 'Up 2 hours',
-        Labels: c.labels,
-        NetworkSettings: { Networks: { bench: { IPAddress: c.ip } } },
-      }));
+      .map((c, i) => ({ c, i }))
+      .filter(({ c }) => wanted.every(([k, v]) => k! in c.labels && (v === undefined || c.labels[k!] === v)))
+      .map(({ c, i }) => {
+        const shared = c.netnsOf === undefined ? undefined : indexOf.get(c.netnsOf);
+        return {
+          Id: idOf(i),
+          Names: [`/${c.name}`],
+          Image: 'decnet-decky:bookworm',
+          State: 'running',
+          Status: 'Up 2 hours',
+          Labels: c.labels,
+          HostConfig: { NetworkMode: shared === undefined ? 'bench' : `container:${idOf(shared)}` },
+          NetworkSettings: { Networks: c.ip ? { bench: { IPAddress: c.ip } } : {} },
+        };
+      });
   }
 
   function createExec(res: ServerResponse, container: string, body: Buffer): void {

@@ -1,5 +1,7 @@
 import Docker from 'dockerode';
 import { createDocker } from '../../src/infra/docker/docker.factory.js';
+import type { ContainerInfo } from '../../src/domain/container.js';
+import { FleetLabel } from '../../src/domain/decnet-layout.js';
 import type { DockerPort, ExecRequest } from '../../src/infra/docker/docker.port.js';
 import { run } from '../peers/fake-engine.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
@@ -40,13 +42,18 @@ function numbers(r: LoopResult): CapacityNumbers {
 
 /** A DockerPort answering every exec on the next turn of the loop, in process: no HTTP at all. */
 function instantPort(deckies: number): DockerPort {
-  const containers = Array.from({ length: deckies }, (_, i) => ({
-    id: String(i),
-    name: `c-d${i}-ssh`,
-    running: true,
-    labels: { 'decnet.decky': `c-d${i}`, 'decnet.service': 'ssh' },
-    ip: `10.0.${i >> 8}.${(i & 255) + 1}`,
-  }));
+  // DECNET's layout: a label-less base holding the ip, `-ssh` sharing its network
+  const containers: ContainerInfo[] = Array.from({ length: deckies }, (_, i): ContainerInfo[] => [
+    {
+      id: `svc${i}`,
+      name: `c-d${i}-ssh`,
+      running: true,
+      labels: { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: `c-d${i}`, [FleetLabel.SERVICE_NAME]: 'ssh' },
+      networkContainerId: `base${i}`,
+      networks: {},
+    },
+    { id: `base${i}`, name: `c-d${i}`, running: true, labels: {}, networks: { bench: `10.0.${i >> 8}.${(i & 255) + 1}` } },
+  ]).flat();
   return {
     hostId: 'local',
     exec: (req) =>

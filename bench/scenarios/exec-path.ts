@@ -7,6 +7,7 @@ import type { ExecRequest } from '../../src/infra/docker/docker.port.js';
 import { buildFileExec } from '../../src/actors/drivers/file.driver.js';
 import { buildTrafficExec } from '../../src/actors/drivers/traffic.driver.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
+import { observeDeckies } from '../../src/machines/discovery/observe.js';
 import { markInFlight, meanInFlight, newTap, saturatingSettings, startDaemon, tapPort } from '../lib/daemon.js';
 import { cliExec, closedLoop, type LoopResult, rawDockerodeExec } from '../lib/exec-loops.js';
 import { sleep, startMeter } from '../lib/measure.js';
@@ -67,10 +68,10 @@ export async function execPathScenario(opts: ExecPathOptions): Promise<ScenarioR
     // warm the engine and the containers with the real workload (python3 probe, file write) so the
     // variant that runs first does not pay for cold caches
     await sleep(300);
-    const running = await port.listDeckyContainers();
+    const running = observeDeckies(await port.listDeckyContainers(), 'local');
     const warm: ExecRequest[] = [];
-    running.forEach((c, i) => {
-      const name = c.labels['decnet.decky']!;
+    running.forEach((d, i) => {
+      const name = d.name;
       const peer = running[(i + 1) % running.length]!;
       const probe = buildTrafficExec({ srcName: name, dstName: 'peer', dstIp: peer.ip ?? '127.0.0.1' });
       const file = buildFileExec({ dstName: name, path: '/tmp/.bench-warm', content: 'warm\n' });

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FleetLabel } from '../../src/domain/decnet-layout.js';
 import type { EngineContainer } from '../peers/fake-engine.js';
 import { startPeer } from '../peers/peer.js';
 import { atLeast, atMost, figure, type Figure, type ScenarioResult } from '../lib/report.js';
@@ -47,14 +48,20 @@ export function benchPersona(i: number) {
   return { name: `Person ${i}`, email: `person${i}@corp.example.com`, role: 'Engineer', tone: 'direct', active_hours: '00:00-00:00', timezone: 'UTC', reply_latency: 'normal' };
 }
 
-/** The fake engine's containers for `n` deckies: `-ssh` each, `-imap` too for the first n/poolSize. */
+/**
+ * The fake engine's containers for `n` deckies laid out as DECNET's: a label-less base `<decky>`
+ * holding the ip, `-ssh` each sharing its network, `-imap` too for the first n/poolSize.
+ */
 export function benchContainers(tag: string, n: number, mailDeckies: number): EngineContainer[] {
   const out: EngineContainer[] = [];
   for (let i = 0; i < n; i++) {
     const name = `${tag}-d${i}`;
     const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${(i & 255) + 1}`;
     const services = i < mailDeckies ? ['ssh', 'imap'] : ['ssh'];
-    for (const service of services) out.push({ name: `${name}-${service}`, labels: { 'decnet.decky': name, 'decnet.service': service }, ip });
+    out.push({ name, labels: {}, ip });
+    for (const service of services) {
+      out.push({ name: `${name}-${service}`, labels: { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: name, [FleetLabel.SERVICE_NAME]: service }, netnsOf: name });
+    }
   }
   return out;
 }

@@ -10,7 +10,7 @@ import type { Envelope } from '../infra/bus/bus.port.js';
 import { createMemoryBus } from '../infra/bus/impl/memory.js';
 import { loadConfig } from '../infra/config/config.js';
 import { createPinoLogger } from '../infra/log/impl/pino.js';
-import { type LaunchedNetwork, launchDeckies, removeDeckies } from './decky-launcher.js';
+import { containerNamesOf, type LaunchedNetwork, launchDeckies, removeDeckies } from './decky-launcher.js';
 import { formatEvent } from './format-event.js';
 
 const SCOPE = 'decnet.scope=demo';
@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   // leftovers of an interrupted earlier run
   await removeDeckies(docker, {
     network: NETWORK,
-    containers: DECKIES.flatMap((d) => d.services.map((s) => `${d.name}-${s}`)),
+    containers: DECKIES.flatMap(containerNamesOf),
   });
   let launched: LaunchedNetwork | undefined;
   try {

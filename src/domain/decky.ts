@@ -23,7 +23,7 @@ export interface RunningDecky {
 export interface ObservedDecky {
   name: string;
   hostUuid: string;
-  /** set when a `decnet.topology` label is present */
+  /** set for a topology decky (its service containers carry `decnet.topology.id`) */
   topologyId?: string;
   services: string[];
   ip: string | null;

@@ -99,7 +99,7 @@ describe('automatic backfill in the emailgen runtime', () => {
     const topo = parseTopologyFile({ name: 'office', language_default: 'en', email_personas: [persona('ann@corp.example'), persona('bob@corp.example')], deckies: [{ name: 'mail01', services: ['imap'] }] });
     const { id } = await store.inventory.importTopology(topo);
     const docker = new FakeMailDocker();
-    docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': id } });
+    docker.addDecky('mail01', { services: ['imap'], topologyId: id });
     modelPlannedFiles(docker);
     const run = async () => {
       const handle = startEmailgen({

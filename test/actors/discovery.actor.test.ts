@@ -124,6 +124,16 @@ describe('discovery actor (fake engine)', () => {
     expect(t.inventory.last()[0]).toMatchObject({ name: 'web01', running: false });
   });
 
+  it('sees a decky leave the running set when its base stops, though its service containers run', async () => {
+    const t = start();
+    t.docker.addDecky('web01', { ip: '10.0.0.2' });
+    const p = t.start();
+    await vi.waitFor(() => expect(p.synced().at(-1)?.running).toBe(1));
+    t.docker.stop('web01');
+    await vi.waitFor(() => expect(p.synced().at(-1)?.running).toBe(0));
+    expect(t.inventory.last()[0]).toMatchObject({ name: 'web01', running: false });
+  });
+
   it('settles a list that trails its event with one more sync shortly after, without waiting for the resync', async () => {
     const t = start({ settleMs: 80 });
     t.docker.addDecky('web01', { ip: '10.0.0.2' });
@@ -227,27 +237,47 @@ describe.runIf(hasDocker)('discovery actor (real engine)', () => {
     await fx.cleanup();
   });
 
-  it('sees a labelled decky start, then leave the running set within seconds of stopping', async () => {
+  async function watching() {
     const docker = createDockerodePort({ hostId: 'local' });
     const inventory = new RecordingInventory();
     const logic = createDiscoveryLogic({ docker, inventory, logger: silentLogger, remote: false });
     const p = startParent(logic, 60_000);
     actors.push(p.actor);
-    const mine = () => inventory.last().find((d) => d.name === `${fx.prefix}-web`);
     await vi.waitFor(() => expect(p.synced().length).toBeGreaterThanOrEqual(1), { timeout: 5000 });
-    const c = await fx.run({
-      name: 'web-ssh',
-      cmd: ['sleep', 'infinity'],
-      labels: { 'decnet.decky': `${fx.prefix}-web`, 'decnet.service': 'ssh', 'decnet.topology': 'topo-e2e' },
-    });
-    await vi.waitFor(() => expect(mine()).toMatchObject({ running: true, ip: c.ip, topologyId: 'topo-e2e', services: ['ssh'] }), {
+    const mine = (name: string) => inventory.last().find((d) => d.name === name);
+    return { p, docker, mine };
+  }
+
+  it('sees a topology decky start, then leave the running set within seconds of its service stopping', async () => {
+    const { p, docker, mine } = await watching();
+    const topologyId = `${fx.prefix}-topo`;
+    const web = await fx.decky({ name: 'web', services: ['ssh'], topologyId, commands: { ssh: ['sleep', 'infinity'] } });
+    await vi.waitFor(() => expect(mine(web.name)).toMatchObject({ running: true, ip: web.ip, topologyId, services: ['ssh'] }), {
       timeout: 5000,
     });
     const t0 = Date.now();
-    await fx.docker.getContainer(c.name).kill();
+    await fx.docker.getContainer(web.services[0]!).kill();
     // 0.2–0.3 s on an idle box; a loaded CI engine is given seconds
-    await vi.waitFor(() => expect(mine()?.running).toBe(false), { timeout: 15_000 });
+    await vi.waitFor(() => expect(mine(web.name)?.running).toBe(false), { timeout: 15_000 });
     console.info(`discovery: stopped decky left the running set in ${Date.now() - t0} ms`);
+    p.actor.stop();
+    docker.close();
+  });
+
+  it('sees a fleet decky leave the running set when its label-less base dies', async () => {
+    const { p, docker, mine } = await watching();
+    const web = await fx.decky({ name: 'fleet', services: ['ssh', 'http'] });
+    // the engine lists newest first: services come in its order
+    await vi.waitFor(
+      () => {
+        expect(mine(web.name)).toMatchObject({ running: true, ip: web.ip });
+        expect(mine(web.name)?.services.slice().sort()).toEqual(['http', 'ssh']);
+      },
+      { timeout: 5000 },
+    );
+    expect(mine(web.name)).not.toHaveProperty('topologyId');
+    await fx.docker.getContainer(web.base).kill();
+    await vi.waitFor(() => expect(mine(web.name)?.running).toBe(false), { timeout: 15_000 });
     p.actor.stop();
     docker.close();
   });

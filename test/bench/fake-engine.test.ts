@@ -6,6 +6,7 @@ import { type FakeEngine, startFakeEngine } from '../../bench/peers/fake-engine.
 import { createDocker } from '../../src/infra/docker/docker.factory.js';
 import { runFile } from '../../src/actors/drivers/file.driver.js';
 import { runTraffic } from '../../src/actors/drivers/traffic.driver.js';
+import { observeDeckies } from '../../src/machines/discovery/observe.js';
 
 describe('bench fake engine › speaks the Docker API dockerode uses', () => {
   const dir = mkdtempSync(join(tmpdir(), 'decnet-fake-engine-'));
@@ -15,7 +16,14 @@ describe('bench fake engine › speaks the Docker API dockerode uses', () => {
   beforeAll(async () => {
     engine = await startFakeEngine({
       socketPath: join(dir, 'engine.sock'),
-      containers: [{ name: 'web01-ssh', labels: { 'decnet.decky': 'web01', 'decnet.service': 'ssh' }, ip: '10.0.0.2' }],
+      containers: [
+        { name: 'web01', labels: {}, ip: '10.0.0.2' },
+        {
+          name: 'web01-ssh',
+          labels: { 'decnet.fleet.service': 'true', 'decnet.fleet.decky': 'web01', 'decnet.fleet.service_name': 'ssh' },
+          netnsOf: 'web01',
+        },
+      ],
       log: true,
     });
   });
@@ -45,11 +53,15 @@ describe('bench fake engine › speaks the Docker API dockerode uses', () => {
     expect(res.stderr).toContain('not implemented: exec ls');
   });
 
-  it('lists labelled containers and pings', async () => {
+  it('lists the service container and the base whose network it shares, and pings', async () => {
     const port = docker();
     expect(await port.ping()).toBe(true);
     const list = await port.listDeckyContainers();
-    expect(list.map((c) => [c.name, c.ip])).toEqual([['web01-ssh', '10.0.0.2']]);
+    expect(list.map((c) => [c.name, c.networks])).toEqual([
+      ['web01-ssh', {}],
+      ['web01', { bench: '10.0.0.2' }],
+    ]);
+    expect(observeDeckies(list, 'local')).toEqual([{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }]);
     expect(engine.log().length).toBeGreaterThanOrEqual(2);
   });
 });

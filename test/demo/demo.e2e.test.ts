@@ -34,5 +34,8 @@ describe('npm run demo (dist/demo/demo.js)', () => {
     expect(actions.join('\n')).not.toMatch(/printer01/);
     const left = await new Docker().listContainers({ all: true, filters: { label: ['decnet.scope=demo'] } });
     expect(left).toEqual([]);
+    // the label-less bases too
+    const bases = await new Docker().listContainers({ all: true, filters: { name: ['^/(web01|db01|printer01)$'] } });
+    expect(bases).toEqual([]);
   }, 150_000);
 });

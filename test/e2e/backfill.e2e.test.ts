@@ -84,7 +84,7 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
     topologyId = '6f1f3f8e-6c55-4a43-9a59-3c1f0b0e0a11';
     launched = await launchDeckies(docker, `${tag}-net`, [
       { name: web, services: ['ssh'], labels: { 'decnet.scope': tag } },
-      { name: mail, services: ['imap'], labels: { 'decnet.scope': tag, 'decnet.topology': topologyId } },
+      { name: mail, services: ['imap'], labels: { 'decnet.scope': tag }, topologyId },
     ]);
     ollama = await startOllamaServer();
     ollama.enqueue(...Array.from({ length: 40 }, (_, i) => ({ kind: 'answer' as const, text: `Subject: Supplier question ${i + 1}\n\nHello,\n\nquestion ${i + 1} about the open orders.\n\nBest regards` })));

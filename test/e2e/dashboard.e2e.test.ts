@@ -51,7 +51,7 @@ describe.runIf(hasDocker && existsSync(CHROMIUM))('dashboard › in Chromium whi
     launched = await launchDeckies(docker, `${tag}-net`, [
       { name: `${tag}-a`, services: ['ssh'], labels },
       { name: `${tag}-b`, services: ['ssh'], labels },
-      { name: `${tag}-mail`, services: ['imap'], labels: { ...labels, 'decnet.topology': topologyId } },
+      { name: `${tag}-mail`, services: ['imap'], labels, topologyId },
     ]);
     const port = await freePort();
     url = `http://127.0.0.1:${port}/`;

@@ -49,7 +49,7 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
     writeFileSync(file, JSON.stringify({ id: topologyId, name: `${tag} office`, language_default: 'en', email_personas: PERSONAS, deckies: [{ name: mailName, services: ['imap'] }] }));
     const imported = await runCli(['topology', 'import', file], { DECNET_DB: db });
     expect(imported.code, imported.stderr).toBe(0);
-    launched = await launchDeckies(docker, `${tag}-net`, [{ name: mailName, services: ['imap'], labels: { 'decnet.scope': tag, 'decnet.topology': topologyId } }]);
+    launched = await launchDeckies(docker, `${tag}-net`, [{ name: mailName, services: ['imap'], labels: { 'decnet.scope': tag }, topologyId }]);
     llm = await startLanguageOllama(ANSWERS, ANSWERS.English);
     const t0 = performance.now();
     run = await runCli(['emailgen', '--interval', '0.2', '--ticks', '20'], {

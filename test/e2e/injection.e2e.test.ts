@@ -33,22 +33,27 @@ async function canaryInside(c: StartedContainer): Promise<boolean> {
   return r.rc === 0;
 }
 
+// a decky laid out as DECNET's whose `-ssh` service container carries `labels`
+async function decky(short: string, labels: Record<string, string>): Promise<StartedContainer> {
+  const base = await fx.run({ name: short, cmd: ['sleep', 'infinity'] });
+  const svc = await fx.run({ name: `${short}-ssh`, netnsOf: base.id, labels });
+  return { ...svc, ip: base.ip };
+}
+
+const fleet = (decky: string) => ({ 'decnet.fleet.service': 'true', 'decnet.fleet.decky': decky, 'decnet.fleet.service_name': 'ssh' });
+
 describe.runIf(hasDocker)('injection attempts on the real engine', () => {
   beforeAll(async () => {
     // container names must follow the engine grammar; labels may carry anything
     for (const [i, attack] of ATTACKS.entries()) {
-      started.push(
-        await fx.run({
-          name: `evil${i}-ssh`,
-          labels: { 'decnet.decky': attack, 'decnet.service': 'ssh', 'decnet.topology': attack },
-        }),
-      );
+      const labels =
+        i % 2 === 0
+          ? fleet(attack)
+          : { 'decnet.topology.service': 'true', 'decnet.topology.id': attack, 'decnet.topology.decky': attack, 'decnet.topology.service_name': 'ssh' };
+      started.push(await decky(`evil${i}`, labels));
     }
-    good = await fx.run({
-      name: 'good-ssh',
-      labels: { 'decnet.decky': `${fx.prefix}-good`, 'decnet.service': 'ssh', 'decnet.ip': `$(touch ${CANARY})` },
-    });
-    target = await fx.run({ name: 'target-ssh', labels: { 'decnet.decky': `${fx.prefix}-target`, 'decnet.service': 'ssh' } });
+    good = await decky('good', fleet(`${fx.prefix}-good`));
+    target = await decky('target', fleet(`${fx.prefix}-target`));
     started.push(good, target);
   });
   afterAll(async () => {
@@ -56,11 +61,13 @@ describe.runIf(hasDocker)('injection attempts on the real engine', () => {
     port.close();
   });
 
-  it('discovery keeps hostile labels as data and never takes a hostile decnet.ip', async () => {
+  it('discovery keeps hostile labels as data and takes each ip from the base the service shares a network with', async () => {
     const containers = (await port.listDeckyContainers()).filter((c) => c.name.startsWith(fx.prefix));
     const observed = observeDeckies(containers, 'local');
     expect(observed.map((d) => d.name).sort()).toEqual([...ATTACKS.map((a) => a.trim()), `${fx.prefix}-good`, `${fx.prefix}-target`].sort());
+    expect(observed.every((d) => d.running)).toBe(true);
     expect(observed.find((d) => d.name === `${fx.prefix}-good`)?.ip).toBe(good.ip);
+    expect(observed.find((d) => d.name === ATTACKS[1])?.ip).toBe(started[1]!.ip);
   });
 
   it('drivers refuse every hostile decky name without executing anything', async () => {

@@ -36,7 +36,7 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
   beforeAll(async () => {
     tmp = await tempDir();
     store = await openStore({ dbPath: tmp.dbPath() });
-    await fx.run({ name: 'web01-ssh', labels: { 'decnet.decky': DECKY, 'decnet.service': 'ssh' } });
+    await fx.decky({ name: DECKY, services: ['ssh'] });
   });
   afterAll(async () => {
     await store.close();

@@ -55,7 +55,7 @@ describe.runIf(runs)('decnet-orchestrator orchestrate › deckies on two Docker 
     launched.push({ docker: engine.docker, net: remote });
     for (const n of ['db01', 'db02']) {
       // as an operator runs deckies: they come back when their engine does
-      await engine.docker.getContainer(`${name(n)}-ssh`).update({ RestartPolicy: { Name: 'unless-stopped' } });
+      for (const c of [name(n), `${name(n)}-ssh`]) await engine.docker.getContainer(c).update({ RestartPolicy: { Name: 'unless-stopped' } });
     }
     await Promise.all([
       ...['web01', 'web02'].map((n) => waitForSshd(main, `${name(n)}-ssh`)),
@@ -115,7 +115,8 @@ describe.runIf(runs)('decnet-orchestrator orchestrate › deckies on two Docker 
     const remoteTraffic = rows.find((r) => r.kind === 'traffic' && r.success && r.dstDeckyUuid.startsWith(`${hostUuid}:`))!;
     // the destination's sshd saw the source decky's address: the probe ran on the remote engine
     const dst = `${remoteTraffic.dstDeckyUuid.slice(hostUuid.length + 1)}-ssh`;
-    const src = `${remoteTraffic.srcDeckyUuid!.slice(hostUuid.length + 1)}-ssh`;
+    // the source decky's address belongs to its base container, named after the decky
+    const src = remoteTraffic.srcDeckyUuid!.slice(hostUuid.length + 1);
     const srcIp = Object.values((await engine.docker.getContainer(src).inspect()).NetworkSettings.Networks)[0]!.IPAddress;
     const logsOf = async () => (await engine.docker.getContainer(dst).logs({ stdout: true, stderr: true })).toString('utf8');
     // sshd writes the line when the probe's connection closes: give the engine a moment

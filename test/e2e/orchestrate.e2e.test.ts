@@ -28,6 +28,7 @@ async function execText(container: string, argv: string[]): Promise<string> {
   return Buffer.concat(out).toString('utf8');
 }
 
+// the decky's address is its base container's (named after the decky), shared by its `-ssh`
 async function containerIp(name: string): Promise<string> {
   const info = await docker.getContainer(name).inspect();
   return Object.values(info.NetworkSettings.Networks)[0]!.IPAddress;
@@ -94,7 +95,7 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate › against three lab
     const pairs = new Set(traffic.map((e) => `${e.srcDeckyUuid}>${e.dstDeckyUuid}`));
     for (const pair of pairs) {
       const [src, dst] = pair.split('>').map((u) => u!.replace(/^local:/, ''));
-      const srcIp = await containerIp(`${src}-ssh`);
+      const srcIp = await containerIp(src!);
       const logs = (await docker.getContainer(`${dst}-ssh`).logs({ stdout: true, stderr: true })).toString();
       expect(logs).toContain(srcIp);
     }

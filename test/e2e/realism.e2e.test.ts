@@ -66,7 +66,7 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
   beforeAll(async () => {
     tmp = await tempDir();
     dbPath = tmp.dbPath();
-    const c = await fx.run({ name: 'web01-ssh', labels: { 'decnet.decky': DECKY, 'decnet.service': 'ssh' } });
+    const c = await fx.decky({ name: DECKY, services: ['ssh'] });
     const store = await openStore({ dbPath });
     await store.inventory.reconcileHost('local', [{ name: DECKY, hostUuid: 'local', services: ['ssh'], ip: c.ip, running: true }], { remote: false });
     await store.close();

@@ -1,5 +1,6 @@
 import type { ContainerEvent, DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
 import type { ContainerInfo } from '../../src/domain/container.js';
+import { baseNameOf, FLEET_NETWORK, FleetLabel, selectLayout, serviceIdentity, TopologyLabel, topologyPrefix } from '../../src/domain/decnet-layout.js';
 import { FILE_SCRIPT } from '../../src/actors/drivers/file.driver.js';
 import { TRAFFIC_PROBE } from '../../src/actors/drivers/traffic.driver.js';
 
@@ -9,7 +10,10 @@ export interface FakeContainer {
   name: string;
   running: boolean;
   labels: Record<string, string>;
-  ip?: string;
+  /** the container whose network namespace this one shares */
+  networkContainerId?: string;
+  /** address by network name; reported only while the container runs */
+  networks: Record<string, string>;
 }
 
 /** One exec the fake received, as asked (stdin as bytes). */
@@ -74,14 +78,25 @@ export class FakeDocker implements DockerPort {
     this.hostId = opts.hostId ?? 'local';
   }
 
-  /** adds one container (running by default) and emits `create` (+ `start`) */
-  addContainer(c: { name: string; labels?: Record<string, string>; running?: boolean; ip?: string }): FakeContainer {
+  /**
+   * adds one container (running by default) and emits `create` (+ `start`); `ip` is its address on
+   * `network` (default `decnet_lan`), `networkContainerId` the container whose network it shares
+   */
+  addContainer(c: {
+    name: string;
+    labels?: Record<string, string>;
+    running?: boolean;
+    ip?: string;
+    network?: string;
+    networkContainerId?: string;
+  }): FakeContainer {
     const container: FakeContainer = {
       id: `fake${String(this.nextId++).padStart(8, '0')}`,
       name: c.name,
       running: c.running ?? true,
       labels: { ...c.labels },
-      ...(c.ip ? { ip: c.ip } : {}),
+      networks: c.ip ? { [c.network ?? FLEET_NETWORK]: c.ip } : {},
+      ...(c.networkContainerId ? { networkContainerId: c.networkContainerId } : {}),
     };
     this.byName.set(c.name, container);
     this.emit('create', container);
@@ -89,17 +104,35 @@ export class FakeDocker implements DockerPort {
     return container;
   }
 
-  /** adds `<name>-<service>` containers labelled as SPEC §1.3 (services default to ssh) */
+  /**
+   * lays out a decky as DECNET does (DECNET-COMPAT §1): a label-less base `<name>` holding the ip
+   * (topology: `decnet_t_<id8>_<name>`, labelled), then `<name>-<service>` containers sharing its
+   * network, labelled `decnet.fleet.*` or `decnet.topology.*` plus `labels`. Services default to
+   * ssh; `running: false` stops base and services. Returns the service containers.
+   */
   addDecky(
     name: string,
-    opts: { services?: string[]; ip?: string; running?: boolean; labels?: Record<string, string> } = {},
+    opts: { services?: string[]; ip?: string; running?: boolean; labels?: Record<string, string>; topologyId?: string } = {},
   ): FakeContainer[] {
+    const topo = opts.topologyId;
+    const base = this.addContainer({
+      name: baseNameOf({ decky: name, topologyId: topo }),
+      labels: topo === undefined ? {} : { [TopologyLabel.ID]: topo, [TopologyLabel.DECKY]: name, [TopologyLabel.ROLE]: 'base' },
+      running: opts.running,
+      ip: opts.ip,
+      ...(topo === undefined ? {} : { network: `${topologyPrefix(topo)}lan` }),
+    });
     return (opts.services ?? ['ssh']).map((service) =>
       this.addContainer({
         name: `${name}-${service}`,
-        labels: { 'decnet.decky': name, 'decnet.service': service, ...opts.labels },
+        labels: {
+          ...(topo === undefined
+            ? { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: name, [FleetLabel.SERVICE_NAME]: service }
+            : { [TopologyLabel.SERVICE]: 'true', [TopologyLabel.ID]: topo, [TopologyLabel.DECKY]: name, [TopologyLabel.SERVICE_NAME]: service }),
+          ...opts.labels,
+        },
         running: opts.running,
-        ip: opts.ip,
+        networkContainerId: base.id,
       }),
     );
   }
@@ -199,9 +232,7 @@ export class FakeDocker implements DockerPort {
     this.listCalls++;
     const failure = this.listFailures.shift();
     if (failure) throw failure;
-    return this.containers()
-      .filter((c) => c.labels['decnet.decky'] !== undefined)
-      .map((c) => ({ id: c.id, name: c.name, running: c.running, labels: { ...c.labels }, ...(c.running && c.ip ? { ip: c.ip } : {}) }));
+    return selectLayout(this.containers().map(info));
   }
 
   watchEvents(onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void {
@@ -220,8 +251,16 @@ export class FakeDocker implements DockerPort {
     const answer = this.probes.get(ip);
     if (answer && 'banner' in answer) return result({ rc: 0, stdout: answer.banner });
     if (answer) return result({ rc: answer.rc, stderr: answer.stderr });
-    const ssh = this.containers().some((c) => c.running && c.ip === ip && c.labels['decnet.service'] === 'ssh');
-    return ssh ? result({ rc: 0, stdout: FAKE_SSH_BANNER }) : result({ rc: 1, stderr: 'ConnectionRefusedError: [Errno 111] Connection refused\n' });
+    return this.sshAnswersAt(ip) ? result({ rc: 0, stdout: FAKE_SSH_BANNER }) : result({ rc: 1, stderr: 'ConnectionRefusedError: [Errno 111] Connection refused\n' });
+  }
+
+  // a running `-ssh` service whose running base holds the address
+  private sshAnswersAt(ip: string): boolean {
+    return this.containers().some((c) => {
+      if (!c.running || serviceIdentity(c)?.service !== 'ssh' || !c.networkContainerId) return false;
+      const base = this.containers().find((b) => b.id === c.networkContainerId);
+      return !!base?.running && Object.values(base.networks).includes(ip);
+    });
   }
 
   private runScript(script: ExecScript, req: ExecRequest): Promise<ExecResult> | ExecResult {
@@ -233,6 +272,11 @@ export class FakeDocker implements DockerPort {
     );
   }
 
+  private concerns(c: FakeContainer): boolean {
+    if (serviceIdentity(c)) return true;
+    return this.containers().some((s) => s.networkContainerId === c.id) || c.labels[TopologyLabel.ROLE] === 'base';
+  }
+
   private mustGet(name: string): FakeContainer {
     const c = this.byName.get(name);
     if (!c) throw new Error(`not implemented: container ${name} is not in the fake`);
@@ -241,14 +285,25 @@ export class FakeDocker implements DockerPort {
 
   // delivered asynchronously like the engine's, to the watchers subscribed when it happened
   private emit(action: string, c: FakeContainer): void {
-    // the real port subscribes with a decnet.decky label filter
-    if (c.labels['decnet.decky'] === undefined) return;
+    // the real port hears service containers and their bases, whatever else runs on the engine
+    if (!this.concerns(c)) return;
     const e: ContainerEvent = { action, containerId: c.id, name: c.name, labels: { ...c.labels } };
     const targets = [...this.watchers];
     queueMicrotask(() => {
       for (const w of targets) if (this.watchers.has(w)) w.onEvent(e);
     });
   }
+}
+
+function info(c: FakeContainer): ContainerInfo {
+  return {
+    id: c.id,
+    name: c.name,
+    running: c.running,
+    labels: { ...c.labels },
+    networks: c.running ? { ...c.networks } : {},
+    ...(c.networkContainerId ? { networkContainerId: c.networkContainerId } : {}),
+  };
 }
 
 function isProbe(argv: readonly string[]): boolean {

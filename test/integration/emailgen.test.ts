@@ -80,7 +80,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('with topology personas always active, one tick delivers one email: one row, one file, one bus event after the commit', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     const { output, rows } = await run(w, new FakeLlm(), { ticks: 1 });
     expect(output).toMatchObject({ reason: 'ticks', ticks: 1, asked: 1, delivered: 1, failed: 0 });
     expect(rows).toHaveLength(1);
@@ -126,7 +126,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('never lets a topology decky fall back to the pool', async () => {
     const w = await world([person('ana@pool.example'), person('ben@pool.example')]);
     const topo = await topology(w.store, [person('solo@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     const llm = new ScriptedLlm([]);
     const { rows } = await run(w, llm, { ticks: 3 });
     expect(rows).toHaveLength(0);
@@ -137,7 +137,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('a forced reply keeps the thread, answers a message of the pair and carries the full References chain', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     const llm = new FakeLlm({ output: 'Subject: Re: RE: Quarterly numbers\n\nHello,\n\nthanks for the numbers.\n\nRegards' });
     const { rows } = await run(w, llm, { ticks: 5, intervalMs: 40, persona: { meanGapMs: 0, replyProbability: 1 } });
     expect(rows).toHaveLength(5);
@@ -170,7 +170,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('on an LLM failure records a failed row (stage llm) and delivers nothing', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     const { rows, output } = await run(w, new FakeLlm({ mode: 'fail', failure: 'HTTP 500: model crashed' }), { ticks: 1 });
     expect(output).toMatchObject({ delivered: 0, failed: 1 });
     expect(rows).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('stops calling a dead LLM once the breaker opens, and shows it on the heartbeat', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     const llm = new FakeLlm({ mode: 'timeout' });
     const { rows, handle } = await run(w, llm, { ticks: 6, heartbeatMs: 5 });
     expect(llm.prompts).toHaveLength(3);
@@ -198,7 +198,7 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
   it('backs a mail decky off after repeated delivery failures instead of hammering it', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
-    w.docker.addDecky('mail01', { services: ['imap'], labels: { 'decnet.topology': topo } });
+    w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
     for (let i = 0; i < 3; i++) w.docker.scriptNextExec('mail01-imap', { kind: 'result', result: { rc: 1, stderr: 'No space left on device' } });
     const { rows } = await run(w, new FakeLlm(), { ticks: 6, mail: { failureThreshold: 3, backoffBaseMs: 60_000 }, drainTimeoutMs: 50 });
     expect(rows.filter((r) => !r.success)).toHaveLength(3);

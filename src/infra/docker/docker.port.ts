@@ -61,11 +61,16 @@ export interface DockerPort {
   /** runs argv in a container, bounded by timeout and output cap; never throws */
   exec(req: ExecRequest): Promise<ExecResult>;
   /**
-   * containers carrying a `decnet.decky` label, running or not; `ip` is the `decnet.ip` label when
-   * it is an IP literal, else the first network's address. Throws DockerError when the engine fails.
+   * DECNET's layout (DECNET-COMPAT §1), running or not: the service containers labelled
+   * `decnet.fleet.service=true` or `decnet.topology.service=true` (and the scope label, when the
+   * port has one), then the base containers they share a network with. Throws DockerError when
+   * the engine fails.
    */
   listDeckyContainers(): Promise<ContainerInfo[]>;
-  /** subscribes to container events for labelled containers; returns the unsubscribe */
+  /**
+   * subscribes to lifecycle events of service containers and of the bases the last list found;
+   * returns the unsubscribe
+   */
   watchEvents(onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
   /** true when the engine answers; never throws */
   ping(): Promise<boolean>;

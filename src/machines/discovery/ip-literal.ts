@@ -3,7 +3,7 @@ const HEX16 = /^[0-9a-fA-F]{1,4}$/;
 
 /**
  * True for an IPv4 dotted quad or an IPv6 literal (`::` compression, embedded IPv4 tail; no zone
- * ids). Pure, so discovery can validate the `decnet.ip` label without node:net.
+ * ids). Pure, so discovery can validate the addresses an engine reports without node:net.
  */
 export function isIpLiteral(value: string): boolean {
   if (IPV4.test(value)) return true;

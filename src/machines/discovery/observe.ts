@@ -1,67 +1,74 @@
 import type { ContainerInfo } from '../../domain/container.js';
 import type { ObservedDecky } from '../../domain/decky.js';
+import { baseNameOf, FLEET_NETWORK, type ServiceIdentity, serviceIdentity, topologyPrefix } from '../../domain/decnet-layout.js';
 import { isIpLiteral } from './ip-literal.js';
 
-/** Label naming the decky a container belongs to (SPEC §1.3). */
-const LABEL_DECKY = 'decnet.decky';
-/** Label naming the service a container provides. */
-const LABEL_SERVICE = 'decnet.service';
-/** Optional label making the decky a topology decky. */
-const LABEL_TOPOLOGY = 'decnet.topology';
-/** Optional label overriding the decky's IP. */
-const LABEL_IP = 'decnet.ip';
+interface Group {
+  identity: ServiceIdentity;
+  services: ContainerInfo[];
+}
 
 /**
- * Groups `<decky>-<service>` containers into deckies by their `decnet.decky` label (SPEC §1.3).
+ * Reads deckies from DECNET's container layout (DECNET-COMPAT §1): service containers labelled
+ * `decnet.fleet.*` or `decnet.topology.*`, grouped by decky (and topology), and the label-less
+ * base each shares its network with, found by the id in its network mode, else by the name
+ * DECNET gives it (`<decky>`, `decnet_t_<id8>_<decky>`).
  *
- * - running: at least one of its containers runs;
- * - services: of a running decky, the services whose containers run (a stopped ssh container
- *   makes the decky ineligible for ssh actions instead of failing them); of a stopped decky,
- *   every labelled service. A container without `decnet.service` counts as the suffix of its
- *   name after `<decky>-`;
- * - ip: a valid `decnet.ip` label on any of its containers, else the ssh container's ip, else
- *   the first container's that has one;
- * - topologyId: the first non-empty `decnet.topology` label.
+ * - running: the base runs and at least one service container runs;
+ * - services: of a running decky, the `service_name`s of its running service containers (so a
+ *   stopped `-ssh` makes it ineligible for ssh actions instead of failing them); of a stopped
+ *   decky, every labelled service;
+ * - ip: the base's address on `decnet_lan` (topology: on a `decnet_t_<id8>_…` network), else on
+ *   its first network with one; never a service container's, never a non-IP string;
+ * - topologyId: the `decnet.topology.id` of a topology decky.
  *
- * Output is sorted by name, services in first-seen order without duplicates.
+ * Output is sorted by name (then topology), services in first-seen order without duplicates.
  */
 export function observeDeckies(containers: readonly ContainerInfo[], hostUuid: string): ObservedDecky[] {
-  const groups = new Map<string, ContainerInfo[]>();
+  const byRef = new Map<string, ContainerInfo>();
+  const groups = new Map<string, Group>();
   for (const c of containers) {
-    const name = c.labels[LABEL_DECKY]?.trim();
-    if (!name) continue;
-    const list = groups.get(name) ?? [];
-    list.push(c);
-    groups.set(name, list);
+    const identity = serviceIdentity(c);
+    if (!identity) {
+      byRef.set(c.id, c);
+      if (!byRef.has(c.name)) byRef.set(c.name, c);
+      continue;
+    }
+    const key = `${identity.decky}\u0000${identity.topologyId ?? ''}`;
+    const group = groups.get(key) ?? { identity, services: [] };
+    group.services.push(c);
+    groups.set(key, group);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, list]) => toDecky(name, list, hostUuid));
+    .map(([, g]) => toDecky(g, baseOf(g, byRef), hostUuid));
 }
 
-function toDecky(name: string, list: ContainerInfo[], hostUuid: string): ObservedDecky {
-  const running = list.some((c) => c.running);
-  const counted = running ? list.filter((c) => c.running) : list;
-  const services = unique(counted.map((c) => serviceOf(name, c)).filter((s): s is string => !!s));
-  const decky: ObservedDecky = { name, hostUuid, services, ip: ipOf(name, list), running };
-  const topologyId = list.map((c) => c.labels[LABEL_TOPOLOGY]?.trim()).find((t) => !!t);
-  if (topologyId) decky.topologyId = topologyId;
+function toDecky(g: Group, base: ContainerInfo | undefined, hostUuid: string): ObservedDecky {
+  const live = base?.running ? g.services.filter((c) => c.running) : [];
+  const running = live.length > 0;
+  const services = [...new Set((running ? live : g.services).map((c) => serviceIdentity(c)!.service))];
+  const decky: ObservedDecky = { name: g.identity.decky, hostUuid, services, ip: base ? ipOf(base, g.identity) : null, running };
+  if (g.identity.topologyId !== undefined) decky.topologyId = g.identity.topologyId;
   return decky;
 }
 
-function serviceOf(decky: string, c: ContainerInfo): string | undefined {
-  const label = c.labels[LABEL_SERVICE]?.trim();
-  if (label) return label;
-  return c.name.startsWith(`${decky}-`) ? c.name.slice(decky.length + 1) || undefined : undefined;
+// the network mode of a running service says where the decky's network lives; a stopped one may
+// point at a base since replaced, so running services are asked first and the name comes last
+function baseOf(g: Group, byRef: ReadonlyMap<string, ContainerInfo>): ContainerInfo | undefined {
+  const ordered = [...g.services.filter((c) => c.running), ...g.services.filter((c) => !c.running)];
+  for (const s of ordered) {
+    const base = s.networkContainerId ? byRef.get(s.networkContainerId) : undefined;
+    if (base) return base;
+  }
+  return byRef.get(baseNameOf(g.identity));
 }
 
-function ipOf(decky: string, list: ContainerInfo[]): string | null {
-  const label = list.map((c) => c.labels[LABEL_IP]?.trim()).find((ip) => !!ip && isIpLiteral(ip));
-  if (label) return label;
-  const ssh = list.find((c) => serviceOf(decky, c) === 'ssh' && c.ip);
-  return ssh?.ip ?? list.find((c) => c.ip)?.ip ?? null;
-}
-
-function unique(values: string[]): string[] {
-  return [...new Set(values)];
+function ipOf(base: ContainerInfo, identity: ServiceIdentity): string | null {
+  const nets = Object.entries(base.networks).filter(([, ip]) => isIpLiteral(ip));
+  const own =
+    identity.topologyId === undefined
+      ? nets.find(([name]) => name === FLEET_NETWORK)
+      : nets.find(([name]) => name.startsWith(topologyPrefix(identity.topologyId!)));
+  return (own ?? nets[0])?.[1] ?? null;
 }

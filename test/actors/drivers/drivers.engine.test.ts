@@ -3,13 +3,16 @@ import { createDockerodePort } from '../../../src/infra/docker/impl/dockerode.js
 import { runFile } from '../../../src/actors/drivers/file.driver.js';
 import { runTraffic } from '../../../src/actors/drivers/traffic.driver.js';
 import { hasDocker } from '../../support/docker-available.js';
-import { EngineFixture, type StartedContainer } from '../../infra/docker/engine.fixture.js';
+import { EngineFixture } from '../../infra/docker/engine.fixture.js';
 
 const fx = new EngineFixture('dnt-drv');
 const port = createDockerodePort({ hostId: 'local', defaultTimeoutMs: 8000 });
-let web: StartedContainer;
-let db: StartedContainer;
-const deckyOf = (c: StartedContainer): string => c.name.replace(/-ssh$/, '');
+// deckies laid out as DECNET's: the base holds the ip, `<decky>-ssh` shares its network and runs sshd
+type Decky = Awaited<ReturnType<EngineFixture['decky']>>;
+let web: Decky;
+let db: Decky;
+const deckyOf = (d: Decky): string => d.name;
+const sshOf = (d: Decky): string => `${d.name}-ssh`;
 
 // sshd needs a moment after start; the probe is the readiness check
 async function untilSshAnswers(src: string, dstIp: string): Promise<void> {
@@ -23,8 +26,8 @@ async function untilSshAnswers(src: string, dstIp: string): Promise<void> {
 
 describe.runIf(hasDocker)('drivers on the real engine', () => {
   beforeAll(async () => {
-    web = await fx.run({ name: 'web-ssh', labels: { 'decnet.decky': 'web', 'decnet.service': 'ssh' } });
-    db = await fx.run({ name: 'db-ssh', labels: { 'decnet.decky': 'db', 'decnet.service': 'ssh' } });
+    web = await fx.decky({ name: 'web', services: ['ssh'] });
+    db = await fx.decky({ name: 'db', services: ['ssh'] });
     await untilSshAnswers(deckyOf(web), db.ip);
   });
   afterAll(async () => {
@@ -32,17 +35,17 @@ describe.runIf(hasDocker)('drivers on the real engine', () => {
     port.close();
   });
 
-  it('reads a real SSH banner, and the destination sshd logs the source IP', async () => {
+  it('reads a real SSH banner from the decky ip, and the destination sshd logs the source decky ip', async () => {
     const o = await runTraffic(port, { srcName: deckyOf(web), dstName: deckyOf(db), dstIp: db.ip });
     expect(o.success).toBe(true);
     expect(o.payload.banner).toMatch(/^SSH-2\.0-OpenSSH_/);
     expect(o.payload).toMatchObject({ rc: 0, dst_ip: db.ip, dst_port: 22 });
-    const logs = (await fx.docker.getContainer(db.name).logs({ stdout: true, stderr: true })).toString('latin1');
+    const logs = (await fx.docker.getContainer(sshOf(db)).logs({ stdout: true, stderr: true })).toString('latin1');
     expect(logs).toContain(web.ip);
   });
 
   it('fails with the probe error when nothing listens on port 22', async () => {
-    const quiet = await fx.run({ name: 'quiet-ssh', cmd: ['sleep', 'infinity'] });
+    const quiet = await fx.decky({ name: 'quiet', services: ['ssh'], commands: { ssh: ['sleep', 'infinity'] } });
     const o = await runTraffic(port, { srcName: deckyOf(web), dstName: 'quiet', dstIp: quiet.ip });
     expect(o.success).toBe(false);
     expect(o.payload.rc).toBe(1);
@@ -55,11 +58,11 @@ describe.runIf(hasDocker)('drivers on the real engine', () => {
     const mtime = new Date('2024-02-29T12:34:56Z');
     const o = await runFile(port, { dstName: deckyOf(db), path, content, mtime });
     expect(o).toMatchObject({ success: true, payload: { rc: 0, bytes: Buffer.byteLength(content), path } });
-    const back = await port.exec({ container: db.name, argv: ['cat', path] });
+    const back = await port.exec({ container: sshOf(db), argv: ['cat', path] });
     expect(back.stdout).toBe(content);
-    const stat = await port.exec({ container: db.name, argv: ['stat', '-c', '%s %Y', path] });
+    const stat = await port.exec({ container: sshOf(db), argv: ['stat', '-c', '%s %Y', path] });
     expect(stat.stdout.trim()).toBe(`${Buffer.byteLength(content)} ${mtime.getTime() / 1000}`);
-    const stray = await port.exec({ container: db.name, argv: ['sh', '-c', 'ls /tmp/nope x 2>/dev/null; ls /'] });
+    const stray = await port.exec({ container: sshOf(db), argv: ['sh', '-c', 'ls /tmp/nope x 2>/dev/null; ls /'] });
     expect(stray.stdout).not.toMatch(/nope/);
   });
 

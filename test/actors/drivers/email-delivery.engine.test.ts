@@ -3,12 +3,13 @@ import { createDockerodePort } from '../../../src/infra/docker/impl/dockerode.js
 import { runEmailDelivery, type DeliveryRequest } from '../../../src/actors/drivers/email-delivery.driver.js';
 import { buildEml, newMessageId } from '../../../src/infra/mail/eml.js';
 import { hasDocker } from '../../support/docker-available.js';
-import { EngineFixture, type StartedContainer } from '../../infra/docker/engine.fixture.js';
+import { EngineFixture } from '../../infra/docker/engine.fixture.js';
 
 const fx = new EngineFixture('dnt-mail');
 const port = createDockerodePort({ hostId: 'local', defaultTimeoutMs: 8000 });
 const SPOOL = '/var/spool/mail-archive';
-let mail: StartedContainer;
+// the `-imap` service container of a decky laid out as DECNET's
+let mail: { name: string };
 
 function message(date: Date, body = 'Hello Bob,\n\nsee you at 10.\n\nAlice') {
   return buildEml({
@@ -28,7 +29,7 @@ function request(eml: ReturnType<typeof message>, threadId = '6a1f3c55-8f0e-4c55
 
 describe.runIf(hasDocker)('email delivery on the real engine', () => {
   beforeAll(async () => {
-    mail = await fx.run({ name: 'mail01-imap', cmd: ['sleep', 'infinity'], labels: { 'decnet.decky': 'mail01', 'decnet.service': 'imap' } });
+    mail = { name: (await fx.decky({ name: 'mail01', services: ['imap'] })).services[0]! };
   });
   afterAll(async () => {
     await fx.cleanup();

@@ -45,7 +45,7 @@ describe.runIf(runs)('decnet-orchestrator orchestrate › its Docker engine rest
     await launchDeckies(engine.docker, `${tag}-net`, names.map((n) => ({ name: n, services: ['ssh'], labels: { 'decnet.scope': tag } })));
     for (const n of names) {
       // as an operator runs deckies: they come back when their engine does
-      await engine.docker.getContainer(`${n}-ssh`).update({ RestartPolicy: { Name: 'unless-stopped' } });
+      for (const c of [n, `${n}-ssh`]) await engine.docker.getContainer(c).update({ RestartPolicy: { Name: 'unless-stopped' } });
       await waitForSshd(engine.docker, `${n}-ssh`);
     }
     const db = join(dir, `${name}.sqlite`);

@@ -3,6 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerEvent } from '../../../src/infra/docker/docker.port.js';
 import { createDockerodePort } from '../../../src/infra/docker/impl/dockerode.js';
+import { observeDeckies } from '../../../src/machines/discovery/observe.js';
 import { hasDocker } from '../../support/docker-available.js';
 import { EngineFixture, type StartedContainer } from './engine.fixture.js';
 
@@ -22,11 +23,7 @@ async function waitFor<T>(list: T[], pred: (t: T) => boolean, ms = 5000): Promis
 
 describe.runIf(hasDocker)('dockerode port on the real engine', () => {
   beforeAll(async () => {
-    box = await fx.run({
-      name: 'box-ssh',
-      cmd: ['sleep', 'infinity'],
-      labels: { 'decnet.decky': `${fx.prefix}-box`, 'decnet.service': 'ssh' },
-    });
+    box = await fx.run({ name: 'box-ssh', cmd: ['sleep', 'infinity'] });
   });
   afterAll(async () => {
     await fx.cleanup();
@@ -184,64 +181,88 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
   });
 
   describe('listDeckyContainers', () => {
-    it('lists labelled containers, running or not, with the network IP or the decnet.ip label', async () => {
-      const labelled = await fx.run({
-        name: 'ipl-ssh',
-        cmd: ['sleep', 'infinity'],
-        labels: { 'decnet.decky': `${fx.prefix}-ipl`, 'decnet.ip': '10.9.8.7' },
-      });
-      const garbage = await fx.run({
-        name: 'gip-ssh',
-        cmd: ['sleep', 'infinity'],
-        labels: { 'decnet.decky': `${fx.prefix}-gip`, 'decnet.ip': '$(touch /tmp/x)' },
-      });
-      const unlabelled = await fx.run({ name: 'plain', cmd: ['sleep', 'infinity'] });
-      const mine = (await port.listDeckyContainers()).filter((c) => c.name.startsWith(fx.prefix));
+    const quiet = { ssh: ['sleep', 'infinity'], http: ['sleep', 'infinity'] };
+
+    it('lists labelled service containers and the label-less bases they share a network with, running or not', async () => {
+      const web = await fx.decky({ name: 'web', services: ['ssh', 'http'], commands: quiet });
+      await fx.docker.getContainer(`${web.name}-http`).stop({ t: 0 });
+      const plain = await fx.run({ name: 'plain', cmd: ['sleep', 'infinity'] });
+      const mine = (await port.listDeckyContainers()).filter((c) => c.name.startsWith(web.name));
       const byName = new Map(mine.map((c) => [c.name, c]));
-      expect(byName.get(box.name)).toMatchObject({ id: box.id, running: true, ip: box.ip });
-      expect(byName.get(labelled.name)?.ip).toBe('10.9.8.7');
-      expect(byName.get(garbage.name)?.ip).toBe(garbage.ip);
-      expect(byName.has(unlabelled.name)).toBe(false);
+      const base = byName.get(web.name)!;
+      expect(base).toMatchObject({ running: true, labels: {}, networks: { [fx.network]: web.ip } });
+      expect(byName.get(`${web.name}-ssh`)).toMatchObject({
+        running: true,
+        networkContainerId: base.id,
+        networks: {},
+        labels: { 'decnet.fleet.service': 'true', 'decnet.fleet.decky': web.name, 'decnet.fleet.service_name': 'ssh' },
+      });
+      expect(byName.get(`${web.name}-http`)).toMatchObject({ running: false, networkContainerId: base.id });
+      expect(mine.some((c) => c.name === plain.name)).toBe(false);
+      expect(observeDeckies(mine, 'local')).toEqual([{ name: web.name, hostUuid: 'local', services: ['ssh'], ip: web.ip, running: true }]);
     });
 
-    it('with a scope label, lists only the deckies carrying it', async () => {
-      const scope = `decnet.scope=${fx.prefix}`;
-      const inScope = await fx.run({
-        name: 'scoped-ssh',
-        cmd: ['sleep', 'infinity'],
-        labels: { 'decnet.decky': `${fx.prefix}-scoped`, 'decnet.scope': fx.prefix },
+    it('lists a topology decky: decnet_t_<id8>_<decky> base, decnet.topology.* services', async () => {
+      const topologyId = `${randomBytes(4).toString('hex')}-5e1f-4c4e-9d0a-${randomBytes(6).toString('hex')}`;
+      const gw = await fx.decky({ name: 'gw', services: ['ssh'], topologyId, commands: quiet });
+      expect(gw.base).toBe(`decnet_t_${topologyId.slice(0, 8)}_${gw.name}`);
+      const mine = (await port.listDeckyContainers()).filter((c) => c.name === gw.base || c.name === `${gw.name}-ssh`);
+      expect(mine.find((c) => c.name === gw.base)?.labels).toEqual({
+        'decnet.topology.id': topologyId,
+        'decnet.topology.decky': gw.name,
+        'decnet.topology.role': 'base',
       });
-      const scoped = createDockerodePort({ hostId: 'local', scope });
+      expect(observeDeckies(mine, 'local')).toEqual([{ name: gw.name, hostUuid: 'local', services: ['ssh'], ip: gw.ip, running: true, topologyId }]);
+    });
+
+    it('with a scope label, lists only the service containers carrying it and their bases', async () => {
+      const inScope = await fx.decky({ name: 'scoped', services: ['ssh'], labels: { 'decnet.scope': fx.prefix }, commands: quiet });
+      await fx.decky({ name: 'unscoped', services: ['ssh'], commands: quiet });
+      const scoped = createDockerodePort({ hostId: 'local', scope: `decnet.scope=${fx.prefix}` });
       const names = (await scoped.listDeckyContainers()).map((c) => c.name);
-      expect(names).toEqual([inScope.name]);
+      expect(names).toEqual([`${inScope.name}-ssh`, inScope.name]);
       scoped.close();
     });
   });
 
   describe('watchEvents', () => {
-    it('reports lifecycle events of labelled containers, not exec events', async () => {
+    it('reports lifecycle events of service containers and of their bases, not exec events nor other containers', async () => {
       const events: ContainerEvent[] = [];
       const errors: Error[] = [];
       const stop = port.watchEvents((e) => events.push(e), (e) => errors.push(e));
       await new Promise((r) => setTimeout(r, 300));
       await port.exec({ container: box.name, argv: ['true'] });
-      const c = await fx.run({
-        name: 'ev-ssh',
-        cmd: ['sleep', 'infinity'],
-        labels: { 'decnet.decky': `${fx.prefix}-ev`, 'decnet.service': 'ssh' },
-      });
-      await fx.docker.getContainer(c.name).kill();
-      const died = await waitFor(events, (e) => e.action === 'die' && e.name === c.name);
-      expect(died.labels).toMatchObject({ 'decnet.decky': `${fx.prefix}-ev`, 'decnet.service': 'ssh' });
+      const d = await fx.decky({ name: 'ev', services: ['ssh'], commands: { ssh: ['sleep', 'infinity'] } });
+      const svc = `${d.name}-ssh`;
+      await fx.docker.getContainer(svc).kill();
+      const died = await waitFor(events, (e) => e.action === 'die' && e.name === svc);
+      expect(died.labels).toMatchObject({ 'decnet.fleet.decky': d.name, 'decnet.fleet.service_name': 'ssh' });
       expect(died.labels.name).toBeUndefined();
-      expect(events.some((e) => e.action === 'start' && e.containerId === c.id)).toBe(true);
+      expect(events.some((e) => e.action === 'start' && e.name === svc)).toBe(true);
       expect(events.some((e) => e.action.startsWith('exec'))).toBe(false);
+      expect(events.some((e) => e.name === box.name)).toBe(false);
       stop();
       const seen = events.length;
-      await fx.docker.getContainer(c.name).start();
+      await fx.docker.getContainer(svc).start();
       await new Promise((r) => setTimeout(r, 500));
       expect(events.length).toBe(seen);
       expect(errors).toEqual([]);
+    });
+
+    it('reports a base dying once a list has seen it, and the next list shows its decky stopped', async () => {
+      const d = await fx.decky({ name: 'basekill', services: ['ssh'] });
+      const mineOf = async () => (await port.listDeckyContainers()).filter((c) => c.name.startsWith(d.name));
+      expect(observeDeckies(await mineOf(), 'local')).toMatchObject([{ name: d.name, running: true, ip: d.ip }]);
+      const events: ContainerEvent[] = [];
+      const stop = port.watchEvents((e) => events.push(e), () => {});
+      await new Promise((r) => setTimeout(r, 300));
+      await fx.docker.getContainer(d.base).kill();
+      const died = await waitFor(events, (e) => e.action === 'die' && e.name === d.base);
+      expect(died.labels).toEqual({});
+      stop();
+      const after = await mineOf();
+      expect(after.find((c) => c.name === `${d.name}-ssh`)?.running).toBe(true);
+      expect(observeDeckies(after, 'local')).toMatchObject([{ name: d.name, running: false }]);
     });
 
     it('calls onError when the engine cannot be reached', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
+import { type DeckySpec, type LaunchedDecky, launchDecky } from '../../../src/demo/decky-launcher.js';
 
 /** The decky image every docker-backed test runs (scripts/build-decky-image.sh builds it). */
 export const TEST_IMAGE = process.env.DECKY_IMAGE ?? 'decnet-decky:bookworm';
@@ -27,8 +28,11 @@ export class EngineFixture {
     this.network = `${this.prefix}-net`;
   }
 
-  /** starts one container from the decky image on the fixture's network (sshd unless `cmd`) */
-  async run(opts: { name: string; labels?: Record<string, string>; cmd?: string[] }): Promise<StartedContainer> {
+  /**
+   * starts one container from the decky image on the fixture's network (sshd unless `cmd`), or
+   * in the network namespace of container `netnsOf` (then its `ip` is '')
+   */
+  async run(opts: { name: string; labels?: Record<string, string>; cmd?: string[]; netnsOf?: string }): Promise<StartedContainer> {
     await this.ensureNetwork();
     const name = opts.name.startsWith(this.prefix) ? opts.name : `${this.prefix}-${opts.name}`;
     this.names.add(name);
@@ -37,12 +41,24 @@ export class EngineFixture {
       Image: TEST_IMAGE,
       Cmd: opts.cmd,
       Labels: opts.labels ?? {},
-      HostConfig: { NetworkMode: this.network },
+      HostConfig: { NetworkMode: opts.netnsOf ? `container:${opts.netnsOf}` : this.network },
     });
     await c.start();
     const info = await c.inspect();
     const ip = info.NetworkSettings.Networks[this.network]?.IPAddress ?? '';
     return { id: info.Id, name, ip };
+  }
+
+  /**
+   * lays out one decky as DECNET does on the fixture's network: base `<prefix>-<name>` (sleep
+   * infinity, the ip) and `<prefix>-<name>-<svc>` service containers sharing its network, with
+   * the fleet labels (or the topology ones); ssh services run sshd unless `commands` says else
+   */
+  async decky(spec: DeckySpec): Promise<LaunchedDecky & { name: string }> {
+    await this.ensureNetwork();
+    const name = spec.name.startsWith(this.prefix) ? spec.name : `${this.prefix}-${spec.name}`;
+    const launched = await launchDecky(this.docker, this.network, { ...spec, name }, {}, (n) => this.names.add(n));
+    return { ...launched, name };
   }
 
   /** runs argv in a container via the engine (setup only: tests use the port under test) */
@@ -72,11 +88,14 @@ export class EngineFixture {
           .catch(() => undefined),
       ),
     );
+    this.names.clear();
     if (this.networkCreated) {
       await this.docker
         .getNetwork(this.network)
         .remove()
         .catch(() => undefined);
+      // an afterEach cleanup leaves the fixture usable by the next test
+      this.networkCreated = false;
     }
   }
 

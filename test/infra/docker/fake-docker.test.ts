@@ -56,7 +56,13 @@ describe('FakeDocker (the fake engine other tests rely on)', () => {
       'die:web01-ssh',
       'stop:web01-ssh',
     ]);
-    expect((await docker.listDeckyContainers()).map((c) => [c.name, c.running, c.ip])).toEqual([['web01-ssh', false, undefined]]);
+    expect((await docker.listDeckyContainers()).map((c) => [c.name, c.running, c.networks])).toEqual([
+      ['web01-ssh', false, {}],
+      ['web01', true, { decnet_lan: '10.0.0.2' }],
+    ]);
+    docker.stop('web01');
+    await Promise.resolve();
+    expect(seen.map((e) => `${e.action}:${e.name}`).slice(-2)).toEqual(['die:web01', 'stop:web01']);
     stop();
     expect(docker.watcherCount).toBe(0);
   });

@@ -1,10 +1,10 @@
-import { isIP } from 'node:net';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { type Logger, silentLogger } from '../../log/logger.port.js';
 import { DockerError } from '../docker-error.js';
 import type { ContainerEvent, DockerPort } from '../docker.port.js';
 import type { ContainerInfo } from '../../../domain/container.js';
+import { baseRefs, hasScope, selectLayout, serviceIdentity, TopologyLabel } from '../../../domain/decnet-layout.js';
 import type { EngineAddress } from '../engine-address.js';
 import { JsonLines } from '../json-lines.js';
 import { runExec } from './dockerode-exec.js';
@@ -22,7 +22,7 @@ interface DockerodePortOptions {
   maxOutputBytes?: number;
   /** also kill the process inside the container via coreutils `timeout` (default true) */
   killInContainer?: boolean;
-  /** an extra `key=value` label every managed container must carry (several DECNETs on one engine) */
+  /** an extra `key=value` label every service container must carry (several DECNETs on one engine) */
   scope?: string;
   logger?: Logger;
 }
@@ -44,20 +44,32 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
     killInContainer: opts.killInContainer ?? true,
   };
 
-  const labelFilter = opts.scope ? ['decnet.decky', opts.scope] : ['decnet.decky'];
+  // ids and names of the bases the last list found: their events matter too (a dying base takes
+  // its decky's network), but a label filter cannot select them, being label-less
+  let bases = new Set<string>();
+  const concerns = (e: ContainerEvent): boolean =>
+    (serviceIdentity(e) !== undefined && hasScope(e.labels, opts.scope)) ||
+    e.labels[TopologyLabel.ROLE] === 'base' ||
+    bases.has(e.containerId) ||
+    (e.name !== undefined && bases.has(e.name));
 
   return {
     hostId: opts.hostId,
     exec: (req) => runExec(deps, req),
 
+    // one unfiltered list per sync: service containers and their label-less bases in one snapshot
     async listDeckyContainers(): Promise<ContainerInfo[]> {
       let list: Docker.ContainerInfo[];
       try {
-        list = await docker.listContainers({ all: true, filters: { label: labelFilter } });
+        list = await docker.listContainers({ all: true });
       } catch (err) {
         throw new DockerError(`listing containers on ${opts.hostId} failed`, 'DOCKER_UNAVAILABLE', true, { cause: err });
       }
-      return list.map(toContainerInfo);
+      const layout = selectLayout(list.map(toContainerInfo), opts.scope);
+      const refs = baseRefs(layout);
+      for (const c of layout) if (refs.has(c.id) || refs.has(c.name)) refs.add(c.id);
+      bases = refs;
+      return layout;
     },
 
     watchEvents(onEvent, onError) {
@@ -72,7 +84,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
       };
       const lines = new JsonLines((v) => {
         const e = toContainerEvent(v);
-        if (!e || closed) return;
+        if (!e || closed || !concerns(e)) return;
         try {
           onEvent(e);
         } catch (err) {
@@ -81,7 +93,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
       });
       docker
         .getEvents({
-          filters: { type: ['container'], label: labelFilter, event: LIFECYCLE },
+          filters: { type: ['container'], event: LIFECYCLE },
           abortSignal: abort.signal,
         })
         .then(
@@ -144,28 +156,26 @@ function fromAddress(a: EngineAddress): Docker.DockerOptions {
 }
 
 function toContainerInfo(c: Docker.ContainerInfo): ContainerInfo {
-  const labels = c.Labels ?? {};
   const info: ContainerInfo = {
     id: c.Id,
     name: (c.Names?.[0] ?? '').replace(/^\//, ''),
     running: c.State === 'running',
-    labels,
+    labels: c.Labels ?? {},
+    networks: addresses(c),
   };
-  const ip = ipOf(c, labels['decnet.ip']);
-  if (ip) info.ip = ip;
+  const mode = c.HostConfig?.NetworkMode ?? '';
+  if (mode.startsWith('container:') && mode.length > 'container:'.length) info.networkContainerId = mode.slice('container:'.length);
   return info;
 }
 
-// the label wins when it is an IP literal; else the first network (engine order) with an address.
-function ipOf(c: Docker.ContainerInfo, label: string | undefined): string | undefined {
-  const wanted = label?.trim();
-  // zone ids (`fe80::1%eth0`) pass isIP but are refused by the drivers: refuse them here too
-  if (wanted && !wanted.includes('%') && isIP(wanted) !== 0) return wanted;
-  for (const net of Object.values(c.NetworkSettings?.Networks ?? {})) {
-    if (net?.IPAddress) return net.IPAddress;
-    if (net?.GlobalIPv6Address) return net.GlobalIPv6Address;
+// the engine's own addresses; a container sharing another's namespace has none of its own
+function addresses(c: Docker.ContainerInfo): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, net] of Object.entries(c.NetworkSettings?.Networks ?? {})) {
+    const ip = net?.IPAddress || net?.GlobalIPv6Address;
+    if (ip) out[name] = ip;
   }
-  return undefined;
+  return out;
 }
 
 function toContainerEvent(v: unknown): ContainerEvent | undefined {
