@@ -37,11 +37,9 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  // leftovers of an interrupted earlier run
-  await removeDeckies(docker, {
-    network: NETWORK,
-    containers: DECKIES.flatMap(containerNamesOf),
-  });
+  // leftovers of an interrupted earlier run: only containers the demo made (on a DECNET host a
+  // real decky may be called web01 too, and must never be touched)
+  await removeDeckies(docker, { network: NETWORK, containers: await demoLeftovers(docker) });
   let launched: LaunchedNetwork | undefined;
   try {
     launched = await launchDeckies(docker, NETWORK, DECKIES);
@@ -84,3 +82,13 @@ function parseArgs(argv: string[]): { interval: string; ticks?: string } {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+
+/** Containers named like the demo's that the demo made: its scope label, or a base on its network. */
+async function demoLeftovers(docker: Docker): Promise<string[]> {
+  const names = new Set(DECKIES.flatMap(containerNamesOf));
+  const all = await docker.listContainers({ all: true });
+  return all
+    .filter((c) => c.Labels?.['decnet.scope'] === 'demo' || c.NetworkSettings?.Networks?.[NETWORK] !== undefined)
+    .flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')))
+    .filter((n) => names.has(n));
+}

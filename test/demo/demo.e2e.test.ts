@@ -38,4 +38,21 @@ describe('npm run demo (dist/demo/demo.js)', () => {
     const bases = await new Docker().listContainers({ all: true, filters: { name: ['^/(web01|db01|printer01)$'] } });
     expect(bases).toEqual([]);
   }, 150_000);
+
+  it.runIf(hasDocker)('never removes a container it did not make, even one named like its deckies', async () => {
+    const docker = new Docker();
+    // a DECNET host may run a real decky called web01: label-less, on its own network
+    const other = await docker.createContainer({ name: 'web01', Image: 'decnet-decky:bookworm', Cmd: ['sleep', 'infinity'], HostConfig: { NetworkMode: 'none' } });
+    try {
+      await other.start();
+      const r = runDemo(['--interval', '0.2', '--ticks', '2'], { LOG_LEVEL: 'warn' });
+      // the name is taken: the demo refuses to start rather than delete it
+      expect(r.status).toBe(1);
+      expect((await other.inspect()).State.Running).toBe(true);
+      const left = await docker.listContainers({ all: true, filters: { label: ['decnet.scope=demo'] } });
+      expect(left).toEqual([]);
+    } finally {
+      await other.remove({ force: true });
+    }
+  }, 150_000);
 });
