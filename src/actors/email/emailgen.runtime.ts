@@ -1,15 +1,11 @@
 import { randomInt } from 'node:crypto';
-import { type Actor, type AnyActorLogic, createActor, type InspectionEvent, type Observer, toPromise } from 'xstate';
-import type { BusPort } from '../../infra/bus/bus.port.js';
-import { healthTopic } from '../../infra/bus/topics.js';
+import type { Actor } from 'xstate';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { LLMBackend } from '../../infra/llm/base.js';
 import { type BreakerOptions, CircuitBreaker } from '../../infra/llm/breaker.js';
-import type { Logger } from '../../infra/log/logger.port.js';
 import type { TopologyPersonaSource } from '../../infra/personas/persona-source.port.js';
 import type { Persona } from '../../domain/persona.js';
 import type { EmailStorePort } from '../../infra/store/email-store.port.js';
-import type { InventoryPort } from '../../infra/store/inventory.port.js';
 import type { RunningDecky } from '../../domain/decky.js';
 import { createGroupHost } from '../../machines/emailgen/emailgen.group.js';
 import { emailgenMachine } from '../../machines/emailgen/emailgen.machine.js';
@@ -17,76 +13,54 @@ import type { EmailgenOutput, MailTuning, PersonaTuning } from '../../machines/e
 import { mailMachine } from '../../machines/mail/mail.machine.js';
 import { personaMachine } from '../../machines/persona/persona.machine.js';
 import { feedRunning, type RunningFeed } from '../backfill-new-deckies.js';
-import { createDiscoveryLogic } from '../discovery.actor.js';
-import { localOnly, type TimerClock } from '../orchestrator.runtime.js';
-import { createStaticDiscoveryLogic } from '../static-discovery.actor.js';
+import { localOnly } from '../worker/local-only.js';
+import { startWorker } from '../worker/start-worker.js';
+import { workerBasics } from '../worker/worker-basics.js';
+import type { WorkerDeps, WorkerSettings } from '../worker/worker-deps.js';
 import { createDeliverEmailLogic } from './deliver-email.actor.js';
 import { createGenerateLogic } from './generate.actor.js';
 import { createLoadScopeLogic } from './load-scope.actor.js';
 import { createLookupThreadLogic } from './lookup-thread.actor.js';
 import { createPruneEmailsLogic } from './prune-emails.actor.js';
 import { createRecordEmailLogic } from './record-email.actor.js';
-import { subscribeControl } from '../control-topic.js';
-import { errText } from '../../domain/err-text.js';
 
 /** The worker name in heartbeat and control topics (SPEC §5). */
 export const EMAILGEN_WORKER = 'emailgen';
 
 /** Scheduling and bounds of one emailgen run; `intervalMs` and `spoolRoot` are required. */
-export interface EmailgenSettings {
+export interface EmailgenSettings extends WorkerSettings {
   /** mean tick interval (SPEC §6.7: 300 s) */
   intervalMs: number;
   /** stop after N ticks (`--ticks`), once their emails settled */
   ticks?: number;
   /** spool root inside mail containers (DECNET_SPOOL_ROOT) */
   spoolRoot: string;
-  /** discovery's periodic resync (default 30 s) */
-  resyncMs?: number;
   /**
    * how old a scope read a tick may reuse instead of reading the store (default 0: every tick
    * reads); only with discovery on, whose every sync reads the scope anew. Up to `resyncMs` is
-   * safe, and `decnet emailgen run` sets it to that: at 10,000 personas a tick's read is most of
+   * safe, and `decnet-orchestrator emailgen run` sets it to that: at 10,000 personas a tick's read is most of
    * the tick's cost
    */
   scopeReuseMs?: number;
   /** emails kept per mail decky at each prune (SPEC §4.3: 5,000) */
   emailsKeepPerDecky?: number;
-  /** prune cadence in ticks (default 100) */
-  pruneEveryTicks?: number;
-  /** heartbeat period (default 30 s) */
-  heartbeatMs?: number;
   /** bound on in-flight emails at a signal or control stop (default 10 s) */
   drainTimeoutMs?: number;
   /** bound on in-flight emails after `--ticks` (default: LLM timeout + exec timeout + 5 s) */
   settleTimeoutMs?: number;
-  execTimeoutMs?: number;
-  execMaxOutputBytes?: number;
   persona?: PersonaTuning;
   mail?: MailTuning;
   breaker?: BreakerOptions;
 }
 
 /** Everything the emailgen worker touches, injected once here at the root. */
-export interface EmailgenDeps {
-  settings: EmailgenSettings;
-  inventory: InventoryPort;
+export interface EmailgenDeps extends WorkerDeps<EmailgenSettings> {
   topologies: TopologyPersonaSource;
   emails: EmailStorePort;
   /** the host-wide persona pool for fleet and shard deckies */
   pool: { load(): Promise<Persona[]> };
   /** the LLM; wrapped in a CircuitBreaker unless it is one */
   llm: LLMBackend;
-  bus: BusPort;
-  logger: Logger;
-  /** the local engine: discovery runs on it, and every non-shard mail decky is delivered on it */
-  docker: DockerPort;
-  dockerFor?: (decky: RunningDecky) => DockerPort;
-  /** false → no Docker discovery; the inventory is taken as it is (default true) */
-  discover?: boolean;
-  now?: () => Date;
-  seed?: number;
-  clock?: TimerClock;
-  inspect?: Observer<InspectionEvent> | ((e: InspectionEvent) => void);
   /** past email for mail deckies seen for the first time, fed by every scope read (issue 7) */
   backfill?: (engines: { dockerFor: (decky: RunningDecky) => DockerPort; llm: LLMBackend }) => RunningFeed;
 }
@@ -104,19 +78,10 @@ export interface EmailgenHandle {
 /** Starts the emailgen supervisor with every named actor and action provided from `deps`. */
 export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
   const s = deps.settings;
-  const now = deps.now ?? (() => new Date());
-  const log = deps.logger.child({ component: EMAILGEN_WORKER });
+  const { now, log, limits, discovery, logTo, publishHealth } = workerBasics(EMAILGEN_WORKER, deps);
   const llm = deps.llm instanceof CircuitBreaker ? deps.llm : new CircuitBreaker(deps.llm, s.breaker);
   const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
   const backfill = deps.backfill?.({ dockerFor, llm });
-  const limits = {
-    ...(s.execTimeoutMs === undefined ? {} : { timeoutMs: s.execTimeoutMs }),
-    ...(s.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: s.execMaxOutputBytes }),
-  };
-  const discovery: AnyActorLogic =
-    deps.discover === false
-      ? createStaticDiscoveryLogic()
-      : createDiscoveryLogic({ docker: deps.docker, inventory: deps.inventory, logger: deps.logger, remote: false });
 
   const machine = emailgenMachine.provide({
     actors: {
@@ -134,26 +99,23 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
       }),
       loadScope: createLoadScopeLogic({ inventory: feedRunning(deps.inventory, backfill), pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
       pruneEmails: createPruneEmailsLogic({ emails: deps.emails, keep: s.emailsKeepPerDecky ?? 5_000 }),
-      discovery,
+      discovery: discovery(),
       // the persona and mail actors run in groups, each in a system of its own: the inspector follows them
       ...(deps.inspect ? { group: createGroupHost({ inspect: deps.inspect }) } : {}),
     },
     actions: {
-      log: (_, p) => log[p.level](p.fields ?? {}, p.msg),
+      log: logTo,
       publishHeartbeat: (_, p) => {
         const h = llm.health();
-        deps.bus.publish(healthTopic(EMAILGEN_WORKER), 'worker.health', {
-          worker: EMAILGEN_WORKER,
-          ts: now().toISOString(),
-          llm: { backend: h.backend, model: h.model, breaker: h.state, consecutiveFailures: h.consecutiveFailures, openedAt: h.openedAt },
-          ...p,
-        });
+        publishHealth({ llm: { backend: h.backend, model: h.model, breaker: h.state, consecutiveFailures: h.consecutiveFailures, openedAt: h.openedAt }, ...p });
       },
     },
     delays: s.heartbeatMs === undefined ? {} : { heartbeatInterval: s.heartbeatMs },
   });
 
-  const actor = createActor(machine, {
+  const run = startWorker({
+    worker: EMAILGEN_WORKER,
+    machine,
     input: {
       intervalMs: s.intervalMs,
       seed: deps.seed ?? randomInt(0, 2 ** 32),
@@ -167,40 +129,16 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
       ...(s.persona ? { persona: s.persona } : {}),
       ...(s.mail ? { mail: s.mail } : {}),
     },
+    stopEvent: (reason) => ({ type: 'EMAILGEN.STOP' as const, reason }),
+    bus: deps.bus,
+    log,
     ...(deps.clock ? { clock: deps.clock } : {}),
     ...(deps.inspect ? { inspect: deps.inspect } : {}),
+    onStop: () => backfill?.abandon(),
+    // a failed supervisor waits for no backfill run
+    finish: (failed) => backfill?.settle(failed ? 0 : undefined),
+    started: { intervalMs: s.intervalMs, ticks: s.ticks ?? null, llm: llm.name, model: llm.model, spoolRoot: s.spoolRoot },
+    stopped: () => ({ llm: llm.health().state }),
   });
-
-  const stopBy = (reason: string) => {
-    backfill?.abandon();
-    if (actor.getSnapshot().status === 'active') actor.send({ type: 'EMAILGEN.STOP', reason });
-  };
-  const unsubscribe = subscribeControl(deps.bus, EMAILGEN_WORKER, log, stopBy);
-
-  const done = toPromise(actor).then(
-    async (output) => {
-      unsubscribe();
-      await backfill?.settle();
-      log.info({ ...output, llm: llm.health().state }, 'emailgen stopped');
-      return output;
-    },
-    async (err: unknown) => {
-      unsubscribe();
-      await backfill?.settle(0);
-      log.error({ err: errText(err) }, 'emailgen supervisor failed');
-      throw err;
-    },
-  );
-
-  actor.start();
-  log.info({ intervalMs: s.intervalMs, ticks: s.ticks ?? null, llm: llm.name, model: llm.model, spoolRoot: s.spoolRoot }, 'emailgen started');
-  return {
-    actor,
-    llm,
-    done,
-    async stop(reason = 'signal') {
-      stopBy(reason);
-      await done.catch(() => undefined);
-    },
-  };
+  return { ...run, llm };
 }

@@ -1,7 +1,7 @@
 import type { MailReport } from '../mail/mail.events.js';
 import type { GroupReport } from './emailgen.group.js';
 import type { PersonaReport } from '../persona/persona.events.js';
-import type { DiscoveryReport } from '../supervisor/supervisor.events.js';
+import type { DiscoveryReport } from '../worker/worker.events.js';
 
 /** Commands the emailgen supervisor accepts from outside (runtime, control topic, signals). */
 export type EmailgenCommand = { type: 'EMAILGEN.STOP'; reason?: string };

@@ -1,8 +1,6 @@
-import { errText } from '../../domain/err-text.js';
-import { and, raise } from 'xstate';
 import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../../domain/rng.js';
-import { crashedChildId } from './emailgen.events.js';
+import { crashedChildId, type EmailgenEvent } from './emailgen.events.js';
 import {
   heartbeatOf,
   planAbandon,
@@ -16,6 +14,9 @@ import {
 import { log, planScope } from './emailgen.scope.js';
 import { emailgenSetup } from './emailgen.setup.js';
 import type { EmailgenContext, EmailgenInput } from './emailgen.types.js';
+import { workerStates } from '../worker/worker.states.js';
+
+const worker = workerStates<EmailgenContext, EmailgenEvent>();
 
 /**
  * The emailgen worker's root actor (SPEC §6, §5): one mail decky actor per mail decky and one
@@ -26,9 +27,9 @@ export const emailgenMachine = emailgenSetup.createMachine({
   id: 'emailgen',
   description: 'spawns mail decky and persona actors from the scope, ticks, beats, prunes and drains',
   context: ({ input }) => initialContext(input),
-  entry: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'],
+  entry: worker.beat(heartbeatOf),
   on: {
-    'EMAILGEN.HEARTBEAT': { actions: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'] },
+    'EMAILGEN.HEARTBEAT': { actions: worker.beat(heartbeatOf) },
     'PERSONA.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planPersonaStatus(context, event) } },
     'MAIL.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planMailStatus(context, event) } },
     'MAIL.RECORDED': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecorded(context, event) } },
@@ -45,89 +46,40 @@ export const emailgenMachine = emailgenSetup.createMachine({
       type: 'parallel',
       on: {
         'EMAILGEN.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) } },
-        'DISCOVERY.DEGRADED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: event.reason } }) } },
+        ...worker.degradedLogged,
       },
       states: {
-        discovery: {
-          initial: 'watching',
-          states: {
-            watching: {
-              description: 'the discovery actor reconciles the inventory with the engine (SPEC §1.3)',
-              invoke: {
-                src: 'discovery',
-                id: 'discovery',
-                input: ({ context }) => ({ resyncMs: context.resyncMs }),
-                onError: {
-                  target: 'recovering',
-                  actions: [
-                    { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'discovery actor failed; restarting', fields: { err: errText(event.error) } }) },
-                    raise(({ event }) => ({ type: 'DISCOVERY.DEGRADED' as const, reason: errText(event.error) })),
-                  ],
-                },
-              },
-            },
-            recovering: { description: 'waits `discoveryBackoff` before watching again', after: { discoveryBackoff: 'watching' } },
+        discovery: worker.discovery(),
+        scope: worker.inventory({
+          descriptions: {
+            current: 'the actors match the last read of the scope',
+            reading: 'a discovery sync changed the inventory: read mail deckies and personas, reconcile actors',
           },
-        },
-        scope: {
-          initial: 'current',
-          states: {
-            current: {
-              description: 'the actors match the last read of the scope',
-              on: { 'DISCOVERY.SYNCED': 'reading' },
-            },
-            reading: {
-              description: 'a discovery sync changed the inventory: read mail deckies and personas, reconcile actors',
-              on: { 'DISCOVERY.SYNCED': { target: 'reading', reenter: true } },
-              invoke: {
-                src: 'loadScope',
-                input: { reuseMs: 0 },
-                onDone: {
-                  target: 'current',
-                  actions: [{ type: 'applyPlan', params: ({ context, event }) => planScope(context, event.output) }, raise({ type: 'EMAILGEN.SCOPE_LOADED' })],
-                },
-                onError: { target: 'current', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'scope read failed', fields: { err: errText(event.error) } }) } },
-              },
-            },
-          },
-        },
+          src: 'loadScope',
+          input: { reuseMs: 0 },
+          loaded: planScope,
+          loadedEvent: { type: 'EMAILGEN.SCOPE_LOADED' },
+          failed: 'scope read failed',
+        }),
         schedule: {
           initial: 'syncing',
           states: {
             syncing: {
               description: 'no tick before the scope was read after a first discovery sync (or discovery degraded)',
-              on: {
-                'EMAILGEN.SCOPE_LOADED': 'waiting',
-                'DISCOVERY.DEGRADED': 'waiting',
-              },
+              on: { 'EMAILGEN.SCOPE_LOADED': 'waiting', 'DISCOVERY.DEGRADED': 'waiting' },
             },
-            waiting: { description: 'until the jittered `tickInterval` passes', after: { tickInterval: 'refreshing' } },
-            refreshing: {
-              description: 'reads the scope, reconciles actors, then asks one persona to write',
-              invoke: {
+            ...worker.ticks({
+              drain: '#emailgen.draining',
+              refreshing: {
+                description: 'reads the scope, reconciles actors, then asks one persona to write',
                 src: 'loadScope',
                 // nothing synced since the last read: a recent one serves (the sync above reads anew)
-                input: ({ context }) => ({ reuseMs: context.scopeReuseMs }),
-                onDone: [
-                  { guard: 'reachesTickLimit', target: '#emailgen.draining', actions: [{ type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) }, 'markTicksDone'] },
-                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
-                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
-                ],
-                onError: [
-                  { guard: 'reachesTickLimit', target: '#emailgen.draining', actions: [{ type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) }, 'markTicksDone'] },
-                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
-                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
-                ],
+                input: ({ context }: { context: EmailgenContext }) => ({ reuseMs: context.scopeReuseMs }),
+                plan: planRefreshed,
+                atLimit: 'markTicksDone',
               },
-            },
-            pruning: {
-              description: 'every `pruneEveryTicks` ticks: keep the newest emails per mail decky (SPEC §4.3)',
-              invoke: {
-                src: 'pruneEmails',
-                onDone: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'info', msg: 'emails pruned', fields: { removed: event.output } }) } },
-                onError: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'email prune failed', fields: { err: errText(event.error) } }) } },
-              },
-            },
+              pruning: { description: 'every `pruneEveryTicks` ticks: keep the newest emails per mail decky (SPEC §4.3)', src: 'pruneEmails', pruned: 'emails pruned', failed: 'email prune failed' },
+            }),
           },
         },
       },
@@ -136,19 +88,9 @@ export const emailgenMachine = emailgenSetup.createMachine({
       description: 'no new emails; idle personas stop; waits for in-flight emails up to `drainTimeout`',
       entry: { type: 'applyPlan', params: ({ context }) => planDrainStart(context, context.stopReason ?? 'ticks') },
       on: { 'DISCOVERY.SYNCED': { actions: { type: 'applyPlan', params: () => ({ patch: {}, effects: [log('debug', 'sync ignored while draining')] }) } } },
-      always: [
-        { guard: and(['isQuiet', 'stoppedByTicks']), target: 'done' },
-        { guard: 'isQuiet', target: 'stopped' },
-      ],
-      after: {
-        drainTimeout: [
-          { guard: 'stoppedByTicks', target: 'done', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
-          { target: 'stopped', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
-        ],
-      },
+      ...worker.drainExits(planAbandon),
     },
-    stopped: { type: 'final', description: 'stopped on command (control message or signal)' },
-    done: { type: 'final', description: 'the `--ticks` limit was reached and in-flight emails settled' },
+    ...worker.finals('the `--ticks` limit was reached and in-flight emails settled'),
   },
   output: ({ context }) => ({
     reason: context.stopReason ?? 'stop',

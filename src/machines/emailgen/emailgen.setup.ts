@@ -3,13 +3,13 @@ import { mailActorId } from '../mail/mail.events.js';
 import { mailMachine } from '../mail/mail.machine.js';
 import { personaActorId } from '../persona/persona.events.js';
 import { personaMachine } from '../persona/persona.machine.js';
-import type { LogParams } from '../supervisor/supervisor.types.js';
 import type { EmailgenEvent } from './emailgen.events.js';
 import { createGroupHost, type GroupCommand, type GroupHostInput, groupOfActor } from './emailgen.group.js';
 import { isQuiet } from './emailgen.plan.js';
 import type { EmailgenContext, EmailgenEffect, EmailgenHeartbeat, EmailgenInput, EmailgenOutput, EmailgenPlan, LoadScopeInput, ScopeSnapshot } from './emailgen.types.js';
 import { notProvided } from '../not-provided.js';
-
+import { workerDelays, workerGuards } from '../worker/worker.setup.js';
+import type { LogParams } from '../worker/worker.types.js';
 
 type Children = { src: 'group'; logic: ReturnType<typeof createGroupHost>; id: string | undefined };
 type EmailgenDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | 'discoveryBackoff';
@@ -108,16 +108,9 @@ export const emailgenSetup = setup({
     applyPlan,
     markTicksDone: assign({ stopReason: 'ticks' }),
   },
-  guards: {
-    isQuiet: ({ context }) => isQuiet(context),
-    stoppedByTicks: ({ context }) => context.stopReason === 'ticks',
-    reachesTickLimit: ({ context }) => context.maxTicks !== null && context.ticks + 1 >= context.maxTicks,
-    isPruneDue: ({ context }) => (context.ticks + 1) % context.pruneEveryTicks === 0,
-  },
+  guards: workerGuards(isQuiet),
   delays: {
-    tickInterval: ({ context }) => context.nextTickMs,
-    heartbeatInterval: 30_000,
+    ...workerDelays,
     drainTimeout: ({ context }) => (context.stopReason === 'ticks' ? context.settleTimeoutMs : context.drainTimeoutMs),
-    discoveryBackoff: 5_000,
   },
 });

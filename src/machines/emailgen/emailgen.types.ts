@@ -4,7 +4,7 @@ import type { MailCommand, MailStatus } from '../mail/mail.events.js';
 import type { MailInput } from '../mail/mail.types.js';
 import type { PersonaCommand } from '../persona/persona.events.js';
 import type { PersonaInput, PersonaStatus } from '../persona/persona.types.js';
-import type { LogParams } from '../supervisor/supervisor.types.js';
+import type { LogParams, StopReason } from '../worker/worker.types.js';
 
 /** Tuning handed to every persona actor. */
 export type PersonaTuning = Pick<PersonaInput, 'meanGapMs' | 'emailsPerDay' | 'replyProbability' | 'handOffTimeoutMs' | 'fallbackZone'>;
@@ -57,9 +57,6 @@ export interface LoadScopeInput {
   reuseMs: number;
 }
 
-/** Why the supervisor stopped: `ticks`, or the reason a stop command gave. */
-export type EmailgenStopReason = 'ticks' | 'stop' | 'control' | 'signal' | (string & {});
-
 /** Serialisable state of the emailgen supervisor. */
 export interface EmailgenContext {
   intervalMs: number;
@@ -87,7 +84,7 @@ export interface EmailgenContext {
   nextTickMs: number;
   /** wall time of the last scope read (ISO 8601), the only clock the policy sees */
   now: string | null;
-  stopReason: EmailgenStopReason | null;
+  stopReason: StopReason | null;
   /** compositions the ticks asked for */
   asked: number;
   delivered: number;
@@ -99,7 +96,7 @@ export interface EmailgenContext {
 
 /** What the supervisor ends with. */
 export interface EmailgenOutput {
-  reason: EmailgenStopReason;
+  reason: StopReason;
   ticks: number;
   asked: number;
   delivered: number;

@@ -1,16 +1,11 @@
 import type { DeckyReport } from '../decky/decky.events.js';
 import type { EventDraft } from '../decky/decky.types.js';
+import type { DiscoveryReport } from '../worker/worker.events.js';
 
 /** Commands the supervisor accepts from outside (runtime, control topic, signals). */
 export type SupervisorCommand =
   /** stop scheduling, drain in-flight actions within `drainTimeout`, then stop */
   { type: 'SUPERVISOR.STOP'; reason?: string };
-
-/** Facts the discovery actor sends (SPEC §1.3): the inventory was reconciled, or the watch failed. */
-export type DiscoveryReport =
-  /** `recovered`: the engine had failed (list or event stream) since the previous sync */
-  | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
-  | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 
 /** Events the supervisor raises to itself (heartbeat timer, decky restart timer). */
 export type SupervisorInternal =

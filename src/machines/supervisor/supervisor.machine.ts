@@ -1,9 +1,8 @@
 import { errText } from '../../domain/err-text.js';
-import { and, raise } from 'xstate';
 import { DRIVER_ID } from '../decky/decky.types.js';
 import { humanDelay } from '../policy/cadence.js';
 import { seededRng } from '../../domain/rng.js';
-import { crashedDeckyUuid } from './supervisor.events.js';
+import { crashedDeckyUuid, type SupervisorEvent } from './supervisor.events.js';
 import { log, planRefreshed, planRunning, planStop } from './supervisor.plan.js';
 import {
   heartbeatOf,
@@ -16,7 +15,10 @@ import {
   planTrafficSent,
 } from './supervisor.routing.js';
 import { supervisorSetup } from './supervisor.setup.js';
-import type { Plan, SupervisorContext, SupervisorInput } from './supervisor.types.js';
+import type { Plan, RunningSnapshot, SupervisorContext, SupervisorInput } from './supervisor.types.js';
+import { workerStates } from '../worker/worker.states.js';
+
+const worker = workerStates<SupervisorContext, SupervisorEvent>();
 
 /**
  * The orchestrator's root actor (SPEC §2, §4.3, §5): one decky actor per running decky, ticks
@@ -32,9 +34,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
     // one driver for all deckies' actions, as long as the supervisor lives (decky.driver.ts)
     { src: 'deckyDriver', id: DRIVER_ID, systemId: DRIVER_ID },
   ],
-  entry: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'],
+  entry: worker.beat(heartbeatOf),
   on: {
-    'SUPERVISOR.HEARTBEAT': { actions: [{ type: 'publishHeartbeat', params: ({ context }) => heartbeatOf(context) }, 'scheduleHeartbeat'] },
+    'SUPERVISOR.HEARTBEAT': { actions: worker.beat(heartbeatOf) },
     'DECKY.AVAILABILITY': { actions: { type: 'applyPlan', params: ({ context, event }) => planAvailability(context, event) } },
     'DECKY.TRAFFIC_SENT': { actions: { type: 'applyPlan', params: ({ context, event }) => planTrafficSent(context, event) } },
     'DECKY.RECORD': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecord(context, event) } },
@@ -49,62 +51,22 @@ export const supervisorMachine = supervisorSetup.createMachine({
       type: 'parallel',
       on: {
         'SUPERVISOR.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ context, event }) => planStop(context, event.reason ?? 'stop') } },
-        'DISCOVERY.DEGRADED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: event.reason } }) } },
+        ...worker.degradedLogged,
       },
       states: {
-        discovery: {
-          initial: 'watching',
-          states: {
-            watching: {
-              description: 'the discovery actor reconciles the inventory with the engine',
-              invoke: {
-                src: 'discovery',
-                id: 'discovery',
-                input: ({ context }) => ({ resyncMs: context.resyncMs }),
-                onError: {
-                  target: 'recovering',
-                  actions: [
-                    { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'discovery actor failed; restarting', fields: { err: errText(event.error) } }) },
-                    raise(({ event }) => ({ type: 'DISCOVERY.DEGRADED' as const, reason: errText(event.error) })),
-                  ],
-                },
-              },
-            },
-            recovering: { description: 'waits `discoveryBackoff` before watching again', after: { discoveryBackoff: 'watching' } },
+        discovery: worker.discovery(),
+        inventory: worker.inventory({
+          descriptions: {
+            current: 'the decky actors match the last read of the running set',
+            reading: 'a discovery sync changed the inventory: read the running set, reconcile actors',
           },
-        },
-        inventory: {
-          initial: 'current',
-          states: {
-            current: {
-              description: 'the decky actors match the last read of the running set',
-              on: { 'DISCOVERY.SYNCED': { target: 'reading', actions: { type: 'applyPlan', params: ({ context, event }) => planEngineRecovered(context, event) } } },
-            },
-            reading: {
-              description: 'a discovery sync changed the inventory: read the running set, reconcile actors',
-              // a sync during the read restarts it, so the last sync is always seen
-              on: {
-                'DISCOVERY.SYNCED': {
-                  target: 'reading',
-                  reenter: true,
-                  actions: { type: 'applyPlan', params: ({ context, event }) => planEngineRecovered(context, event) },
-                },
-              },
-              invoke: {
-                src: 'listRunning',
-                input: { reason: 'sync' },
-                onDone: {
-                  target: 'current',
-                  actions: [
-                    { type: 'applyPlan', params: ({ context, event }) => withNow(planRunning(context, event.output.deckies), event.output.at) },
-                    raise({ type: 'SUPERVISOR.INVENTORY_LOADED' }),
-                  ],
-                },
-                onError: { target: 'current', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'inventory read failed', fields: { err: errText(event.error) } }) } },
-              },
-            },
-          },
-        },
+          src: 'listRunning',
+          input: { reason: 'sync' },
+          synced: planEngineRecovered,
+          loaded: (context: SupervisorContext, output: RunningSnapshot) => withNow(planRunning(context, output.deckies), output.at),
+          loadedEvent: { type: 'SUPERVISOR.INVENTORY_LOADED' },
+          failed: 'inventory read failed',
+        }),
         schedule: {
           initial: 'syncing',
           states: {
@@ -117,32 +79,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
                 'DISCOVERY.DEGRADED': { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded before first sync; ticking on the inventory', fields: { reason: event.reason } }) } },
               },
             },
-            waiting: { description: 'until the jittered `tickInterval` passes', after: { tickInterval: 'refreshing' } },
-            refreshing: {
-              description: 'reads the running set, then runs one tick of the policy',
-              invoke: {
-                src: 'listRunning',
-                input: { reason: 'tick' },
-                onDone: [
-                  { guard: 'reachesTickLimit', target: '#supervisor.draining', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
-                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
-                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, event.output) } },
-                ],
-                onError: [
-                  { guard: 'reachesTickLimit', target: '#supervisor.draining', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
-                  { guard: 'isPruneDue', target: 'pruning', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
-                  { target: 'waiting', actions: { type: 'applyPlan', params: ({ context, event }) => planRefreshed(context, null, event.error) } },
-                ],
-              },
-            },
-            pruning: {
-              description: 'every `pruneEveryTicks` ticks: keep the newest rows per destination (SPEC §4.3)',
-              invoke: {
-                src: 'pruneEvents',
-                onDone: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'info', msg: 'events pruned', fields: { removed: event.output } }) } },
-                onError: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'prune failed', fields: { err: errText(event.error) } }) } },
-              },
-            },
+            ...worker.ticks({
+              drain: '#supervisor.draining',
+              refreshing: { description: 'reads the running set, then runs one tick of the policy', src: 'listRunning', input: { reason: 'tick' }, plan: planRefreshed },
+              pruning: { description: 'every `pruneEveryTicks` ticks: keep the newest rows per destination (SPEC §4.3)', src: 'pruneEvents', pruned: 'events pruned', failed: 'prune failed' },
+            }),
           },
         },
       },
@@ -153,19 +94,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
       on: { 'SUPERVISOR.RESTART_DECKY': {}, 'DISCOVERY.SYNCED': {} },
       // one copy of the children map for all deckies, not one per decky as a final state's stop does
       exit: 'stopAllDeckies',
-      always: [
-        { guard: and(['isQuiet', 'stoppedByTicks']), target: 'done' },
-        { guard: 'isQuiet', target: 'stopped' },
-      ],
-      after: {
-        drainTimeout: [
-          { guard: 'stoppedByTicks', target: 'done', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
-          { target: 'stopped', actions: { type: 'applyPlan', params: ({ context }) => planAbandon(context) } },
-        ],
-      },
+      ...worker.drainExits(planAbandon),
     },
-    stopped: { type: 'final', description: 'stopped on command (control message or signal)' },
-    done: { type: 'final', description: 'the `--ticks` limit was reached' },
+    ...worker.finals('the `--ticks` limit was reached'),
   },
   output: ({ context }) => ({
     reason: context.stopReason ?? 'stop',

@@ -7,7 +7,6 @@ import { stopAllDeckies } from './supervisor.stop-all.js';
 import type {
   HeartbeatParams,
   ListRunningInput,
-  LogParams,
   Plan,
   RunningSnapshot,
   SupervisorContext,
@@ -15,7 +14,8 @@ import type {
   SupervisorOutput,
 } from './supervisor.types.js';
 import { notProvided } from '../not-provided.js';
-
+import { workerDelays, workerGuards } from '../worker/worker.setup.js';
+import type { LogParams } from '../worker/worker.types.js';
 
 /** Restart delay of a crashed decky actor: 1 s doubling per crash, capped at 60 s. */
 export function restartDelay(restarts: number): number {
@@ -132,17 +132,10 @@ export const supervisorSetup = setup({
     applyPlan,
     stopAllDeckies,
   },
-  guards: {
-    isQuiet: ({ context }) => isQuiet(context),
-    stoppedByTicks: ({ context }) => context.stopReason === 'ticks',
-    reachesTickLimit: ({ context }) => context.maxTicks !== null && context.ticks + 1 >= context.maxTicks,
-    isPruneDue: ({ context }) => (context.ticks + 1) % context.pruneEveryTicks === 0,
-  },
+  guards: workerGuards(isQuiet),
   delays: {
-    tickInterval: ({ context }) => context.nextTickMs,
-    heartbeatInterval: 30_000,
+    ...workerDelays,
     drainTimeout: 10_000,
-    discoveryBackoff: 5_000,
     syncTimeout: ({ context }) => 2 * context.resyncMs,
     restartBackoff: ({ context, event }) => restartDelay(context.restarts[crashedDeckyUuid(event.type) ?? ''] ?? 1),
   },

@@ -2,6 +2,7 @@ import type { Density } from '../policy/cadence.js';
 import type { RunningDecky } from '../../domain/decky.js';
 import type { DeckyCommand } from '../decky/decky.events.js';
 import type { EventDraft } from '../decky/decky.types.js';
+import type { LogParams, StopReason } from '../worker/worker.types.js';
 
 /** Decky machine tuning the supervisor hands to every decky it spawns. */
 export interface DeckyTuning {
@@ -39,9 +40,6 @@ export interface SupervisorInput {
  * `scheduled`: picked by a tick, its command waits for its moment inside the tick interval.
  */
 export type BusyStatus = 'starting' | 'scheduled' | 'acting' | 'backingOff' | 'restarting';
-
-/** Why the supervisor stopped: `ticks` (limit reached) or the reason a stop command gave. */
-export type StopReason = 'ticks' | 'stop' | 'control' | 'signal' | (string & {});
 
 /** Serialisable state of the supervisor. */
 export interface SupervisorContext {
@@ -83,13 +81,6 @@ export interface SupervisorOutput {
   abandoned: number;
   /** rows handed to the event writer */
   recorded: number;
-}
-
-/** Parameters of the injected `log` action. */
-export interface LogParams {
-  level: 'debug' | 'info' | 'warn' | 'error';
-  msg: string;
-  fields?: Record<string, unknown>;
 }
 
 /** Parameters of the injected `publishHeartbeat` action; the runtime adds worker and ts. */

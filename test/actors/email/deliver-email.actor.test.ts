@@ -2,7 +2,7 @@ import { simpleParser } from 'mailparser';
 import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createDeliverEmailLogic } from '../../../src/actors/email/deliver-email.actor.js';
-import { localOnly } from '../../../src/actors/orchestrator.runtime.js';
+import { localOnly } from '../../../src/actors/worker/local-only.js';
 import type { DockerPort } from '../../../src/infra/docker/docker.port.js';
 import type { RunningDecky } from '../../../src/domain/decky.js';
 import type { EmailDraft } from '../../../src/machines/mail/mail.events.js';

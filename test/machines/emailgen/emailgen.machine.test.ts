@@ -7,7 +7,7 @@ import { mailMachine, type RecordedEmail } from '../../../src/machines/mail/mail
 import type { DeliverInput, DeliveryResult, EmailRowDraft } from '../../../src/machines/mail/mail.types.js';
 import { personaMachine } from '../../../src/machines/persona/persona.machine.js';
 import type { GenerateInput, GenerationResult, LookupThreadInput, ThreadChoice } from '../../../src/machines/persona/persona.types.js';
-import type { LogParams } from '../../../src/machines/supervisor/supervisor.types.js';
+import type { LogParams } from '../../../src/machines/worker/worker.types.js';
 import { mailDecky, persona } from '../../builders/emailgen.builders.js';
 import { stateIds, trackStates } from '../../support/state-coverage.js';
 

@@ -5,7 +5,8 @@ import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
 import type { ActionOutcome, EventDraft, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
 import type { EventWriterCommand } from '../../../src/machines/supervisor/supervisor.events.js';
 import { supervisorMachine } from '../../../src/machines/supervisor/supervisor.machine.js';
-import type { HeartbeatParams, ListRunningInput, LogParams, RunningSnapshot, SupervisorInput } from '../../../src/machines/supervisor/supervisor.types.js';
+import type { HeartbeatParams, ListRunningInput, RunningSnapshot, SupervisorInput } from '../../../src/machines/supervisor/supervisor.types.js';
+import type { LogParams } from '../../../src/machines/worker/worker.types.js';
 
 /** Named delays as the harness sets them, so no two timers ever fire in one clock step. */
 export const DELAYS = { heartbeat: 10_000_000, drain: 100, discoveryBackoff: 10, restart: 10, syncTimeout: 1_000_000_000 };

@@ -178,7 +178,7 @@ describe('decnet-orchestrator emailgen import-personas', () => {
   });
 });
 
-describe('decnet emailgen import-personas with a pool of every DECNET shape', () => {
+describe('decnet-orchestrator emailgen import-personas with a pool of every DECNET shape', () => {
   it('installs exactly the entries DECNET keeps and warns about each dropped one', async () => {
     const fixture = new URL('../../fixtures/decnet/personas-pool.json', import.meta.url);
     const dest = join(dir, 'pool.json');
