@@ -7,7 +7,7 @@ import { createEventWriterLogic } from '../../src/actors/event-writer.actor.js';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
-import type { EventDraft } from '../../src/machines/decky/decky.types.js';
+import type { EventDraft } from '../../src/domain/event.js';
 import { sleep, startMeter } from '../lib/measure.js';
 import { atLeast, figure, type ScenarioResult } from '../lib/report.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fromCallback } from 'xstate';
 import type { OrchestratorEvent } from '../domain/event.js';
-import type { EventDraft } from '../machines/decky/decky.types.js';
+import type { EventDraft } from '../domain/event.js';
 import type { EventWriterCommand } from '../machines/supervisor/supervisor.events.js';
 import type { EventWriter } from './event-writer.js';
 

@@ -16,3 +16,9 @@ export interface OrchestratorEvent {
   success: boolean;
   payload: Record<string, unknown>;
 }
+
+/**
+ * An `orchestrator_events` row before the writer gives it a uuid: plain data, so it can cross
+ * actors and sit in a context. `ts` is when the action finished (ISO 8601); absent → the write time.
+ */
+export type EventDraft = Omit<OrchestratorEvent, 'uuid' | 'ts'> & { ts?: string };

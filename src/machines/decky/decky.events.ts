@@ -1,7 +1,8 @@
 import type { AnyActorRef } from 'xstate';
 import type { RunningDecky } from '../../domain/decky.js';
 import type { FilePlan } from '../policy/file-plan.js';
-import type { ActionOutcome, DeckyStatus, EventDraft, PeerRef, PlantFileInput, SendTrafficInput } from './decky.types.js';
+import type { ActionOutcome, DeckyStatus, PeerRef, PlantFileInput, SendTrafficInput } from './decky.types.js';
+import type { EventDraft } from '../../domain/event.js';
 
 /** Commands a decky machine accepts (from its supervisor). */
 export type DeckyCommand =

@@ -1,4 +1,5 @@
-import type { ActionOutcome, CurrentAction, DeckyContext, EventDraft } from './decky.types.js';
+import type { ActionOutcome, CurrentAction, DeckyContext } from './decky.types.js';
+import type { EventDraft } from '../../domain/event.js';
 import { errText } from '../../domain/err-text.js';
 
 const ACTIONS = { traffic: 'exec:tcp_connect:22', file: 'file:create' } as const;

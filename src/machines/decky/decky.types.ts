@@ -1,5 +1,4 @@
 import type { DriverOutcome } from '../../domain/driver-outcome.js';
-import type { EventKind } from '../../domain/event.js';
 import type { RunningDecky } from '../../domain/decky.js';
 import type { FilePlan } from '../policy/file-plan.js';
 
@@ -13,21 +12,6 @@ export interface PeerRef {
 /** A driver outcome stamped with the time the action finished (ISO 8601), added by the actor. */
 export interface ActionOutcome extends DriverOutcome {
   at?: string;
-}
-
-/**
- * An `orchestrator_events` row before the writer gives it a uuid: plain data, so it can cross
- * actors and sit in a context. `ts` is when the action finished; absent → the write time.
- */
-export interface EventDraft {
-  ts?: string;
-  kind: EventKind;
-  protocol: 'ssh';
-  action: string;
-  srcDeckyUuid: string | null;
-  dstDeckyUuid: string;
-  success: boolean;
-  payload: Record<string, unknown>;
 }
 
 /** What a decky reports about itself: only `idle` deckies may be picked. */

@@ -1,5 +1,5 @@
 import type { DeckyReport } from '../decky/decky.events.js';
-import type { EventDraft } from '../decky/decky.types.js';
+import type { EventDraft } from '../../domain/event.js';
 import type { DiscoveryReport } from '../worker/worker.events.js';
 
 /** Commands the supervisor accepts from outside (runtime, control topic, signals). */

@@ -1,7 +1,7 @@
 import type { Density } from '../policy/cadence.js';
 import type { RunningDecky } from '../../domain/decky.js';
 import type { DeckyCommand } from '../decky/decky.events.js';
-import type { EventDraft } from '../decky/decky.types.js';
+import type { EventDraft } from '../../domain/event.js';
 import type { LogParams, StopReason } from '../worker/worker.types.js';
 
 /** Decky machine tuning the supervisor hands to every decky it spawns. */

@@ -2,7 +2,8 @@ import { type AnyActorRef, createActor, fromCallback, fromPromise, SimulatedCloc
 import type { RunningDecky } from '../../../src/domain/decky.js';
 import { deckyDriver } from '../../../src/actors/drivers/decky-driver.actor.js';
 import { deckyMachine } from '../../../src/machines/decky/decky.machine.js';
-import type { ActionOutcome, EventDraft, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
+import type { ActionOutcome, PlantFileInput, SendTrafficInput } from '../../../src/machines/decky/decky.types.js';
+import type { EventDraft } from '../../../src/domain/event.js';
 import type { EventWriterCommand } from '../../../src/machines/supervisor/supervisor.events.js';
 import { supervisorMachine } from '../../../src/machines/supervisor/supervisor.machine.js';
 import type { HeartbeatParams, ListRunningInput, RunningSnapshot, SupervisorInput } from '../../../src/machines/supervisor/supervisor.types.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunningDecky } from '../../../src/domain/decky.js';
-import type { EventDraft } from '../../../src/machines/decky/decky.types.js';
+import type { EventDraft } from '../../../src/domain/event.js';
 import { planRefreshed, planRunning, planTick } from '../../../src/machines/supervisor/supervisor.plan.js';
 import {
   isQuiet,
