@@ -11,6 +11,8 @@ const decky = (name: string, services = ['ssh']): RunningDecky => ({ uuid: `loca
 function gatedRuns(outcome: (d: RunningDecky) => BackfillRunOutcome = () => ({ items: 3, failures: 0 })) {
   const started: { decky: string; req: BackfillRunRequest }[] = [];
   const gates = new Map<string, () => void>();
+  // a release may come before its run starts (a loaded box): the run then passes straight through
+  const released = new Set<string>();
   let active = 0;
   let peak = 0;
   const run = async (d: RunningDecky, req: BackfillRunRequest) => {
@@ -18,16 +20,30 @@ function gatedRuns(outcome: (d: RunningDecky) => BackfillRunOutcome = () => ({ i
     active += 1;
     peak = Math.max(peak, active);
     await new Promise<void>((r) => {
+      if (released.has(d.uuid)) return r();
       gates.set(d.uuid, r);
       req.signal.addEventListener('abort', () => r(), { once: true });
     });
     active -= 1;
     return req.signal.aborted ? { items: 1, failures: 0, abandoned: true } : outcome(d);
   };
-  return { run, started, release: (uuid: string) => gates.get(uuid)?.(), peak: () => peak };
+  const release = (uuid: string) => {
+    released.add(uuid);
+    gates.get(uuid)?.();
+  };
+  return { run, started, release, peak: () => peak };
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
+// the feed writes its `running` row before it starts a run: on a loaded box that takes longer than
+// a tick, so wait for the run itself rather than for time to pass
+const runStarted = async (g: { started: unknown[] }, n = 1) => {
+  const end = Date.now() + 10_000;
+  while (g.started.length < n) {
+    if (Date.now() > end) throw new Error(`run ${n} did not start within 10 s`);
+    await tick();
+  }
+};
 
 describe('createNewDeckyBackfill', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -76,6 +92,7 @@ describe('createNewDeckyBackfill', () => {
     const feed = make({ run: g.run, concurrency: 2 });
     const all = ['a', 'b', 'c', 'd', 'e'].map((n) => decky(n));
     for (let i = 0; i < 5; i += 1) feed.offer(all);
+    await runStarted(g, 2);
     await tick();
     expect(g.started.map((s) => s.decky)).toEqual(['local:a', 'local:b']);
     for (const n of ['a', 'b', 'c', 'd', 'e']) {
@@ -95,7 +112,7 @@ describe('createNewDeckyBackfill', () => {
     const t0 = performance.now();
     feed.offer([decky('web01')]);
     expect(performance.now() - t0).toBeLessThan(250);
-    await tick();
+    await runStarted(g);
     expect(g.started).toHaveLength(1);
     g.release('local:web01');
     await feed.idle();
@@ -176,7 +193,7 @@ describe('createNewDeckyBackfill', () => {
     const g = gatedRuns();
     const feed = make({ run: g.run });
     feed.offer([decky('a'), decky('b')]);
-    await tick();
+    await runStarted(g);
     feed.abandon();
     feed.offer([decky('c')]);
     await feed.settle(1000);
@@ -195,7 +212,7 @@ describe('createNewDeckyBackfill', () => {
     const g = gatedRuns();
     const feed = make({ run: g.run });
     feed.offer([decky('a')]);
-    await tick();
+    await runStarted(g);
     const settled = feed.settle(5_000);
     await tick();
     g.release('local:a');
@@ -206,7 +223,7 @@ describe('createNewDeckyBackfill', () => {
     const h = gatedRuns();
     const late = make({ run: h.run });
     late.offer([decky('b')]);
-    await tick();
+    await runStarted(h);
     const t0 = performance.now();
     await late.settle(50);
     expect(performance.now() - t0).toBeLessThan(1000);
