@@ -33,6 +33,8 @@ export function createRealismRoute(check: RealismCheckSource, timeoutMs: number 
     if (!p.ok) return sendError(res, 422, 'invalid query', p.reason);
     if (running) return sendError(res, 429, 'busy', 'a realism check is already running', { 'Retry-After': '10' });
     running = true;
+    // the deadline below bounds the wait, not the socket's stall timer (nothing is sent meanwhile)
+    res.socket?.setTimeout(0);
     const work = check(p.value).finally(() => {
       running = false;
     });

@@ -4,6 +4,7 @@ import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { ApiSources } from './api-sources.port.js';
 import { bearerMatches, hostHeaderIsLoopback, isLoopbackHost, MIN_TOKEN_LENGTH } from './auth.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits.js';
 import { sendError } from './respond.js';
 import { createRoutes, serveThread, THREAD_PREFIX } from './routes.js';
 import { createEventStream } from './sse.js';
@@ -30,6 +31,8 @@ interface HttpServerOptions {
   now?: () => number;
   /** bound on one realism report (default 120 s) */
   realismTimeoutMs?: number;
+  /** socket cap and timeouts; each defaults to `DEFAULT_CONNECTION_LIMITS` */
+  limits?: Partial<ConnectionLimits>;
 }
 
 /** A running API server. */
@@ -89,6 +92,8 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
     if (path === STREAM_PATH) {
       // a HEAD would hold one of the few stream slots open for nothing
       if (req.method === 'HEAD') return sendError(res, 405, 'method not allowed', undefined, { Allow: 'GET' });
+      // a stream is idle between events by design: its keepalives, not the stall timer, prove the peer
+      req.socket.setTimeout(0);
       return stream.handle(req, res);
     }
     if (path.startsWith(THREAD_PREFIX)) return serveThread(o.sources, path.slice(THREAD_PREFIX.length), res);
@@ -96,15 +101,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
     return serveStatic(staticDir, path, res, req.method === 'HEAD');
   };
 
-  const server = createServer((req, res) => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...o.limits };
+  const server = createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
+    // the socket already got its 503; whatever it still sends is not served
+    if (connections.isRefused(req.socket)) return;
     handle(req, res).catch((err: unknown) => {
       log.error({ err: errText(err), path: req.url }, 'http request failed');
       if (!res.headersSent) sendError(res, 500, 'internal error');
       else res.destroy();
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const connections = limitConnections(server, limits);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
