@@ -8,6 +8,7 @@ import type { PersonaView } from '../http/api-sources.port.js';
 import { parseListenAddress } from '../http/listen-address.js';
 import { startHttpServer } from '../http/server.js';
 import { trackWorkerHealth } from '../http/worker-health.js';
+import { STATELY_INSPECTOR_ORIGIN } from '../inspect/bridge-page.js';
 import { DEFAULT_INSPECT_PORT, startInspector } from '../inspect/inspector.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import { collectMetricsFromBus } from '../metrics/bus-metrics.js';
@@ -31,7 +32,10 @@ export interface OperatorFlags {
 /** Commander option lines for the operator flags (so both workers describe them alike). */
 export const OPERATOR_OPTIONS = [
   ['--http <[host:]port>', 'serve the HTTP API and dashboard (loopback unless DECNET_HTTP_TOKEN is set)'],
-  ['--inspect [port]', `serve the XState inspector on loopback (default port ${DEFAULT_INSPECT_PORT})`],
+  [
+    '--inspect [port]',
+    `serve the XState inspector on loopback (default port ${DEFAULT_INSPECT_PORT}); its page loads the third-party Stately UI from ${STATELY_INSPECTOR_ORIGIN} in your browser`,
+  ],
 ] as const;
 
 /** The inspector, started before the root actor so it sees it from its first snapshot. */
