@@ -1,4 +1,4 @@
-import type { DockerPort } from '../../infra/docker/docker.port.js';
+import type { DockerPort, ExecRequest, ExecResult } from '../../infra/docker/docker.port.js';
 import { execSafely } from '../drivers/exec-safely.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import { filePathProblem, isDeckyName } from '../drivers/validate.js';
@@ -24,6 +24,8 @@ interface InspectOptions {
   maxFilesPerDecky?: number;
   /** bytes read of one file or message (default 256 KiB) */
   maxReadBytes?: number;
+  /** once aborted no further exec starts and the running one is abandoned (the report's deadline) */
+  signal?: AbortSignal;
 }
 
 /** What inspection could not do, for the report. */
@@ -44,6 +46,10 @@ export async function inspectDeckies(corpus: RealismCorpus, deckies: readonly Ru
   const files = corpus.files.map((f) => ({ ...f }));
   const emails = corpus.emails.map((e) => ({ ...e }));
   for (const decky of deckies) {
+    if (opts.signal?.aborted) {
+      notes.push('inspection aborted: the check passed its deadline');
+      break;
+    }
     if (!isDeckyName(decky.name)) continue;
     let docker: DockerPort;
     try {
@@ -66,7 +72,8 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
   const stats = new Map<string, Date | null>();
   for (let i = 0; i < paths.length; i += STAT_BATCH) {
     const batch = paths.slice(i, i + STAT_BATCH);
-    const res = await execSafely(docker, { container, argv: ['sh', '-c', STAT_SCRIPT, 'sh', ...batch], timeoutMs: opts.limits?.timeoutMs, maxOutputBytes: 64 * 1024 });
+    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', STAT_SCRIPT, 'sh', ...batch], maxOutputBytes: 64 * 1024 }, opts);
+    if (!res) return;
     const lines = res.stdout.split('\n').filter((l) => l !== '');
     // an answer that does not line up with the question is untrusted garbage: skip the batch
     if (res.rc !== 0 || lines.length !== batch.length) {
@@ -81,7 +88,8 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
   const bodies = new Map<string, string>();
   for (const f of newest) {
     if (f.body !== undefined || bodies.has(f.path) || stats.get(f.path) == null) continue;
-    const res = await execSafely(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(FILE_BODY_BYTES)], timeoutMs: opts.limits?.timeoutMs, maxOutputBytes: FILE_BODY_BYTES + 1024 });
+    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(FILE_BODY_BYTES)], maxOutputBytes: FILE_BODY_BYTES + 1024 }, opts);
+    if (!res) return;
     if (res.rc === 0 && !res.truncated) bodies.set(f.path, res.stdout);
   }
   for (const f of mine) {
@@ -91,7 +99,8 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
 }
 
 async function inspectSpool(docker: DockerPort, container: string, spoolRoot: string, emails: CorpusEmail[], opts: InspectOptions, notes: string[]): Promise<void> {
-  const listed = await execSafely(docker, { container, argv: ['sh', '-c', LIST_SPOOL_SCRIPT, 'sh', spoolRoot], timeoutMs: opts.limits?.timeoutMs, maxOutputBytes: 1024 * 1024 });
+  const listed = await execUnlessAborted(docker, { container, argv: ['sh', '-c', LIST_SPOOL_SCRIPT, 'sh', spoolRoot], maxOutputBytes: 1024 * 1024 }, opts);
+  if (!listed) return;
   if (listed.rc !== 0 || listed.truncated) {
     notes.push(`${container}: spool not listed (rc ${listed.rc})`);
     return;
@@ -107,11 +116,18 @@ async function inspectSpool(docker: DockerPort, container: string, spoolRoot: st
     .slice(0, opts.maxEmlsPerDecky ?? 300);
   const max = opts.maxReadBytes ?? 256 * 1024;
   for (const f of found) {
-    const res = await execSafely(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(max)], timeoutMs: opts.limits?.timeoutMs, maxOutputBytes: max + 1024 });
+    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(max)], maxOutputBytes: max + 1024 }, opts);
+    if (!res) return;
     if (res.rc !== 0 || res.truncated) continue;
     const email = byPath.get(f.path)!;
     email.eml = res.stdout;
     email.body = parseEml(res.stdout).body;
     email.spoolMtime = f.mtime;
   }
+}
+
+// every exec of an inspection goes through here: none starts once the signal aborted
+async function execUnlessAborted(docker: DockerPort, req: Omit<ExecRequest, 'timeoutMs' | 'signal'>, opts: InspectOptions): Promise<ExecResult | undefined> {
+  if (opts.signal?.aborted) return undefined;
+  return execSafely(docker, { ...req, timeoutMs: opts.limits?.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
 }

@@ -8,7 +8,7 @@ import { inspectDeckies } from './inspect-deckies.js';
 import { loadCorpus } from './load-corpus.js';
 import { personaResolver, personasInScope } from './personas-in-scope.js';
 
-/** The report as `decnet-orchestrator realism check --json` prints it and `GET /api/v1/realism/check` returns it. */
+/** The report as `decnet-orchestrator realism check --json` prints it and `/api/v1/realism/check` returns it. */
 export interface RealismReportJson extends RealismReport {
   /** what inspection could not read (one line each) */
   notes: string[];
@@ -25,6 +25,8 @@ interface RealismReportDeps {
   hostZone: string;
   /** bound on each docker exec of the inspection */
   execTimeoutMs: number;
+  /** once aborted no further exec starts, the running ones are abandoned, and the report rejects */
+  signal?: AbortSignal;
 }
 
 /**
@@ -42,7 +44,10 @@ export async function buildRealismReport(d: RealismReportDeps, docker?: DockerPo
       if (decky.source === 'shard' && decky.hostUuid !== docker.hostId) throw new Error(`no engine for host ${decky.hostUuid ?? '?'}`);
       return docker;
     };
-    ({ corpus, notes } = await inspectDeckies(corpus, running, { dockerFor: local, limits: { timeoutMs: d.execTimeoutMs } }));
+    d.signal?.throwIfAborted();
+    ({ corpus, notes } = await inspectDeckies(corpus, running, { dockerFor: local, limits: { timeoutMs: d.execTimeoutMs }, ...(d.signal ? { signal: d.signal } : {}) }));
   }
+  // nobody waits for an aborted report: judging a half-read corpus would only cost CPU
+  d.signal?.throwIfAborted();
   return { ...runChecks(corpus), notes };
 }

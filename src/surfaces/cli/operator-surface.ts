@@ -8,6 +8,7 @@ import type { PersonaView } from '../http/api-sources.port.js';
 import { parseListenAddress } from '../http/listen-address.js';
 import { startHttpServer } from '../http/server.js';
 import { trackWorkerHealth } from '../http/worker-health.js';
+import { STATELY_INSPECTOR_ORIGIN } from '../inspect/bridge-page.js';
 import { DEFAULT_INSPECT_PORT, startInspector } from '../inspect/inspector.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import { collectMetricsFromBus } from '../metrics/bus-metrics.js';
@@ -31,7 +32,10 @@ export interface OperatorFlags {
 /** Commander option lines for the operator flags (so both workers describe them alike). */
 export const OPERATOR_OPTIONS = [
   ['--http <[host:]port>', 'serve the HTTP API and dashboard (loopback unless DECNET_HTTP_TOKEN is set)'],
-  ['--inspect [port]', `serve the XState inspector on loopback (default port ${DEFAULT_INSPECT_PORT})`],
+  [
+    '--inspect [port]',
+    `serve the XState inspector on loopback (default port ${DEFAULT_INSPECT_PORT}); its page loads the third-party Stately UI from ${STATELY_INSPECTOR_ORIGIN} in your browser`,
+  ],
 ] as const;
 
 /** The inspector, started before the root actor so it sees it from its first snapshot. */
@@ -56,8 +60,10 @@ interface HttpSurfaceDeps {
   logger: Logger;
   /** the root actor whose `decky:<uuid>` children give each decky's machine state */
   root?: () => AnyActorRef | undefined;
-  /** the engine `GET /api/v1/realism/check?inspect=1` reads the deckies through (default: the local one) */
+  /** the engine `POST /api/v1/realism/check {"inspect": true}` reads the deckies through (default: the local one) */
   createDocker?: (config: Config, logger: Logger) => DockerPort;
+  /** bound on one realism report over HTTP (default 120 s) */
+  realismTimeoutMs?: number;
 }
 
 /** Starts the HTTP API and dashboard when `--http` is given (`url` once listening); `close` stops it (and its trackers). */
@@ -83,7 +89,7 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
     metrics: registry,
     // the excerpt emailgen keeps for reply prompts; the full EML stays on the mail decky
     readBody: async (e) => (typeof e.payload.body_excerpt === 'string' ? e.payload.body_excerpt : undefined),
-    realismCheck: (o) => realismReport(d, pool, o.inspect),
+    realismCheck: (o) => realismReport(d, pool, o.inspect, o.signal),
   });
   try {
     const http = await startHttpServer({
@@ -92,6 +98,7 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
       sources,
       bus: d.bus,
       logger: d.logger,
+      ...(d.realismTimeoutMs === undefined ? {} : { realismTimeoutMs: d.realismTimeoutMs }),
     });
     return {
       url: http.url,
@@ -109,8 +116,8 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
 }
 
 // the `decnet-orchestrator realism check` report; inspection gets its own engine client, closed afterwards
-async function realismReport(d: HttpSurfaceDeps, pool: PersonaPool, inspect: boolean) {
-  const deps = { store: d.store, pool, logger: d.logger, spoolRoot: d.config.spoolRoot, hostZone: hostTimeZone(), execTimeoutMs: d.config.execTimeoutMs };
+async function realismReport(d: HttpSurfaceDeps, pool: PersonaPool, inspect: boolean, signal: AbortSignal) {
+  const deps = { store: d.store, pool, logger: d.logger, spoolRoot: d.config.spoolRoot, hostZone: hostTimeZone(), execTimeoutMs: d.config.execTimeoutMs, signal };
   if (!inspect) return buildRealismReport(deps);
   const docker = (d.createDocker ?? createLocalDocker)(d.config, d.logger);
   try {

@@ -63,6 +63,9 @@ export interface ApiSources {
   workers(): WorkerHealth[];
   /** Prometheus text format 0.0.4 */
   metricsText(): string | Promise<string>;
-  /** the realism report (issue 7), as `decnet-orchestrator realism check --json` prints it; absent → 404 */
-  realismCheck?(opts: { inspect: boolean }): Promise<RealismReportJson>;
+  /**
+   * the realism report (issue 7), as `decnet-orchestrator realism check --json` prints it; absent →
+   * 404. Once `signal` aborts, no further docker exec may start.
+   */
+  realismCheck?(opts: { inspect: boolean; signal: AbortSignal }): Promise<RealismReportJson>;
 }

@@ -23,7 +23,7 @@ interface ApiSourcesDeps {
   statsScanLimit?: number;
   /** the message text, when the adapter can read the EML back from the mail decky */
   readBody?: (email: EmailRecord) => Promise<string | undefined>;
-  /** builds a realism report (GET /api/v1/realism/check); absent → that route is 404 */
+  /** builds a realism report (GET and POST /api/v1/realism/check); absent → that route is 404 */
   realismCheck?: ApiSources['realismCheck'];
 }
 

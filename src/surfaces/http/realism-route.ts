@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RealismReportJson } from '../../actors/realism/realism-report.js';
 import type { Parsed } from './query.js';
+import { readJsonBody } from './request-body.js';
 import { sendError, sendJson } from './respond.js';
 import type { Route } from './route.js';
 
@@ -7,9 +9,16 @@ import type { Route } from './route.js';
 export const REALISM_CHECK_PATH = '/api/v1/realism/check';
 /** Default bound on one report: inspection reads every decky through docker exec. */
 const REALISM_CHECK_TIMEOUT_MS = 120_000;
+const MAX_BODY_BYTES = 1024;
 
-/** Builds one realism report; `inspect` also reads the deckies' files and spools. */
-type RealismCheckSource = (opts: { inspect: boolean }) => Promise<RealismReportJson>;
+/** Builds one realism report; `inspect` also reads the deckies' files and spools; `signal` aborts it. */
+type RealismCheckSource = (opts: { inspect: boolean; signal: AbortSignal }) => Promise<RealismReportJson>;
+
+/** The report's two methods: GET reads the store only, POST may also inspect the deckies. */
+interface RealismRoute {
+  get: Route;
+  post(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): Promise<void>;
+}
 
 /** Parses `inspect` (true|false|1|0, default false). */
 export function parseRealismQuery(q: URLSearchParams): Parsed<{ inspect: boolean }> {
@@ -21,19 +30,33 @@ export function parseRealismQuery(q: URLSearchParams): Parsed<{ inspect: boolean
   return { ok: false, reason: 'inspect must be true, false, 1 or 0' };
 }
 
+/** Parses the POST body `{inspect?: boolean}` beside the query's `inspect`. */
+export function parseRealismBody(body: Record<string, unknown>, q: URLSearchParams): Parsed<{ inspect: boolean }> {
+  const fromQuery = parseRealismQuery(q);
+  if (!fromQuery.ok) return fromQuery;
+  const unknown = Object.keys(body).find((k) => k !== 'inspect');
+  if (unknown !== undefined) return { ok: false, reason: `unknown field ${JSON.stringify(unknown.slice(0, 32))}` };
+  if (body.inspect === undefined) return fromQuery;
+  if (typeof body.inspect !== 'boolean') return { ok: false, reason: 'inspect must be true or false' };
+  if (q.has('inspect')) return { ok: false, reason: 'inspect given in both the query and the body' };
+  return { ok: true, value: { inspect: body.inspect } };
+}
+
 /**
- * `GET /api/v1/realism/check[?inspect=1]`: 200 with the report whatever its verdict (a failed
- * check is a finding, not an HTTP error); one report at a time (429 while one runs, even past its
- * bound, so slow inspections never pile up); 504 when it takes longer than `timeoutMs`.
+ * `GET /api/v1/realism/check` (the store-only report) and `POST` with `{"inspect": true}` (also
+ * execs in every decky, so a cross-site GET can never start it): 200 with the report whatever its
+ * verdict; one report at a time (429 while one runs, even past its bound, so slow inspections never
+ * pile up); 504 past `timeoutMs`, and then the report is aborted so no further exec starts.
  */
-export function createRealismRoute(check: RealismCheckSource, timeoutMs: number = REALISM_CHECK_TIMEOUT_MS): Route {
+export function createRealismRoute(check: RealismCheckSource, timeoutMs: number = REALISM_CHECK_TIMEOUT_MS): RealismRoute {
   let running = false;
-  return async (res, q) => {
-    const p = parseRealismQuery(q);
-    if (!p.ok) return sendError(res, 422, 'invalid query', p.reason);
+  const run = async (res: ServerResponse, inspect: boolean): Promise<void> => {
     if (running) return sendError(res, 429, 'busy', 'a realism check is already running', { 'Retry-After': '10' });
     running = true;
-    const work = check(p.value).finally(() => {
+    // the deadline below bounds the wait, not the socket's stall timer (nothing is sent meanwhile)
+    res.socket?.setTimeout(0);
+    const abort = new AbortController();
+    const work = check({ inspect, signal: abort.signal }).finally(() => {
       running = false;
     });
     let timer: NodeJS.Timeout | undefined;
@@ -43,7 +66,8 @@ export function createRealismRoute(check: RealismCheckSource, timeoutMs: number 
     try {
       const result = await Promise.race([work, expired]);
       if (result === 'timeout') {
-        // the report still finishes in the background; its rejection must not go unhandled
+        abort.abort(new Error('the realism check passed its deadline'));
+        // the aborted report settles in the background; its rejection must not go unhandled
         work.catch(() => undefined);
         return sendError(res, 504, 'timeout', `the realism check took longer than ${Math.round(timeoutMs / 1000)} s`);
       }
@@ -51,5 +75,22 @@ export function createRealismRoute(check: RealismCheckSource, timeoutMs: number 
     } finally {
       clearTimeout(timer);
     }
+  };
+  return {
+    async get(res, q) {
+      const p = parseRealismQuery(q);
+      if (!p.ok) return sendError(res, 422, 'invalid query', p.reason);
+      if (p.value.inspect) {
+        return sendError(res, 405, 'method not allowed', `inspection execs in every decky: POST ${REALISM_CHECK_PATH} with {"inspect": true}`, { Allow: 'POST' });
+      }
+      return run(res, false);
+    },
+    async post(req, res, q) {
+      const body = await readJsonBody(req, MAX_BODY_BYTES);
+      if (!body.ok) return sendError(res, body.status ?? 422, 'invalid body', body.reason, body.status === 413 ? { Connection: 'close' } : {});
+      const p = parseRealismBody(body.value, q);
+      if (!p.ok) return sendError(res, 422, 'invalid request', p.reason);
+      return run(res, p.value.inspect);
+    },
   };
 }

@@ -5,14 +5,17 @@ import { listApiEvents } from './api-json.js';
 import { parseEventsQuery, parseStatsQuery, parseThreadId } from './query.js';
 import { createRealismRoute, REALISM_CHECK_PATH } from './realism-route.js';
 import { BASE_HEADERS, sendError, sendJson } from './respond.js';
-import type { Route } from './route.js';
-
+import type { PostRoute, Route } from './route.js';
 
 /** Route prefix of the thread reader. */
 export const THREAD_PREFIX = '/api/v1/emails/threads/';
 
-/** The JSON and metrics routes by exact path (the SSE stream and threads are handled beside). */
-export function createRoutes(sources: ApiSources, now: () => number, opts: { realismTimeoutMs?: number } = {}): Map<string, Route> {
+/** The JSON and metrics routes by method and exact path (the SSE stream and threads are handled beside). */
+export function createRoutes(
+  sources: ApiSources,
+  now: () => number,
+  opts: { realismTimeoutMs?: number } = {},
+): { get: Map<string, Route>; post: Map<string, PostRoute> } {
   const routes = new Map<string, Route>([
     [
       '/api/v1/orchestrator/events',
@@ -98,8 +101,13 @@ export function createRoutes(sources: ApiSources, now: () => number, opts: { rea
     ],
   ]);
   const check = sources.realismCheck?.bind(sources);
-  if (check) routes.set(REALISM_CHECK_PATH, createRealismRoute(check, opts.realismTimeoutMs));
-  return routes;
+  const post = new Map<string, PostRoute>();
+  if (check) {
+    const realism = createRealismRoute(check, opts.realismTimeoutMs);
+    routes.set(REALISM_CHECK_PATH, realism.get);
+    post.set(REALISM_CHECK_PATH, realism.post);
+  }
+  return { get: routes, post };
 }
 
 /** `GET /api/v1/emails/threads/:threadId`: the messages of one thread, oldest first. */

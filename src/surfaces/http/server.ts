@@ -4,6 +4,8 @@ import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { ApiSources } from './api-sources.port.js';
 import { bearerMatches, hostHeaderIsLoopback, isLoopbackHost, MIN_TOKEN_LENGTH } from './auth.js';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, limitConnections } from './connection-limits.js';
+import { crossSiteRefusal } from './cross-site.js';
 import { sendError } from './respond.js';
 import { createRoutes, serveThread, THREAD_PREFIX } from './routes.js';
 import { createEventStream } from './sse.js';
@@ -30,6 +32,8 @@ interface HttpServerOptions {
   now?: () => number;
   /** bound on one realism report (default 120 s) */
   realismTimeoutMs?: number;
+  /** socket cap and timeouts; each defaults to `DEFAULT_CONNECTION_LIMITS` */
+  limits?: Partial<ConnectionLimits>;
 }
 
 /** A running API server. */
@@ -70,6 +74,9 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
   });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // a web page in the operator's browser must not drive the API, whatever the token or bind
+    const crossSite = crossSiteRefusal(req.headers);
+    if (crossSite) return sendError(res, 403, 'forbidden', `cross-site request refused: ${crossSite}`);
     if (token && !bearerMatches(req.headers.authorization, token)) {
       // no reason given: nothing tells a scanner what runs here
       return sendError(res, 401, 'unauthorized', undefined, { 'WWW-Authenticate': 'Bearer' });
@@ -77,18 +84,22 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
     if (!token && !hostHeaderIsLoopback(req.headers.host)) {
       return sendError(res, 403, 'forbidden', 'without a token the Host header must name a loopback address');
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      return sendError(res, 405, 'method not allowed', undefined, { Allow: 'GET, HEAD' });
-    }
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
-    const route = routes.get(path);
+    const post = routes.post.get(path);
+    if (req.method === 'POST' && post) return post(req, res, query);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendError(res, 405, 'method not allowed', undefined, { Allow: post ? 'GET, HEAD, POST' : 'GET, HEAD' });
+    }
+    const route = routes.get.get(path);
     if (route) return route(res, query);
     if (path === STREAM_PATH) {
       // a HEAD would hold one of the few stream slots open for nothing
       if (req.method === 'HEAD') return sendError(res, 405, 'method not allowed', undefined, { Allow: 'GET' });
+      // a stream is idle between events by design: its keepalives, not the stall timer, prove the peer
+      req.socket.setTimeout(0);
       return stream.handle(req, res);
     }
     if (path.startsWith(THREAD_PREFIX)) return serveThread(o.sources, path.slice(THREAD_PREFIX.length), res);
@@ -96,15 +107,17 @@ export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerH
     return serveStatic(staticDir, path, res, req.method === 'HEAD');
   };
 
-  const server = createServer((req, res) => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...o.limits };
+  const server = createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (req, res) => {
+    // the socket already got its 503; whatever it still sends is not served
+    if (connections.isRefused(req.socket)) return;
     handle(req, res).catch((err: unknown) => {
       log.error({ err: errText(err), path: req.url }, 'http request failed');
       if (!res.headersSent) sendError(res, 500, 'internal error');
       else res.destroy();
     });
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const connections = limitConnections(server, limits);
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);

@@ -1,22 +1,24 @@
 import type { StatelyInspectionEvent } from '@statelyai/inspect';
+import { maskText } from './mask-text.js';
 import { sanitizeForInspector } from './sanitize.js';
 
-const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/g;
 const MAX_CONFIG_DEPTH = 64;
 
 /**
  * Sanitises the data-bearing parts of one inspection event (snapshot context and output, the
  * event's fields, initial context inside the machine definition) and keeps what the inspector
- * UI needs to draw the machine verbatim (ids, types, states, transitions).
+ * UI needs to draw the machine (ids, types, states, transitions), with addresses and secrets
+ * masked in every string of it.
  */
 export function sanitizeInspectionEvent(ev: StatelyInspectionEvent): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...ev };
-  if ('name' in ev && typeof ev.name === 'string') out.name = ev.name.replace(EMAIL, '[email]');
+  const out: Record<string, unknown> = {};
+  // ids, names and the source and target of an event are strings an actor id can put an address in
+  for (const [k, v] of Object.entries(ev)) out[k] = typeof v === 'string' ? maskText(v) : v;
   if ('definition' in ev && typeof ev.definition === 'string') out.definition = sanitizeDefinition(ev.definition);
   if ('snapshot' in ev && ev.snapshot) out.snapshot = sanitizeForInspector(ev.snapshot);
   if ('event' in ev && ev.event) {
     const { type, ...rest } = ev.event;
-    out.event = { ...(sanitizeForInspector(rest) as Record<string, unknown>), type: String(type).slice(0, 128) };
+    out.event = { ...(sanitizeForInspector(rest) as Record<string, unknown>), type: maskText(String(type).slice(0, 128)) };
   }
   return out;
 }
@@ -27,9 +29,9 @@ function sanitizeDefinition(definition: string): string {
   try {
     config = JSON.parse(definition);
   } catch {
-    return definition.replace(EMAIL, '[email]');
+    return maskText(definition);
   }
-  return JSON.stringify(scrubConfig(config, 0)).replace(EMAIL, '[email]');
+  return maskText(JSON.stringify(scrubConfig(config, 0)));
 }
 
 function scrubConfig(v: unknown, depth: number): unknown {

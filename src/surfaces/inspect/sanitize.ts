@@ -1,3 +1,5 @@
+import { maskText } from './mask-text.js';
+
 /** Limits of `sanitizeForInspector`. */
 interface SanitizeLimits {
   /** longer strings are cut and marked; default 256 */
@@ -15,7 +17,6 @@ export const REDACTED = '[redacted]';
 const SECRET_KEYS = new Set(['body', 'text', 'prompt', 'signature', 'authorization', 'cookie', 'stdin', 'eml', 'html', 'raw']);
 // key fragments: sendermail, recipientemail, apitoken, dbpassword, systemprompt, …
 const SECRET_PARTS = ['email', 'token', 'password', 'passwd', 'secret', 'credential', 'apikey', 'privatekey', 'prompt'];
-const EMAIL = /[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[^\s@<>"'(),;:]+/g;
 
 /** True when a key's value must never reach the inspector. */
 function isSecretKey(key: string): boolean {
@@ -24,8 +25,9 @@ function isSecretKey(key: string): boolean {
 }
 
 /**
- * A JSON-safe deep copy for the inspector: secret-looking keys redacted, email addresses
- * inside strings masked, strings, arrays and depth capped, cycles and functions cut.
+ * A JSON-safe deep copy for the inspector: secret-looking keys redacted; email and IP addresses,
+ * URL credentials and bearer or `token=` secrets masked inside every string and key (`maskText`);
+ * strings, arrays and depth capped, cycles and functions cut.
  */
 export function sanitizeForInspector(value: unknown, limits: SanitizeLimits = {}): unknown {
   const maxString = limits.maxString ?? 256;
@@ -36,7 +38,7 @@ export function sanitizeForInspector(value: unknown, limits: SanitizeLimits = {}
   const walk = (v: unknown, depth: number): unknown => {
     if (v === null || typeof v === 'boolean') return v;
     if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-    if (typeof v === 'string') return capString(v.replace(EMAIL, '[email]'), maxString);
+    if (typeof v === 'string') return maskAndCap(v, maxString);
     if (typeof v === 'bigint' || typeof v === 'symbol') return String(v);
     if (typeof v === 'function') return '[function]';
     if (typeof v !== 'object') return undefined;
@@ -79,7 +81,7 @@ export function sanitizeForInspector(value: unknown, limits: SanitizeLimits = {}
   const walkEntries = (entries: [string, unknown][], depth: number): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const [k, x] of entries.slice(0, maxItems)) {
-      const key = capString(k.replace(EMAIL, '[email]'), 64);
+      const key = maskAndCap(k, 64);
       if (isSecretKey(k)) out[key] = x === undefined || x === null ? x : REDACTED;
       else {
         const w = walk(x, depth + 1);
@@ -93,6 +95,11 @@ export function sanitizeForInspector(value: unknown, limits: SanitizeLimits = {}
   return walk(value, 0);
 }
 
-function capString(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max)}…[+${s.length - max}]`;
+// masking a megabyte per event would stall the daemon: only a generous head is masked, without its
+// last token (it may be cut in half, and half an address is still an address); the cut comes after
+function maskAndCap(s: string, max: number): string {
+  const head = s.length > max * 4 ? s.slice(0, max * 4).replace(/\S*$/, '') : s;
+  const masked = maskText(head);
+  if (head === s && masked.length <= max) return masked;
+  return `${masked.slice(0, max)}…[+${Math.max(1, s.length - max)}]`;
 }

@@ -69,13 +69,13 @@ describe('the operator surface’s realism report', () => {
     expect(failed).toEqual(expect.arrayContaining(['emails-outside-hours', 'epoch-file-names']));
   });
 
-  it('inspects the deckies through the engine only when asked', async () => {
+  it('inspects the deckies through the engine only when a POST asks', async () => {
     await store.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }], { remote: false });
     docker.addDecky('web01', { ip: '10.0.0.2' });
     const before = docker.calls.length;
     expect(JSON.parse((await rawGet(http.url!, REALISM_CHECK_PATH)).body).corpus.inspected).toBe(false);
     expect(docker.calls.length).toBe(before);
-    const r = await rawGet(http.url!, `${REALISM_CHECK_PATH}?inspect=1`);
+    const r = await rawGet(http.url!, REALISM_CHECK_PATH, { 'Content-Type': 'application/json' }, 'POST', '{"inspect":true}');
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).corpus.inspected).toBe(true);
     expect(docker.calls.length).toBeGreaterThan(before);

@@ -3,7 +3,7 @@ import { WebSocket } from 'ws';
 import { assign, createActor, createMachine, sendTo, setup } from 'xstate';
 import type { InspectorHandle } from '../../../src/surfaces/inspect/inspector.port.js';
 import { startInspector } from '../../../src/surfaces/inspect/inspector.js';
-import { silentLogger } from '../../../src/infra/log/logger.port.js';
+import { type Logger, silentLogger } from '../../../src/infra/log/logger.port.js';
 
 let inspector: InspectorHandle | undefined;
 const sockets: WebSocket[] = [];
@@ -83,6 +83,50 @@ describe('startInspector', () => {
     const tick = msgs.find((m) => m.type === '@xstate.event' && m.event?.type === 'TICK');
     expect(tick?.event).toEqual({ type: 'TICK', body: '[redacted]', email: '[redacted]' });
     actor.stop();
+  });
+
+  it('masks addresses, URL credentials and bearer secrets deep inside context, events and actor ids, whatever their keys', async () => {
+    inspector = await startInspector({ port: 0, logger: silentLogger });
+    const { msgs } = await connect(inspector.wsUrl);
+    const leaky = setup({}).createMachine({
+      id: 'leaky',
+      initial: 'idle',
+      context: {
+        hosts: [{ meta: { where: { note: 'decky web01 at 10.20.30.40, gateway fd00:dead:beef::1' } } }],
+        engine: { endpoint: { url: 'ssh://root:hunter2@192.168.7.7:2222/' } },
+      },
+      states: {
+        idle: { on: { PROBE: { actions: assign({ last: ({ event }) => event.detail }) } } },
+      },
+    });
+    const actor = createActor(leaky, { inspect: inspector.inspect, id: 'leaky-172.16.9.9' });
+    actor.start();
+    actor.send({
+      type: 'PROBE',
+      detail: { l1: { l2: { l3: { log: 'GET /x?token=tok-123 from 2001:db8::77 by carol@corp.example', hdr: 'Authorization: Bearer eyJabc.def' } } } },
+    });
+    await expect.poll(() => msgs.filter((m) => m.type === '@xstate.snapshot').length).toBeGreaterThanOrEqual(2);
+    const wire = JSON.stringify(msgs);
+    for (const secret of ['10.20.30.40', 'fd00:dead:beef::1', 'hunter2', 'root:', '192.168.7.7', 'tok-123', '2001:db8::77', 'carol@corp.example', 'eyJabc', '172.16.9.9']) {
+      expect(wire, secret).not.toContain(secret);
+    }
+    // the shape and the harmless words stay readable
+    expect(wire).toContain('decky web01 at [ip], gateway [ip]');
+    expect(wire).toContain('ssh://[credentials]@[ip]:2222/');
+  });
+
+  it('says in its startup line that the page loads the third-party Stately inspector', async () => {
+    const lines: string[] = [];
+    const logger: Logger = {
+      ...silentLogger,
+      info: (obj, msg) => lines.push(`${msg ?? ''} ${JSON.stringify(obj)}`),
+      child: () => logger,
+    };
+    inspector = await startInspector({ port: 0, logger });
+    const line = lines.find((l) => l.startsWith('xstate inspector listening'));
+    expect(line).toContain(inspector.url);
+    expect(line).toContain('third-party Stately inspector (https://stately.ai/inspect)');
+    expect(line).toContain('posts every sanitised inspection event to it');
   });
 
   it('replays live actors to a viewer that connects later', async () => {

@@ -77,9 +77,12 @@ export async function startStatelyInspector(o: InspectorOptions): Promise<Inspec
   const base = `${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`;
   const url = `http://${base}/`;
   const wsUrl = `ws://${base}/`;
+  const viewer = `${STATELY_INSPECTOR_ORIGIN}/inspect`;
+  // said at start, not only in the README: the operator's browser talks to a third party
   log.info(
-    { url, wsUrl },
-    `xstate inspector listening: open ${url} in a browser (remote host: ssh -L ${addr.port}:${host === '::1' ? '[::1]' : host}:${addr.port} first)`,
+    { url, wsUrl, viewer },
+    `xstate inspector listening: open ${url} in a browser (remote host: ssh -L ${addr.port}:${host === '::1' ? '[::1]' : host}:${addr.port} first). ` +
+      `That page loads the third-party Stately inspector (${viewer}) into your browser and posts every sanitised inspection event to it`,
   );
 
   return {

@@ -8,10 +8,10 @@ export interface RawResponse {
 }
 
 /**
- * GET with the path sent byte for byte (fetch and URL would normalise `/../`), so traversal
- * attempts reach the server as an attacker would send them.
+ * GET (or `method`, with `body`) with the path sent byte for byte (fetch and URL would normalise
+ * `/../`), so traversal attempts reach the server as an attacker would send them.
  */
-export function rawGet(base: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+export function rawGet(base: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path, method, headers }, (res) => {
@@ -21,7 +21,7 @@ export function rawGet(base: string, path: string, headers: Record<string, strin
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
