@@ -12,6 +12,7 @@ import { registerSwarmCommand } from './surfaces/cli/swarm.command.js';
 import { registerTopologyImportCommand } from './surfaces/cli/topology-import.command.js';
 import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
+import { settingsFromFiles } from './infra/config/settings-files.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 
 /** The command's name: never `decnet`, which is DECNET's own command on the same host. */
@@ -47,8 +48,27 @@ export function buildProgram(ctx: CliContext): Command {
 /** How long the process may linger after its command returned. */
 const EXIT_GRACE_MS = 500;
 
+/**
+ * Seeds `env` from the settings files the daemon reads (settings-files.ts: the env file its units
+ * name, then DECNET's INI; the real environment wins), so a command typed in a shell sees what the
+ * unit sees. Returns the error to report if a command runs: `--help` and `--version` still work.
+ */
+function seedFromSettingsFiles(env: NodeJS.ProcessEnv): ConfigError | undefined {
+  try {
+    const found = settingsFromFiles(env);
+    Object.assign(env, found.vars);
+    for (const key of found.unknownIniKeys) process.stderr.write(`${PROGRAM}: warning: decnet.ini: unknown key ${key}, ignored\n`);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
 /** Runs the program and maps errors to one clear line and an exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // before anything reads the environment (commander's .env() options included)
+  const settingsError = seedFromSettingsFiles(process.env);
   const logger = createPinoLogger();
   let config: ReturnType<typeof loadConfig> | undefined;
   const ctx: CliContext = {
@@ -60,7 +80,13 @@ export async function main(argv: string[]): Promise<number> {
     out: (line) => process.stdout.write(`${line}\n`),
   };
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    const program = buildProgram(ctx);
+    if (settingsError) {
+      program.hook('preAction', () => {
+        throw settingsError;
+      });
+    }
+    await program.parseAsync(argv);
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

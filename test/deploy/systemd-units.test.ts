@@ -75,6 +75,8 @@ describe('systemd units', () => {
         expect(d.get('StateDirectory')).toEqual(['decnet']);
         expect(d.get('Environment')).toContain('DECNET_DB=/var/lib/decnet/decnet.sqlite');
         expect(d.get('EnvironmentFile')).toEqual(['-/etc/decnet/decnet.env']);
+        // systemd read the env file: the program must not parse it a second time
+        expect(d.get('Environment')).toContain('DECNET_ENV_FILE=');
       });
       it('bounds memory, tasks, syscalls and the modes of the files it creates (issue 15)', () => {
         expect(d.get('MemoryMax')).toHaveLength(1);
