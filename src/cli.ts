@@ -45,6 +45,14 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * Exit statuses: 0 done (a signal's graceful stop, `--ticks N` reached); 1 a runtime or start-up
+ * failure; 2 a usage error (unknown command or option, a bad option value, invalid settings);
+ * 3 `realism check` had nothing to judge; `emailgen import-personas` uses sysexits 65 (bad data),
+ * 66 (unreadable input) and 73 (unwritable pool).
+ */
+const EXIT_USAGE = 2;
+
 /** How long the process may linger after its command returned. */
 const EXIT_GRACE_MS = 500;
 
@@ -89,10 +97,11 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // help and version end 0; any other commander error is a usage error, 2 as DECNET's Typer exits
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`${PROGRAM}: ${err.message}\n`);
-      return err instanceof CliError ? err.exitCode : 2;
+      return err instanceof CliError ? err.exitCode : EXIT_USAGE;
     }
     process.stderr.write(`${PROGRAM}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

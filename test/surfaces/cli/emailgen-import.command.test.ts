@@ -169,7 +169,7 @@ describe('decnet-orchestrator emailgen import-personas', () => {
 
   it('refuses a --language that is not a code', async () => {
     const err = await failure(await input([persona('a@x.com')]), '--language', 'en; rm -rf /');
-    expect(err.exitCode).toBe(64);
+    expect(err.exitCode).toBe(2);
   });
 
   it('replaces an existing pool atomically: a reader never sees a half-written file', async () => {
