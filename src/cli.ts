@@ -12,6 +12,7 @@ import { registerSwarmCommand } from './surfaces/cli/swarm.command.js';
 import { registerTopologyImportCommand } from './surfaces/cli/topology-import.command.js';
 import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
+import { settingsFromFiles } from './infra/config/settings-files.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 
 /** The command's name: never `decnet`, which is DECNET's own command on the same host. */
@@ -44,11 +45,38 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
+/**
+ * Exit statuses: 0 done (a signal's graceful stop, `--ticks N` reached); 1 a runtime or start-up
+ * failure; 2 a usage error (unknown command or option, a bad option value, invalid settings);
+ * 3 `realism check` had nothing to judge; `emailgen import-personas` uses sysexits 65 (bad data),
+ * 66 (unreadable input) and 73 (unwritable pool).
+ */
+const EXIT_USAGE = 2;
+
 /** How long the process may linger after its command returned. */
 const EXIT_GRACE_MS = 500;
 
+/**
+ * Seeds `env` from the settings files the daemon reads (settings-files.ts: the env file its units
+ * name, then DECNET's INI; the real environment wins), so a command typed in a shell sees what the
+ * unit sees. Returns the error to report if a command runs: `--help` and `--version` still work.
+ */
+function seedFromSettingsFiles(env: NodeJS.ProcessEnv): ConfigError | undefined {
+  try {
+    const found = settingsFromFiles(env);
+    Object.assign(env, found.vars);
+    for (const key of found.unknownIniKeys) process.stderr.write(`${PROGRAM}: warning: decnet.ini: unknown key ${key}, ignored\n`);
+    return undefined;
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+}
+
 /** Runs the program and maps errors to one clear line and an exit status. */
 export async function main(argv: string[]): Promise<number> {
+  // before anything reads the environment (commander's .env() options included)
+  const settingsError = seedFromSettingsFiles(process.env);
   const logger = createPinoLogger();
   let config: ReturnType<typeof loadConfig> | undefined;
   const ctx: CliContext = {
@@ -60,13 +88,20 @@ export async function main(argv: string[]): Promise<number> {
     out: (line) => process.stdout.write(`${line}\n`),
   };
   try {
-    await buildProgram(ctx).parseAsync(argv);
+    const program = buildProgram(ctx);
+    if (settingsError) {
+      program.hook('preAction', () => {
+        throw settingsError;
+      });
+    }
+    await program.parseAsync(argv);
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // help and version end 0; any other commander error is a usage error, 2 as DECNET's Typer exits
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err instanceof CliError || err instanceof ConfigError) {
       process.stderr.write(`${PROGRAM}: ${err.message}\n`);
-      return err instanceof CliError ? err.exitCode : 2;
+      return err instanceof CliError ? err.exitCode : EXIT_USAGE;
     }
     process.stderr.write(`${PROGRAM}: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
     return 1;

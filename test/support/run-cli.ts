@@ -22,7 +22,8 @@ export function runCli(
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       // these runs count live actions against rows; the history backfill has its own e2e test (backfill.e2e)
-      env: { ...process.env, LOG_LEVEL: 'info', DECNET_NO_BACKFILL: '1', ...env },
+      // the host's /etc/decnet settings files stay out of tests unless a test names its own
+      env: { ...process.env, LOG_LEVEL: 'info', DECNET_NO_BACKFILL: '1', DECNET_ENV_FILE: '', DECNET_CONFIG: '/nonexistent/decnet.ini', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

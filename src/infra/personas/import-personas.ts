@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type Persona, parsePersonaPool } from '../../domain/persona.js';
 
@@ -24,7 +24,10 @@ interface ImportResult {
   warnings: string[];
 }
 
-/** Validates FILE with the persona schema and writes the normalised list atomically to `dest` (SPEC §6.2). */
+/** Mode of the written pool: personas name real-looking people and addresses, so not world-readable (issue 15). */
+export const POOL_FILE_MODE = 0o640;
+
+/** Validates FILE with the persona schema and writes the normalised list atomically to `dest`, mode 0640 (SPEC §6.2). */
 export async function importPersonas(file: string, dest: string, opts: { languageDefault: string }): Promise<ImportResult> {
   let text: string;
   try {
@@ -47,20 +50,36 @@ export async function importPersonas(file: string, dest: string, opts: { languag
     throw new PersonaImportError('no-valid-persona', `${file} holds no valid persona${detail}`);
   }
   try {
-    await writeFileAtomic(dest, `${JSON.stringify(personas, null, 2)}\n`);
+    await writeFileAtomic(dest, `${JSON.stringify(personas, null, 2)}\n`, POOL_FILE_MODE, { exactMode: true, groupOfDir: true });
   } catch (err) {
     throw new PersonaImportError('unwritable', `cannot write ${dest}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
   return { path: dest, personas, warnings };
 }
 
-/** Writes `content` to a temporary file beside `path`, syncs it and renames it over `path`: readers see old or new, never half. */
-export async function writeFileAtomic(path: string, content: string, mode = 0o644): Promise<void> {
+/**
+ * Writes `content` to a temporary file beside `path`, syncs it and renames it over `path`: readers
+ * see old or new, never half. The umask narrows `mode` unless `exactMode`; with `groupOfDir` the
+ * file takes its directory's group, as in a setgid directory, so root importing into a
+ * `root:decnet` /etc/decnet leaves a pool the daemon's group can read (best effort).
+ */
+export async function writeFileAtomic(
+  path: string,
+  content: string,
+  mode = 0o644,
+  opts: { exactMode?: boolean; groupOfDir?: boolean } = {},
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   const fh = await open(tmp, 'wx', mode);
   try {
+    if (opts.exactMode) await fh.chmod(mode);
+    if (opts.groupOfDir) {
+      const { gid } = await stat(dir);
+      // only root or a member of that group may do this; otherwise the file keeps the writer's group
+      await fh.chown(-1, gid).catch(() => {});
+    }
     await fh.writeFile(content, 'utf8');
     await fh.sync();
   } catch (err) {

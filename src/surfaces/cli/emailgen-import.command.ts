@@ -3,7 +3,8 @@ import { type ImportFailure, PersonaImportError, importPersonas } from '../../in
 import { type PoolLocation, resolvePoolPath } from '../../infra/personas/pool.js';
 import { type CliContext, CliError } from './cli-context.js';
 
-// sysexits(3): the input is missing (66), the data is wrong (65), the output cannot be created (73)
+// sysexits(3): the input is missing (66), the data is wrong (65), the output cannot be created (73);
+// a bad option is a usage error, 2 like every other command's
 const EXIT: Readonly<Record<ImportFailure, number>> = {
   unreadable: 66,
   'invalid-json': 65,
@@ -22,7 +23,7 @@ export function registerEmailgenImportCommand(emailgen: Command, ctx: CliContext
     .option('--language <code>', 'language of personas that set none', 'en')
     .action(async (file: string, opts: { output?: string; language: string }) => {
       if (!/^[A-Za-z0-9_-]{1,8}$/.test(opts.language)) {
-        throw new CliError(`invalid --language ${JSON.stringify(opts.language)}: expected a code such as en or pt-BR`, 64);
+        throw new CliError(`invalid --language ${JSON.stringify(opts.language)}: expected a code such as en or pt-BR`, 2);
       }
       const dest = opts.output ?? resolvePoolPath(loc);
       try {

@@ -33,7 +33,7 @@ export interface EmailgenRunDeps extends WorkerHostDeps {
 }
 
 /**
- * Registers `run [--interval S] [--ticks N] [--model M] [--emails-per-day N]` under `emailgen`, as
+ * Registers `run [-i/--interval S] [--ticks N] [-m/--model M] [--emails-per-day N]` under `emailgen`, as
  * its default subcommand (`decnet-orchestrator emailgen` = `decnet-orchestrator emailgen run`, SPEC §6.7). With
  * `--emails-per-day` (or DECNET_EMAILGEN_EMAILS_PER_DAY) each persona writes on its own human
  * schedule and ticks only refresh the scope; without it each tick asks one persona (the original
@@ -44,9 +44,9 @@ export function registerEmailgenRunCommand(emailgen: Command, ctx: CliContext, d
   return emailgen
     .command('run', { isDefault: true })
     .description('run the email worker: personas write threaded emails into mail deckies')
-    .option('--interval <seconds>', 'mean seconds between ticks (jittered)', '300')
+    .option('-i, --interval <seconds>', 'mean seconds between ticks (jittered)', '300')
     .option('--ticks <n>', 'stop after N ticks (and their emails) and exit 0')
-    .option('--model <name>', 'LLM model (default: DECNET_EMAILGEN_MODEL or llama3.1)')
+    .option('-m, --model <name>', 'LLM model (default: DECNET_REALISM_MODEL, else DECNET_EMAILGEN_MODEL, else llama3.1)')
     .addOption(
       new Option('--emails-per-day <n>', 'emails per persona per working day, on human hours in its zone (ticks then only refresh the scope)').env(
         'DECNET_EMAILGEN_EMAILS_PER_DAY',
@@ -79,7 +79,7 @@ export function parseEmailgenRunOptions(raw: RawEmailgenRunOptions): EmailgenRun
 
 /** Runs the emailgen worker with the real store, engine, LLM and bus until it stops. */
 async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: EmailgenRunDeps = {}): Promise<void> {
-  // a wrong DECNET_EMAILGEN_LLM is a configuration error: refused before anything is opened
+  // a wrong DECNET_REALISM_LLM (or DECNET_EMAILGEN_LLM) is a configuration error: refused before anything is opened
   const llm = (deps.createLlm ?? ((o) => getLlm(process.env, o.model ? { model: o.model } : {})))(opts);
   await hostWorker(
     'emailgen',

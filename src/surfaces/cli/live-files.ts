@@ -14,11 +14,37 @@ export const FILES_LLM_CHOICES = ['off', 'ollama', 'fake'] as const;
 /** One of FILES_LLM_CHOICES. */
 export type FilesLlmChoice = (typeof FILES_LLM_CHOICES)[number];
 
-/** `--files-llm`, else DECNET_FILES_LLM, else `off`; a wrong value is a CliError (exit 2) naming the accepted ones. */
-export function parseFilesLlm(raw: string | undefined, env: NodeJS.ProcessEnv = process.env): FilesLlmChoice {
-  const value = (raw ?? env.DECNET_FILES_LLM ?? 'off').trim().toLowerCase() || 'off';
+/** What DECNET 1.2 reads as "no LLM" in DECNET_REALISM_LLM. */
+const OFF_WORDS = new Set(['off', 'none', '0', 'false', 'disabled']);
+
+/**
+ * Which LLM writes new notes, todos and drafts: `--files-llm`, else `--llm`/`--no-llm` (DECNET's
+ * flags: on with the provider the environment names, else ollama / off), else DECNET_FILES_LLM,
+ * else DECNET_REALISM_LLM read as DECNET 1.2 reads it for file bodies (a provider turns them on,
+ * unset or off/none/0/false/disabled leaves them off), else off. The seed's DECNET_EMAILGEN_LLM
+ * only ever chose the email backend, so it does not turn file bodies on. A wrong value is a
+ * CliError (exit 2) naming where it came from and the accepted values.
+ */
+export function parseFilesLlm(raw: string | undefined, env: NodeJS.ProcessEnv = process.env, llm?: boolean): FilesLlmChoice {
+  if (raw !== undefined && llm !== undefined) throw new CliError('--files-llm and --llm/--no-llm both choose the file-body LLM: give one', 2);
+  if (raw !== undefined) return choice(raw, '--files-llm');
+  if (llm === false) return 'off';
+  const files = env.DECNET_FILES_LLM?.trim() ? choice(env.DECNET_FILES_LLM, 'DECNET_FILES_LLM') : undefined;
+  const realism = fromRealismLlm(env);
+  if (llm === true) return [files, realism].find((c) => c !== undefined && c !== 'off') ?? 'ollama';
+  return files ?? realism ?? 'off';
+}
+
+function fromRealismLlm(env: NodeJS.ProcessEnv): FilesLlmChoice | undefined {
+  const value = env.DECNET_REALISM_LLM?.trim().toLowerCase();
+  if (!value) return undefined;
+  return OFF_WORDS.has(value) ? 'off' : choice(value, 'DECNET_REALISM_LLM');
+}
+
+function choice(raw: string, from: string): FilesLlmChoice {
+  const value = raw.trim().toLowerCase() || 'off';
   if (!(FILES_LLM_CHOICES as readonly string[]).includes(value)) {
-    throw new CliError(`--files-llm must be one of ${FILES_LLM_CHOICES.join(', ')} (got "${raw ?? env.DECNET_FILES_LLM}")`, 2);
+    throw new CliError(`${from} must be one of ${FILES_LLM_CHOICES.join(', ')} (got "${raw}")`, 2);
   }
   return value as FilesLlmChoice;
 }
@@ -30,9 +56,11 @@ export function parseFilesLlm(raw: string | undefined, env: NodeJS.ProcessEnv = 
  */
 export function createFilesEnricher(choice: FilesLlmChoice, env: NodeJS.ProcessEnv = process.env): BodyEnricher | undefined {
   if (choice === 'off') return undefined;
-  const seconds = env.DECNET_FILES_TIMEOUT?.trim() || String(ENRICH_TIMEOUT_MS / 1000);
-  const model = env.DECNET_FILES_MODEL?.trim() || env.DECNET_EMAILGEN_MODEL;
-  const llm = getLlm({ ...env, DECNET_EMAILGEN_LLM: choice, DECNET_EMAILGEN_TIMEOUT: seconds, ...(model ? { DECNET_EMAILGEN_MODEL: model } : {}) });
+  const timeout = env.DECNET_FILES_TIMEOUT?.trim()
+    ? { value: env.DECNET_FILES_TIMEOUT, from: 'DECNET_FILES_TIMEOUT' }
+    : { value: String(ENRICH_TIMEOUT_MS / 1000), from: 'DECNET_FILES_TIMEOUT' };
+  const model = env.DECNET_FILES_MODEL?.trim();
+  const llm = getLlm(env, { provider: { value: choice, from: '--files-llm' }, timeout, ...(model ? { model } : {}) });
   return createBodyEnricher(new CircuitBreaker(llm), { timeoutMs: llm.timeoutMs });
 }
 

@@ -24,7 +24,7 @@ interface OrchestrateOptions extends OperatorFlags, BackfillFlags {
   ratePerDeckyPerHour?: number;
   /** density mode (`--actions-per-day`): actions per eligible decky per working day, in the host's zone */
   actionsPerDeckyPerDay?: number;
-  /** LLM for new notes, todos and drafts (`--files-llm`); unset → DECNET_FILES_LLM, else off */
+  /** LLM for new notes, todos and drafts (`--files-llm`, `--llm`/`--no-llm`); unset → the environment (parseFilesLlm) */
   filesLlm?: FilesLlmChoice;
 }
 
@@ -50,10 +50,11 @@ interface RawOrchestrateOptions extends RawBackfillFlags {
   http?: string;
   inspect?: string | boolean;
   filesLlm?: string;
+  llm?: boolean;
 }
 
 /**
- * Registers `orchestrate [--interval S] [--ticks N] [--rate R]`: runs the orchestrator until a
+ * Registers `orchestrate [-i/--interval S] [--ticks N] [--rate R] [--llm/--no-llm]`: runs the orchestrator until a
  * signal or a `{action:"stop"}` control message (graceful: drain, flush, exit 0) or, with
  * --ticks, until N ticks passed. Bad options are a CliError with exit status 2.
  */
@@ -61,7 +62,7 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
   return program
     .command('orchestrate')
     .description('run the orchestrator: synthetic SSH traffic and files between running deckies')
-    .option('--interval <seconds>', 'mean seconds between ticks (jittered)', '60')
+    .option('-i, --interval <seconds>', 'mean seconds between ticks (jittered)', '60')
     .option('--ticks <n>', 'stop after N ticks and exit 0')
     .option('--rate <n>', 'actions per eligible decky per hour (default: one action per tick)')
     .addOption(
@@ -71,7 +72,12 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
     .option(...OPERATOR_OPTIONS[1])
     .addOption(backfillOptions()[0])
     .addOption(backfillOptions()[1])
-    .option('--files-llm <provider>', `LLM for new notes, todos and drafts: ${FILES_LLM_CHOICES.join(', ')} (default: DECNET_FILES_LLM or off)`)
+    .option(
+      '--files-llm <provider>',
+      `LLM for new notes, todos and drafts: ${FILES_LLM_CHOICES.join(', ')} (default: DECNET_FILES_LLM, else DECNET_REALISM_LLM as DECNET reads it, else off)`,
+    )
+    .option('--llm', "DECNET's flag: LLM bodies for new files on, = --files-llm with DECNET_FILES_LLM's or DECNET_REALISM_LLM's provider, else ollama")
+    .option('--no-llm', "DECNET's flag: template bodies only, = --files-llm off")
     .action(async (raw: RawOrchestrateOptions) => {
       await runOrchestrate(parseOrchestrateOptions(raw), ctx, deps);
     });
@@ -88,7 +94,7 @@ export function parseOrchestrateOptions(raw: RawOrchestrateOptions): Orchestrate
     if (n > MAX_ACTIONS_PER_DAY) throw new CliError(`--actions-per-day must be at most ${MAX_ACTIONS_PER_DAY} (got "${raw.actionsPerDay}")`, 2);
     out.actionsPerDeckyPerDay = n;
   }
-  if (raw.filesLlm !== undefined) out.filesLlm = parseFilesLlm(raw.filesLlm);
+  if (raw.filesLlm !== undefined || raw.llm !== undefined) out.filesLlm = parseFilesLlm(raw.filesLlm, process.env, raw.llm);
   return out;
 }
 

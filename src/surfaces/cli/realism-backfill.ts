@@ -47,7 +47,7 @@ export function registerRealismBackfill(realism: Command, ctx: CliContext, deps:
     .description('plan and write weeks of past files (and with --emails, past email) for running deckies without any (recorded as backfilled)')
     .option('--days <n>', 'days of past to create, 1..365', '21')
     .option('--seed <n>', 'seed for a reproducible past (default: random)')
-    .option('--emails', 'also give mail deckies without email weeks of past threads, written by the LLM (DECNET_EMAILGEN_LLM)')
+    .option('--emails', 'also give mail deckies without email weeks of past threads, written by the LLM (DECNET_REALISM_LLM)')
     .option('--max-emails <n>', 'emails at most per mail decky, 1..1000', String(DEFAULT_MAX_BACKFILL_EMAILS))
     .action(async (opts: RawBackfill) => runBackfill(opts, ctx, deps));
 }
@@ -58,7 +58,7 @@ async function runBackfill(raw: RawBackfill, ctx: CliContext, deps: RealismBackf
   if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new CliError(`--seed must be an integer from 0 to 4294967295 (got "${raw.seed}")`, 2);
   const maxEmails = /^\d{1,4}$/.test(raw.maxEmails) ? Number(raw.maxEmails) : Number.NaN;
   if (!(maxEmails >= 1 && maxEmails <= 1000)) throw new CliError(`--max-emails must be an integer from 1 to 1000 (got "${raw.maxEmails}")`, 2);
-  // a wrong DECNET_EMAILGEN_LLM is refused before anything is written
+  // a wrong DECNET_REALISM_LLM (or DECNET_EMAILGEN_LLM) is refused before anything is written
   const llm = raw.emails ? (deps.createLlm ?? (() => getLlm(process.env)))() : null;
   const config = ctx.config();
   const pool = deps.pool ?? new PersonaPool({ logger: ctx.logger });

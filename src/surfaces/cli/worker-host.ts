@@ -13,6 +13,7 @@ import { CliError } from './cli-error.js';
 import { type OperatorFlags, startHttpIfAsked, startInspectorIfAsked } from './operator-surface.js';
 import { startWorkerRelays } from './worker-relays.js';
 import { errText } from '../../domain/err-text.js';
+import { aliasesInUse } from '../../infra/config/env-aliases.js';
 
 /** Where a worker's process-level pieces come from; tests replace them. */
 export interface WorkerHostDeps {
@@ -21,6 +22,8 @@ export interface WorkerHostDeps {
   createBus?: (logger: Logger, config: Config) => BusPort;
   /** signal source (default: process) */
   signals?: Pick<NodeJS.Process, 'on' | 'off'>;
+  /** the environment the seed-alias notice looks at (default: process.env) */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** What a worker's runtime is started with. */
@@ -57,6 +60,9 @@ export async function hostWorker<H extends WorkerHandle>(
 ): Promise<void> {
   const config = ctx.config();
   const logger = ctx.logger;
+  for (const { alias, name } of aliasesInUse(deps.env ?? process.env)) {
+    logger.info({ alias, name }, `${alias} is the seed's name of DECNET 1.2's ${name}; read as its alias (set ${name} to silence this)`);
+  }
   const store = await (deps.openStore ?? openStore)({ dbPath: config.dbPath, logger });
   const docker = (deps.createDocker ?? createLocalDocker)(config, logger);
   const signals = deps.signals ?? process;

@@ -45,6 +45,25 @@ describe('getLlm', () => {
     expect(() => getLlm({ DECNET_EMAILGEN_LLM: 'openai' })).toThrow('invalid DECNET_EMAILGEN_LLM: "openai"; accepted values: ollama, fake');
   });
 
+  it('reads DECNET 1.2’s DECNET_REALISM_* names, which win over the seed’s when both are set', async () => {
+    const llm = getLlm({ DECNET_REALISM_LLM: 'fake', DECNET_EMAILGEN_LLM: 'ollama', DECNET_REALISM_MODEL: 'm2', DECNET_EMAILGEN_MODEL: 'm1', DECNET_REALISM_TIMEOUT: '7' });
+    expect(llm).toBeInstanceOf(FakeLlm);
+    expect(llm).toMatchObject({ model: 'm2', timeoutMs: 7_000 });
+    const out = getLlm({ DECNET_REALISM_LLM: 'fake', DECNET_REALISM_FAKE_OUTPUT: 'new', DECNET_EMAILGEN_FAKE_OUTPUT: 'old' });
+    expect((await out.generate('p')).text).toBe('new');
+  });
+
+  it('names the variable the bad value came from, new name or alias', () => {
+    expect(() => getLlm({ DECNET_REALISM_LLM: 'openai' })).toThrow('invalid DECNET_REALISM_LLM: "openai"; accepted values: ollama, fake');
+    expect(() => getLlm({ DECNET_REALISM_TIMEOUT: 'soon', DECNET_EMAILGEN_TIMEOUT: '5' })).toThrow(/^invalid DECNET_REALISM_TIMEOUT/);
+  });
+
+  it('lets a caller’s provider and timeout win over both names', () => {
+    const llm = getLlm({ DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_TIMEOUT: '60' }, { provider: { value: 'fake', from: '--files-llm' }, timeout: { value: '4', from: 'DECNET_FILES_TIMEOUT' } });
+    expect(llm).toMatchObject({ name: 'fake', timeoutMs: 4_000 });
+    expect(() => getLlm({}, { timeout: { value: 'x', from: 'DECNET_FILES_TIMEOUT' } })).toThrow(/^invalid DECNET_FILES_TIMEOUT/);
+  });
+
   it.each(['0', '-5', 'soon', 'Infinity'])('refuses DECNET_EMAILGEN_TIMEOUT=%s naming the variable', (value) => {
     expect(() => getLlm({ DECNET_EMAILGEN_TIMEOUT: value })).toThrow(/DECNET_EMAILGEN_TIMEOUT/);
   });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
@@ -79,6 +79,23 @@ describe('decnet-orchestrator emailgen import-personas', () => {
     expect(JSON.parse(await readFile(path, 'utf8'))).toHaveLength(2);
   });
 
+  it('writes the pool 0640, replacing a world-readable one: personas are not for every local user (issue 15)', async () => {
+    const dest = join(dir, 'pool.json');
+    await writeFile(dest, '[]');
+    await chmod(dest, 0o666);
+    await run(await input([persona('a@x.com'), persona('b@x.com')]), '-o', dest);
+    expect((await stat(dest)).mode & 0o777).toBe(0o640);
+  });
+
+  it.runIf(process.getuid?.() === 0)('gives the pool its directory’s group, so root importing into root:decnet /etc/decnet leaves it readable by decnet', async () => {
+    const etc = join(dir, 'etc-decnet');
+    await mkdir(etc);
+    await chown(etc, 0, 4242);
+    await run(await input([persona('a@x.com'), persona('b@x.com')]), '-o', join(etc, 'email_personas.json'));
+    const s = await stat(join(etc, 'email_personas.json'));
+    expect([s.gid, s.mode & 0o777]).toEqual([4242, 0o640]);
+  });
+
   it('writes a pool that the pool loader then loads exactly as imported', async () => {
     const file = await input([
       persona('a@x.com', { tone: 'casual', mannerisms: ['signs with initials'], timezone: 'Europe/Lisbon', signature: 'A.\nSales' }),
@@ -152,7 +169,7 @@ describe('decnet-orchestrator emailgen import-personas', () => {
 
   it('refuses a --language that is not a code', async () => {
     const err = await failure(await input([persona('a@x.com')]), '--language', 'en; rm -rf /');
-    expect(err.exitCode).toBe(64);
+    expect(err.exitCode).toBe(2);
   });
 
   it('replaces an existing pool atomically: a reader never sees a half-written file', async () => {

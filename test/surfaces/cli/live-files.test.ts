@@ -15,6 +15,25 @@ describe('--files-llm', () => {
     expect(parseOrchestrateOptions({ interval: '1', filesLlm: 'off' })).toEqual({ intervalMs: 1000, filesLlm: 'off' });
   });
 
+  it('follows DECNET_REALISM_LLM as DECNET 1.2 does for file bodies: a provider turns them on, off words and unset leave them off', () => {
+    expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'ollama' })).toBe('ollama');
+    expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'Fake' })).toBe('fake');
+    for (const off of ['off', 'none', '0', 'false', 'Disabled', '']) expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: off }), off).toBe('off');
+    // DECNET_FILES_LLM is ours and more specific; the seed's email variable never chose file bodies
+    expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'ollama', DECNET_FILES_LLM: 'off' })).toBe('off');
+    expect(parseFilesLlm(undefined, { DECNET_EMAILGEN_LLM: 'ollama' })).toBe('off');
+    expect(() => parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'openai' })).toThrow(/^DECNET_REALISM_LLM must be one of off, ollama, fake/);
+  });
+
+  it('maps DECNET’s --llm/--no-llm onto --files-llm: on with the provider the environment names (else ollama), or off', () => {
+    expect(parseFilesLlm(undefined, {}, true)).toBe('ollama');
+    expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'fake' }, true)).toBe('fake');
+    expect(parseFilesLlm(undefined, { DECNET_FILES_LLM: 'off', DECNET_REALISM_LLM: 'fake' }, true)).toBe('fake');
+    expect(parseFilesLlm(undefined, { DECNET_FILES_LLM: 'ollama' }, false)).toBe('off');
+    expect(parseOrchestrateOptions({ interval: '1', llm: false })).toEqual({ intervalMs: 1000, filesLlm: 'off' });
+    expect(() => parseOrchestrateOptions({ interval: '1', llm: true, filesLlm: 'off' })).toThrow(expect.objectContaining({ exitCode: 2 }));
+  });
+
   it.each(['openai', 'ollama; rm -rf /', '1'])('refuses %j naming the accepted values (exit 2)', (raw) => {
     expect(() => parseFilesLlm(raw, {})).toThrow(CliError);
     expect(() => parseFilesLlm(raw, {})).toThrow(/off, ollama, fake/);
@@ -28,6 +47,8 @@ describe('--files-llm', () => {
     const enrich = createFilesEnricher('fake', { DECNET_EMAILGEN_FAKE_OUTPUT: 'ask Bob about the SAN quote\\nmove the standup to 9:30' })!;
     expect(await enrich(req)).toMatchObject({ source: 'llm', body: 'ask Bob about the SAN quote\nmove the standup to 9:30\n' });
     const failing = createFilesEnricher('fake', { DECNET_EMAILGEN_FAKE_MODE: 'fail' })!;
+    // the enricher's own provider wins over the email backend's variable
+    expect(await createFilesEnricher('fake', { DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_FAKE_OUTPUT: 'renew the SAN support contract' })!(req)).toMatchObject({ source: 'llm' });
     expect(await failing(req)).toMatchObject({ source: 'template', body: req.template });
   });
 
