@@ -43,11 +43,12 @@ async function main(argv: string[]): Promise<number> {
   let launched: LaunchedNetwork | undefined;
   try {
     launched = await launchDeckies(docker, NETWORK, DECKIES);
-    out(`demo: started ${launched.containers.join(', ')} on ${NETWORK}; Ctrl-C stops and removes them`);
+    out(`demo: started ${DECKIES.map((d) => `${d.name} (${d.services.join(', ')})`).join(', ')} on ${NETWORK}; Ctrl-C stops and removes them`);
     process.env.DECNET_DOCKER_SCOPE = SCOPE;
     process.env.DECNET_DB ??= join(mkdtempSync(join(tmpdir(), 'decnet-demo-')), 'decnet.sqlite');
     out(`demo: events are recorded in ${process.env.DECNET_DB}`);
-    const logger = createPinoLogger(process.env.LOG_LEVEL ?? 'warn');
+    // the demo prints human lines: only errors come as JSON log lines (LOG_LEVEL overrides)
+    const logger = createPinoLogger(process.env.LOG_LEVEL ?? 'error');
     const ctx: CliContext = { config: () => loadConfig(), logger, out };
     const bus = createMemoryBus({ logger });
     bus.subscribe('orchestrator.>', (e: Envelope) => out(formatEvent(e)));

@@ -9,7 +9,8 @@ const DEMO = resolve(import.meta.dirname, '../../dist/demo/demo.js');
 function runDemo(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [DEMO, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, ...env },
+    // the demo's own default log level, unless a test sets one
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LOG_LEVEL')), ...env },
     timeout: 120_000,
   });
 }
@@ -24,9 +25,12 @@ describe('npm run demo (dist/demo/demo.js)', () => {
   // the demo owns fixed names (web01, db01, printer01) under its own scope label, so it never
   // sees the containers of e2e files running beside it
   it.runIf(hasDocker)('prints traffic and file actions between its deckies, then removes them', async () => {
-    const r = runDemo(['--interval', '0.2', '--ticks', '15'], { LOG_LEVEL: 'warn' });
+    const r = runDemo(['--interval', '0.2', '--ticks', '15']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+    // human lines only: no JSON log line mixed in (an empty persona pool used to warn in JSON)
+    for (const line of r.stdout.trim().split('\n')) expect(line).toMatch(/^(demo: |\d\d:\d\d:\d\d {2})/);
+    expect(r.stdout).toMatch(/^demo: started web01 \(ssh, http\), db01 \(ssh\), printer01 \(http\) on decnet-demo-net/);
     const actions = r.stdout.split('\n').filter((l) => /^\d\d:\d\d:\d\d {2}(traffic|file)/.test(l));
     expect(actions.length).toBeGreaterThanOrEqual(4);
     expect(actions.some((l) => /traffic ok .*SSH-2\.0-/.test(l))).toBe(true);
