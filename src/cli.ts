@@ -12,6 +12,7 @@ import { registerSwarmCommand } from './surfaces/cli/swarm.command.js';
 import { registerTopologyImportCommand } from './surfaces/cli/topology-import.command.js';
 import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
+import { StoreOwnershipError } from './infra/store/store-errors.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 
 /** Builds the `decnet` program; exported so tests can run commands in-process. */
@@ -54,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof CliError || err instanceof ConfigError) {
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof StoreOwnershipError) {
       process.stderr.write(`decnet: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : 2;
     }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Page } from '../../../../domain/page.js';
 import { validatePaging } from '../../store-errors.js';
 import {
@@ -11,25 +11,31 @@ import {
 } from '../../synthetic-files.port.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
-import { chunks, insertValues, toDbBool } from './row-codec.js';
+import { chunks, insertValues } from './row-codec.js';
+import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
 
 const TABLE = 'synthetic_files';
-const COLUMNS = ['decky_uuid', 'path', 'author', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'body', 'body_truncated'] as const;
+// DECNET's columns (DECNET-COMPAT §2). `persona` is NOT NULL there: an unknown author is ''.
+const COLUMNS = ['uuid', 'decky_uuid', 'path', 'persona', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'last_body'] as const;
 // 10 columns × 200 rows; bodies are large, so fewer rows per statement than the event store.
 const CHUNK = 200;
-const PUT_SUFFIX = `on conflict (decky_uuid, path) do update set author = excluded.author, content_class = excluded.content_class,
+// the row keeps its first uuid: DECNET's dashboard links lineage by it.
+const PUT_SUFFIX = `on conflict (decky_uuid, path) do update set persona = excluded.persona, content_class = excluded.content_class,
   created_at = excluded.created_at, last_modified = excluded.last_modified, edit_count = excluded.edit_count,
-  content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
+  content_hash = excluded.content_hash, last_body = excluded.last_body`;
 // a batch is coalesced to one row per (decky, path) first: PostgreSQL refuses to update one row
 // twice in a statement. `excluded.edit_count` is then the batch's writes to that path minus one.
-const WRITE_SUFFIX = `on conflict (decky_uuid, path) do update set author = coalesce(excluded.author, ${TABLE}.author),
+const WRITE_SUFFIX = `on conflict (decky_uuid, path) do update set persona = case when excluded.persona = '' then ${TABLE}.persona else excluded.persona end,
   content_class = excluded.content_class, last_modified = excluded.last_modified,
   edit_count = ${TABLE}.edit_count + excluded.edit_count + 1,
-  content_hash = excluded.content_hash, body = excluded.body, body_truncated = excluded.body_truncated`;
+  content_hash = excluded.content_hash, last_body = excluded.last_body`;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
 
-/** `synthetic_files` through knex: one row per (decky, path), upserted in batches. */
+/**
+ * `synthetic_files` through knex, rows as DECNET's worker writes them: one row per (decky, path)
+ * under a uuid4, upserted in batches; `persona` holds the author as the port gives it.
+ */
 export class SqliteSyntheticFiles implements SyntheticFilesPort {
   constructor(private readonly db: Db) {}
 
@@ -56,7 +62,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
         .select('*')
         .orderBy([
           { column: 'last_modified', order: 'desc' },
-          { column: 'id', order: 'desc' },
+          { column: 'rowid', order: 'desc' },
         ])
         .limit(q.limit)
         .offset(q.offset)) as Row[];
@@ -66,7 +72,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
 
   /** Every file of one decky, oldest created first. */
   async filesOf(deckyUuid: string): Promise<SyntheticFile[]> {
-    const rows = (await this.db(TABLE).where({ decky_uuid: deckyUuid }).orderBy([{ column: 'created_at' }, { column: 'id' }])) as Row[];
+    const rows = (await this.db(TABLE).where({ decky_uuid: deckyUuid }).orderBy([{ column: 'created_at' }, { column: 'rowid' }])) as Row[];
     return rows.map(fromRow);
   }
 
@@ -118,33 +124,42 @@ function toRow(
   editCount: number,
   body: string,
 ): Row {
+  // MAX_STORED_BODY bytes are at most as many characters: within DECNET's 65,536-character cap.
   const kept = capUtf8(body, MAX_STORED_BODY);
   return {
+    uuid: randomUUID(),
     decky_uuid: deckyUuid,
     path,
-    author,
+    persona: author ?? '',
     content_class: contentClass,
-    created_at: createdAt.toISOString(),
-    last_modified: lastModified.toISOString(),
+    created_at: toDecnetTime(createdAt),
+    last_modified: toDecnetTime(lastModified),
     edit_count: editCount,
-    content_hash: createHash('sha256').update(body, 'utf8').digest('hex'),
-    body: kept,
-    body_truncated: toDbBool(kept.length !== body.length),
+    content_hash: sha256(body),
+    last_body: kept,
   };
 }
 
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+// DECNET keeps no truncation flag: the hash covers the whole body, so a kept body that does not
+// hash to it was cut.
 function fromRow(r: Row): SyntheticFile {
+  const body = String(r.last_body);
+  const contentHash = String(r.content_hash);
   return {
     deckyUuid: String(r.decky_uuid),
     path: String(r.path),
-    author: r.author === null ? null : String(r.author),
+    author: r.persona === null || r.persona === '' ? null : String(r.persona),
     contentClass: String(r.content_class),
-    createdAt: new Date(String(r.created_at)),
-    lastModified: new Date(String(r.last_modified)),
+    createdAt: fromDecnetTime(r.created_at),
+    lastModified: fromDecnetTime(r.last_modified),
     editCount: Number(r.edit_count),
-    contentHash: String(r.content_hash),
-    body: String(r.body),
-    bodyTruncated: r.body_truncated === 1,
+    contentHash,
+    body,
+    bodyTruncated: sha256(body) !== contentHash,
   };
 }
 
