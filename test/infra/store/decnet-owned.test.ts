@@ -281,7 +281,8 @@ describe("the store on DECNET's own SQLite database", () => {
           uuid: first!.uuid,
           decky_uuid: 'local:web01',
           path: '/home/ann/notes.txt',
-          persona: 'ann@corp.example',
+          // no display name given: DECNET's NOT NULL column holds ''; the author key sits in orch_synthetic_file_authors
+          persona: '',
           content_class: 'notes',
           created_at: '2026-06-19 10:00:00.000000',
           last_modified: '2026-06-20 10:00:00.000000',
@@ -291,6 +292,27 @@ describe("the store on DECNET's own SQLite database", () => {
         },
       ]);
       expect(first!.uuid).toMatch(UUID4);
+    });
+
+    it("puts the persona's display name in DECNET's column and keeps the planner's author key beside it", async () => {
+      await open();
+      const w = { deckyUuid: 'local:web01', path: '/home/akeller/todo.txt', author: 'ann.keller@corp.example', persona: 'Ann Keller', contentClass: 'todo' };
+      await store.files.recordWrites([{ ...w, body: '- call bob\n', mtime: new Date('2026-06-19T10:00:00Z') }]);
+      await store.files.recordWrites([{ ...w, persona: null, body: '- call bob\n- pay rent\n', mtime: new Date('2026-06-19T11:00:00Z') }]);
+      expect(await all(db, 'select persona from synthetic_files')).toEqual([{ persona: 'Ann Keller' }]);
+      expect(await store.files.getFile('local:web01', '/home/akeller/todo.txt')).toMatchObject({ author: 'ann.keller@corp.example', persona: 'Ann Keller', editCount: 1 });
+    });
+
+    it('reads a file DECNET wrote with its display name as the author', async () => {
+      await all(
+        db,
+        `insert into synthetic_files (uuid, decky_uuid, path, persona, content_class, created_at, last_modified, edit_count, content_hash, last_body)
+         values (?, 'local:web01', '/home/bob/notes.md', 'Bob Stone', 'notes', '2026-06-20 08:00:00.000000', '2026-06-20 08:00:00.000000', 0, ?, 'hi')`,
+        ['6f1c2b1e-3a4d-4e5f-8a9b-0c1d2e3f4a5b', createHash('sha256').update('hi').digest('hex')],
+      );
+      expect(await (await open()).files.filesOf('local:web01')).toEqual([
+        expect.objectContaining({ path: '/home/bob/notes.md', author: 'Bob Stone', body: 'hi', bodyTruncated: false, createdAt: new Date('2026-06-20T08:00:00Z') }),
+      ]);
     });
 
     it('keeps at most 65,536 characters of a body and the hash of all of it', async () => {

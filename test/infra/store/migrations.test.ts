@@ -16,6 +16,7 @@ const TABLES = [
   'orch_decky_backfills',
   'orch_migrations',
   'orch_swarm_hosts',
+  'orch_synthetic_file_authors',
   'orch_topologies',
   'orch_topology_decky_hosts',
   'orchestrator_emails',

@@ -85,6 +85,8 @@ function copies(d: Dialect): string[] {
     `insert into synthetic_files (uuid, decky_uuid, path, persona, content_class, created_at, last_modified, edit_count, content_hash, last_body)
      select ${uuid4(d)}, decky_uuid, path, coalesce(author, ''), content_class, ${T('created_at')}, ${T('last_modified')}, edit_count,
        content_hash, body from legacy_synthetic_files order by id`,
+    `insert into orch_synthetic_file_authors (decky_uuid, path, author)
+     select decky_uuid, path, author from legacy_synthetic_files where author is not null`,
     `insert into orch_decky_backfills (decky_uuid, kind, status, at, attempts, items, failures, detail)
      select decky_uuid, kind, status, ${T('at')}, attempts, items, failures, detail from legacy_decky_backfills`,
   ];

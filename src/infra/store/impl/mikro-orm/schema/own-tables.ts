@@ -50,6 +50,19 @@ export const OWN_TABLES: readonly TableSpec[] = [
     needed: [],
   },
   {
+    // who wrote a synthetic file, as the realism planner keys it (persona email or login);
+    // DECNET's `persona` column holds the display name
+    name: 'orch_synthetic_file_authors',
+    columns: [
+      ['decky_uuid', 'S(64)'],
+      ['path', 'S(512)'],
+      ['author', 'S'],
+    ],
+    primaryKey: ['decky_uuid', 'path'],
+    indexes: [],
+    needed: [],
+  },
+  {
     // which deckies got their past (issue 7), so it is given once, ever
     name: 'orch_decky_backfills',
     columns: [
