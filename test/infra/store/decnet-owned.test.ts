@@ -105,6 +105,10 @@ describe("the store on DECNET's own SQLite database", () => {
       await refused({ dropColumn: { table: 'synthetic_files', column: 'last_body' } }, /table synthetic_files has no column last_body/);
     });
 
+    it('lacking a table it writes, naming the table', async () => {
+      await refused({ dropTable: 'synthetic_files' }, /has no table synthetic_files/);
+    });
+
     it('with the CLI saying so in one line and exiting non-zero', async () => {
       const file = tmp.dbPath();
       await makeDecnetDb(file, { revision: '000000000000' });
