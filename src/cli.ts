@@ -13,6 +13,7 @@ import { registerTopologyImportCommand } from './surfaces/cli/topology-import.co
 import { type CliContext, CliError } from './surfaces/cli/cli-context.js';
 import { ConfigError, loadConfig } from './infra/config/config.js';
 import { settingsFromFiles } from './infra/config/settings-files.js';
+import { StoreOwnershipError } from './infra/store/store-errors.js';
 import { createPinoLogger } from './infra/log/impl/pino.js';
 
 /** The command's name: never `decnet`, which is DECNET's own command on the same host. */
@@ -99,7 +100,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     // help and version end 0; any other commander error is a usage error, 2 as DECNET's Typer exits
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
-    if (err instanceof CliError || err instanceof ConfigError) {
+    if (err instanceof CliError || err instanceof ConfigError || err instanceof StoreOwnershipError) {
       process.stderr.write(`${PROGRAM}: ${err.message}\n`);
       return err instanceof CliError ? err.exitCode : EXIT_USAGE;
     }

@@ -75,8 +75,8 @@ export async function runFile(
   }
   const res = await execSafely(docker, built.exec);
   const success = res.rc === 0 && !res.timedOut && !res.truncated;
-  const payload: Record<string, unknown> = { ...base, rc: res.rc, duration_ms: res.durationMs };
-  if (!success) payload.stderr = sanitizeStderr(res.stderr);
+  // DECNET's worker writes stderr always, null on success
+  const payload: Record<string, unknown> = { ...base, rc: res.rc, stderr: success ? null : sanitizeStderr(res.stderr), duration_ms: res.durationMs };
   if (res.timedOut) payload.timed_out = true;
   if (res.truncated) payload.truncated = true;
   return { kind: 'file', action: FILE_ACTION, success, payload };

@@ -159,12 +159,13 @@ export async function runPlannedFile(docker: DockerPort, deckyName: string, file
     path: sanitizeField(String(file.path), 512),
     bytes: Buffer.byteLength(file.body),
     rc: out.rc,
+    // DECNET's worker writes stderr always, null on success
+    stderr: out.success ? null : (out.stderr ?? `rc ${out.rc}`),
   };
   if (out.execs > 0) payload.duration_ms = out.durationMs;
   const chunks = Math.ceil(Buffer.byteLength(file.body) / PLANNED_CHUNK_BYTES);
   if (chunks > 1) payload.chunks = chunks;
   if (file.owner) payload.owner = file.owner;
-  if (!out.success) payload.stderr = out.stderr ?? `rc ${out.rc}`;
   if (out.timedOut) payload.timed_out = true;
   if (out.truncated) payload.truncated = true;
   return { kind: 'file', action: FILE_ACTION, success: out.success, payload };

@@ -73,13 +73,18 @@ export async function runTraffic(
   };
   const built = buildTrafficExec(req, limits);
   if (!built.ok) {
-    return { kind: 'traffic', action: TRAFFIC_ACTION, success: false, payload: { ...base, rc: null, stderr: built.reason } };
+    return { kind: 'traffic', action: TRAFFIC_ACTION, success: false, payload: { ...base, rc: null, banner: null, stderr: built.reason } };
   }
   const res = await execSafely(docker, built.exec);
   const success = res.rc === 0 && res.stdout.startsWith('SSH-');
-  const payload: Record<string, unknown> = { ...base, rc: res.rc, duration_ms: res.durationMs };
-  if (success) payload.banner = sanitizeOutput(res.stdout.trimEnd(), MAX_BANNER);
-  else payload.stderr = sanitizeStderr(res.stderr || (res.rc === 0 ? `not an SSH banner: ${res.stdout}` : ''));
+  // DECNET's worker writes both keys, the one that does not apply as null
+  const payload: Record<string, unknown> = {
+    ...base,
+    rc: res.rc,
+    banner: success ? sanitizeOutput(res.stdout.trimEnd(), MAX_BANNER) : null,
+    stderr: success ? null : sanitizeStderr(res.stderr || (res.rc === 0 ? `not an SSH banner: ${res.stdout}` : '')),
+    duration_ms: res.durationMs,
+  };
   if (res.timedOut) payload.timed_out = true;
   if (res.truncated) payload.truncated = true;
   return { kind: 'traffic', action: TRAFFIC_ACTION, success, payload };

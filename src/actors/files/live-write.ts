@@ -91,7 +91,8 @@ async function writePlanned(docker: DockerPort, dst: RunningDecky, planned: Live
     if (enriched.reason) extra.body_note = enriched.reason;
   }
   const writes: SyntheticFileWrite[] = [];
-  const base = { deckyUuid: dst.uuid, author: planned.author, contentClass: planned.contentClass };
+  // persona: the display name DECNET's dashboard shows beside the file
+  const base = { deckyUuid: dst.uuid, author: planned.author, persona: planned.writer.name, contentClass: planned.contentClass };
   // a user's file is theirs on disk too: a root-owned note in /home/<login> is a tell
   const owner = plannedOwner(planned.contentClass, planned.writer.user);
   const as = owner ? { owner } : {};

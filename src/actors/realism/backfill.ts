@@ -132,17 +132,28 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
   }
   const settled = await settleDirectories(docker, decky.name, [...written], deps.limits);
   if (!settled.success) deps.logger.warn({ decky: decky.uuid, err: settled.stderr }, 'directory mtimes not settled');
-  await record(decky, history, written, deps);
+  await record(decky, history, written, deps, new Map(desks.map((d) => [d.author.persona ?? d.author.user, d.author.name])));
   report.files = written.size;
   report.writes = history.writes.filter((w) => written.has(w.write.path)).length;
   return report;
 }
 
-async function record(decky: RunningDecky, history: History, written: ReadonlySet<string>, deps: BackfillDeps): Promise<void> {
+// `names`: author key → display name, for DECNET's `persona` column
+async function record(decky: RunningDecky, history: History, written: ReadonlySet<string>, deps: BackfillDeps, names: ReadonlyMap<string, string>): Promise<void> {
   await deps.files.putFiles(
     history.files
       .filter((f) => written.has(f.path))
-      .map((f) => ({ deckyUuid: decky.uuid, path: f.path, author: f.author, contentClass: f.contentClass, createdAt: f.createdAt, lastModified: f.mtime, editCount: f.editCount, body: f.body })),
+      .map((f) => ({
+        deckyUuid: decky.uuid,
+        path: f.path,
+        author: f.author,
+        persona: f.author === null ? null : (names.get(f.author) ?? null),
+        contentClass: f.contentClass,
+        createdAt: f.createdAt,
+        lastModified: f.mtime,
+        editCount: f.editCount,
+        body: f.body,
+      })),
   );
   const events: OrchestratorEvent[] = history.writes
     .filter((w) => written.has(w.write.path))

@@ -47,3 +47,13 @@ export class StoreError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * The database is not one this orchestrator may use as it is: DECNET's at an unknown alembic
+ * revision, DECNET's lacking a table or column the orchestrator needs, or a stranger's. Nothing
+ * was written; never worth retrying.
+ */
+export class StoreOwnershipError extends Error {
+  readonly code = 'STORE_NOT_OURS';
+  readonly retryable = false;
+}

@@ -6,8 +6,17 @@ import type { SwarmHostsPort } from './swarm-hosts.port.js';
 import type { SyntheticFilesPort } from './synthetic-files.port.js';
 import type { TopologyStore } from './topology.port.js';
 
+/**
+ * Who owns the database's shared tables (DECNET-COMPAT §2): `decnet` when DECNET's
+ * `alembic_version` is there (its reconciler owns the decky rows; this project reads them and
+ * writes only events, emails and files), else `project` (standalone: this project keeps them).
+ */
+export type StoreOwner = 'decnet' | 'project';
+
 /** One open database (a SQLite file or a PostgreSQL database): inventory, events and emails. */
 export interface Store {
+  /** whose database this is; with DECNET's, `reconcileHost` writes nothing */
+  owner: StoreOwner;
   inventory: InventoryPort & TopologyStore;
   events: EventStorePort;
   emails: EmailStorePort;

@@ -10,6 +10,8 @@ export interface SyntheticFile {
   path: string;
   /** persona email for people, login for system accounts, null when unknown */
   author: string | null;
+  /** display name of who wrote it (DECNET's `persona` column); absent when only `author` is known */
+  persona?: string | null;
   /** `notes`, `todo`, `draft`, `script`, `cron`, `daemon-log`, `cache` */
   contentClass: string;
   createdAt: Date;
@@ -32,6 +34,8 @@ export interface SyntheticFileWrite {
   deckyUuid: string;
   path: string;
   author: string | null;
+  /** display name of the author, for DECNET's `persona` column */
+  persona?: string | null;
   contentClass: string;
   body: string;
   mtime: Date;

@@ -53,7 +53,7 @@ describe('traffic driver', () => {
         success: true,
         payload: { src_decky: 'web01', dst_decky: 'db01', dst_ip: '10.0.0.3', dst_port: 22, rc: 0, banner: FAKE_SSH_BANNER.trimEnd() },
       });
-      expect(o.payload.stderr).toBeUndefined();
+      expect(o.payload.stderr).toBeNull();
       expect(docker.calls).toHaveLength(1);
       expect(docker.calls[0]!.container).toBe('web01-ssh');
     });
@@ -66,7 +66,7 @@ describe('traffic driver', () => {
       expect(o.success).toBe(false);
       expect(o.payload.rc).toBe(1);
       expect((o.payload.stderr as string).length).toBe(256);
-      expect(o.payload.banner).toBeUndefined();
+      expect(o.payload.banner).toBeNull();
     });
 
     it('fails when rc is 0 but the output is not an SSH banner', async () => {

@@ -70,7 +70,7 @@ describe.runIf(hasDocker)('kill -9 and restart on the same database, on the real
     const finalIds = new Set(final.map((r) => r.uuid));
     expect(afterCrash.filter((r) => !finalIds.has(r.uuid))).toEqual([]);
     expect(final.length).toBe(afterCrash.length + second.actions().length);
-    const migrations = await sql<{ name: string }>(db, 'select name from mikro_orm_migrations order by id');
+    const migrations = await sql<{ name: string }>(db, 'select name from orch_migrations order by applied_at, name');
     expect(new Set(migrations.map((m) => m.name)).size).toBe(migrations.length);
     console.info(
       `kill -9: ${committed.length} rows read just before, ${afterCrash.length} after (logged ${first.actions().length}), ` +

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pyJsonDumps } from '../../../src/infra/store/decnet-format.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import type { OrchestratorEvent } from '../../../src/domain/event.js';
 import { anEvent, at, sql, storeDialects, tempDir } from './store-fixtures.js';
@@ -99,7 +100,7 @@ describe('event store batches on sqlite › what the file holds', () => {
     await dir.cleanup();
   });
 
-  it.each([2, 1000])('stores ts as ISO text, success as the integer 0/1, a missing source as NULL and the payload as its exact JSON text (batch of %i)', async (size) => {
+  it.each([2, 1000])("stores ts as DECNET's naive UTC text, success as the integer 0/1, a missing source as NULL and the payload as json.dumps text (batch of %i)", async (size) => {
     const file = dir.dbPath();
     store = await openStore({ dbPath: file });
     const payload = { banner: HOSTILE[0], emoji: HOSTILE[9], lines: HOSTILE[7], n: 41, f: 1.5e-7, big: 1e21, arr: [1, 'two', null, { three: 3 }], empty: {} };
@@ -114,8 +115,8 @@ describe('event store batches on sqlite › what the file holds', () => {
       'select uuid, ts, typeof(ts) as ts_type, success, typeof(success) as success_type, src_decky_uuid, typeof(src_decky_uuid) as src_type, payload, typeof(payload) as payload_type from orchestrator_events order by rowid limit 2',
     );
     expect(got).toEqual([
-      { uuid: rows[0]!.uuid, ts: '2025-01-01T00:00:00.001Z', ts_type: 'text', success: 1, success_type: 'integer', src_decky_uuid: 'local:web01', src_type: 'text', payload: JSON.stringify(payload), payload_type: 'text' },
-      { uuid: rows[1]!.uuid, ts: '2025-01-01T00:00:00.002Z', ts_type: 'text', success: 0, success_type: 'integer', src_decky_uuid: null, src_type: 'null', payload: '{}', payload_type: 'text' },
+      { uuid: rows[0]!.uuid, ts: '2025-01-01 00:00:00.001000', ts_type: 'text', success: 1, success_type: 'integer', src_decky_uuid: 'local:web01', src_type: 'text', payload: pyJsonDumps(payload), payload_type: 'text' },
+      { uuid: rows[1]!.uuid, ts: '2025-01-01 00:00:00.002000', ts_type: 'text', success: 0, success_type: 'integer', src_decky_uuid: null, src_type: 'null', payload: '{}', payload_type: 'text' },
     ]);
   });
 

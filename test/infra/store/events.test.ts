@@ -23,9 +23,10 @@ describe.each(dialects)('event store on $name', (d) => {
     expect((await store.events.listEvents({ limit: 10, offset: 0 })).data).toEqual([event]);
   });
 
-  it('stores timestamps as ISO-8601 UTC text', async () => {
+  it("stores timestamps as DECNET does: naive UTC (SQLite text with a six-digit fraction, PostgreSQL timestamp)", async () => {
     await store.events.recordEvents([anEvent({ ts: new Date('2025-06-01T12:34:56.789+02:00') })]);
-    expect(await sql(dbPath, 'select ts from orchestrator_events')).toEqual([{ ts: '2025-06-01T10:34:56.789Z' }]);
+    if (d.name === 'sqlite') expect(await sql(dbPath, 'select ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789000' }]);
+    else expect(await sql(dbPath, 'select ts::text as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789' }]);
   });
 
   it('lists newest first with the total, and pages with limit and offset', async () => {

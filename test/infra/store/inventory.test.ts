@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/infra/log/logger.port.js';
 import { openStore, type Store } from '../../../src/infra/store/store.factory.js';
 import { parseTopologyFile } from '../../../src/infra/store/topology-file.schema.js';
+import { fromDecnetTime } from '../../../src/infra/store/decnet-format.js';
 import { observed, storeDialects } from './store-fixtures.js';
 
 const TOPO = '11111111-2222-4333-8444-555555555555';
@@ -97,16 +98,17 @@ describe.each(dialects)('inventory on $name', (d) => {
   describe('reconcileHost', () => {
     it('inserts a new fleet decky as running with ip, services and last_seen', async () => {
       await store.inventory.reconcileHost('local', [observed('web01', { services: ['ssh', 'http'], ip: '10.0.0.5' })], { remote: false });
-      const [row] = await sql<Record<string, string>>(dbPath, 'select * from fleet_deckies');
-      expect(row).toMatchObject({ host_uuid: 'local', name: 'web01', state: 'running', ip: '10.0.0.5', services: '["ssh","http"]' });
-      expect(row!.last_seen).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect(Math.abs(Date.parse(row!.last_seen!) - Date.now())).toBeLessThan(60_000);
+      const [row] = await sql<Record<string, string>>(dbPath, `select *, ${d.name === 'sqlite' ? 'last_seen' : 'last_seen::text'} as seen from fleet_deckies`);
+      // DECNET's columns and formats: decky_ip, compact services JSON, naive UTC text
+      expect(row).toMatchObject({ host_uuid: 'local', name: 'web01', state: 'running', decky_ip: '10.0.0.5', services: '["ssh","http"]' });
+      expect(row!.seen).toMatch(d.name === 'sqlite' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/);
+      expect(Math.abs(fromDecnetTime(row!.seen).getTime() - Date.now())).toBeLessThan(60_000);
     });
 
     it('updates a changed ip without creating a second row', async () => {
       await store.inventory.reconcileHost('local', [observed('web01', { ip: '10.0.0.5' })], { remote: false });
       await store.inventory.reconcileHost('local', [observed('web01', { ip: '10.0.0.6' })], { remote: false });
-      expect(await sql(dbPath, 'select name, ip from fleet_deckies')).toEqual([{ name: 'web01', ip: '10.0.0.6' }]);
+      expect(await sql(dbPath, 'select name, decky_ip from fleet_deckies')).toEqual([{ name: 'web01', decky_ip: '10.0.0.6' }]);
     });
 
     it('marks a decky that is no longer observed as torn_down, and only on that host', async () => {
@@ -117,19 +119,19 @@ describe.each(dialects)('inventory on $name', (d) => {
         { name: 'web01', state: 'torn_down' },
         { name: 'web02', state: 'running' },
       ]);
-      expect(await sql(dbPath, 'select name, state from decky_shards')).toEqual([{ name: 'web01', state: 'running' }]);
+      expect(await sql(dbPath, 'select decky_name, state from decky_shards')).toEqual([{ decky_name: 'web01', state: 'running' }]);
       expect((await store.inventory.listRunningDeckies()).map((d) => d.uuid)).toEqual(['local:web02', 'host-b:web01']);
     });
 
     it('records observed-but-stopped deckies as stopped and keeps their last known ip', async () => {
       await store.inventory.reconcileHost('local', [observed('web01', { ip: '10.0.0.5' })], { remote: false });
       await store.inventory.reconcileHost('local', [observed('web01', { ip: null, running: false })], { remote: false });
-      expect(await sql(dbPath, 'select state, ip from fleet_deckies')).toEqual([{ state: 'stopped', ip: '10.0.0.5' }]);
+      expect(await sql(dbPath, 'select state, decky_ip from fleet_deckies')).toEqual([{ state: 'stopped', decky_ip: '10.0.0.5' }]);
     });
 
     it('puts deckies seen on a remote host into decky_shards only', async () => {
       await store.inventory.reconcileHost('host-b', [observed('db01', { hostUuid: 'host-b' })], { remote: true });
-      expect(await sql(dbPath, 'select host_uuid, name, state from decky_shards')).toEqual([{ host_uuid: 'host-b', name: 'db01', state: 'running' }]);
+      expect(await sql(dbPath, 'select host_uuid, decky_name, state from decky_shards')).toEqual([{ host_uuid: 'host-b', decky_name: 'db01', state: 'running' }]);
       expect(await sql(dbPath, 'select * from fleet_deckies')).toEqual([]);
     });
 
@@ -139,7 +141,10 @@ describe.each(dialects)('inventory on $name', (d) => {
       await store.inventory.reconcileHost('local', [observed('mail01', { topologyId: TOPO, services: ['imap'], ip: '10.0.0.7' })], {
         remote: false,
       });
-      expect(await sql(dbPath, 'select uuid, state, ip, host_uuid from topology_deckies')).toEqual([
+      // the host it was seen on lives in the project's own table: DECNET's row has no such column
+      expect(
+        await sql(dbPath, 'select d.uuid, d.state, d.ip, h.host_uuid from topology_deckies d join orch_topology_decky_hosts h on h.topology_id = d.topology_id and h.name = d.name'),
+      ).toEqual([
         { uuid: before!.uuid, state: 'running', ip: '10.0.0.7', host_uuid: 'local' },
       ]);
       expect(await sql(dbPath, 'select * from fleet_deckies')).toEqual([]);
@@ -171,7 +176,7 @@ describe.each(dialects)('inventory on $name', (d) => {
       // a NOT NULL violation on the second row must roll back the first row's update too.
       (bad as { name: unknown }).name = null;
       await expect(store.inventory.reconcileHost('local', [observed('web01', { ip: '10.9.9.9' }), bad], { remote: false })).rejects.toThrow();
-      expect(await sql(dbPath, 'select name, ip, state from fleet_deckies')).toEqual([{ name: 'web01', ip: '172.20.0.10', state: 'running' }]);
+      expect(await sql(dbPath, 'select name, decky_ip, state from fleet_deckies')).toEqual([{ name: 'web01', decky_ip: '172.20.0.10', state: 'running' }]);
     });
 
     it('handles a thousand deckies in one call', async () => {

@@ -25,22 +25,23 @@ describe.runIf(await requirePostgresOrSkip())('the PostgreSQL schema', () => {
   const d = postgresDialect();
   afterAll(() => d.cleanup());
 
-  it('stores JSON columns as jsonb and booleans as boolean', async () => {
+  it("gives the shared tables DECNET's types: JSON as text, booleans as boolean, timestamps without time zone", async () => {
     const db = await d.fresh();
     await (await openStore({ dbPath: db })).close();
     const types = await d.sql<{ table_name: string; column_name: string; data_type: string }>(
       db,
       `select table_name, column_name, data_type from information_schema.columns
-        where (table_name, column_name) in (('orchestrator_events', 'payload'), ('orchestrator_emails', 'payload'),
-          ('topologies', 'email_personas'), ('orchestrator_events', 'success'), ('swarm_hosts', 'shares_network'))
+        where (table_name, column_name) in (('orchestrator_events', 'payload'), ('orchestrator_emails', 'payload'), ('orchestrator_events', 'ts'),
+          ('topologies', 'email_personas'), ('orchestrator_events', 'success'), ('orch_swarm_hosts', 'shares_network'))
         order by table_name, column_name`,
     );
     expect(types.map((t) => `${t.table_name}.${t.column_name}:${t.data_type}`)).toEqual([
-      'orchestrator_emails.payload:jsonb',
-      'orchestrator_events.payload:jsonb',
+      'orch_swarm_hosts.shares_network:boolean',
+      'orchestrator_emails.payload:text',
+      'orchestrator_events.payload:text',
       'orchestrator_events.success:boolean',
-      'swarm_hosts.shares_network:boolean',
-      'topologies.email_personas:jsonb',
+      'orchestrator_events.ts:timestamp without time zone',
+      'topologies.email_personas:text',
     ]);
   });
 
@@ -50,10 +51,10 @@ describe.runIf(await requirePostgresOrSkip())('the PostgreSQL schema', () => {
     await store.events.recordEvents([anEvent({ payload: { banner: 'SSH-2.0-x', rc: 0 } })]);
     await store.emails.recordEmails([anEmail({ payload: { stage: 'delivered', bytes: 812 } })]);
     await store.close();
-    expect(await d.sql(db, "select payload->>'banner' as banner, (payload->>'rc')::int as rc from orchestrator_events")).toEqual([
+    expect(await d.sql(db, "select payload::jsonb->>'banner' as banner, (payload::jsonb->>'rc')::int as rc from orchestrator_events")).toEqual([
       { banner: 'SSH-2.0-x', rc: 0 },
     ]);
-    expect(await d.sql(db, "select (payload->>'bytes')::int as bytes from orchestrator_emails")).toEqual([{ bytes: 812 }]);
+    expect(await d.sql(db, "select (payload::jsonb->>'bytes')::int as bytes from orchestrator_emails")).toEqual([{ bytes: 812 }]);
   });
 
   it('fails with a StoreError naming the cause when the database does not exist, without the password', async () => {

@@ -85,11 +85,12 @@ describe.runIf(await requirePostgresOrSkip())('two daemons sharing one PostgreSQ
   it('keeps the inventories of two hosts apart when their daemons reconcile at once', async () => {
     const db = await d.fresh();
     const [one, two] = await Promise.all([openStore({ dbPath: db }), openStore({ dbPath: db })]);
+    // DECNET keys shards by name alone: each host runs its own names
     const names = Array.from({ length: 50 }, (_, i) => `web${i}`);
     await Promise.all(
       Array.from({ length: 10 }, () => [
-        one.inventory.reconcileHost('host-a', names.map((n) => observed(n, { hostUuid: 'host-a' })), { remote: true }),
-        two.inventory.reconcileHost('host-b', names.map((n) => observed(n, { hostUuid: 'host-b' })), { remote: true }),
+        one.inventory.reconcileHost('host-a', names.map((n) => observed(`a-${n}`, { hostUuid: 'host-a' })), { remote: true }),
+        two.inventory.reconcileHost('host-b', names.map((n) => observed(`b-${n}`, { hostUuid: 'host-b' })), { remote: true }),
       ]).flat(),
     );
     const running = await one.inventory.listRunningDeckies();

@@ -28,11 +28,11 @@ describe('synthetic_files store', () => {
     await tmp.cleanup();
   });
 
-  it('is created by migration 0004 with a unique (decky, path) index', async () => {
-    const applied = await sql<{ name: string }>(dbPath, 'select name from mikro_orm_migrations order by id');
-    expect(applied.map((m) => m.name)).toContain('0004-synthetic-files');
-    const unique = await sql<{ name: string; unique: number }>(dbPath, "select name, \"unique\" from pragma_index_list('synthetic_files')");
-    expect(unique).toContainEqual({ name: 'synthetic_files_decky_uuid_path_unique', unique: 1 });
+  it("is DECNET's table, with its unique (decky, path) constraint", async () => {
+    const applied = await sql<{ name: string }>(dbPath, 'select name from orch_migrations');
+    expect(applied.map((m) => m.name)).toContain('decnet-0001-shared-tables');
+    const [table] = await sql<{ sql: string }>(dbPath, "select sql from sqlite_master where type = 'table' and name = 'synthetic_files'");
+    expect(table!.sql).toContain('CONSTRAINT uq_synthetic_files_decky_path UNIQUE (decky_uuid, path)');
   });
 
   it('records a first write with edit_count 0, then counts edits and keeps created_at', async () => {

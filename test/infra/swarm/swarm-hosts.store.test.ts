@@ -40,11 +40,12 @@ describe.each(await storeDialects())('swarm_hosts on $name', (d) => {
     const b = await store.swarm.addHost({ name: 'b', endpoint: 'unix:///b.sock' });
     await store.inventory.importTopology({ id: TOPO, idGenerated: false, name: 'corp', language_default: 'en', email_personas: [], deckies: [] });
     await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('mail01', { hostUuid: a.uuid, topologyId: TOPO })], { remote: true });
-    await store.inventory.reconcileHost(b.uuid, [observed('web01', { hostUuid: b.uuid })], { remote: true });
+    // DECNET keys shards by name alone: another host's shard has another name
+    await store.inventory.reconcileHost(b.uuid, [observed('web02', { hostUuid: b.uuid })], { remote: true });
     await store.inventory.reconcileHost('local', [observed('web01')], { remote: false });
 
     expect(await store.swarm.markUnreachable(a.uuid, 'connect ECONNREFUSED', new Date('2025-01-01T00:00:00Z'))).toBe(2);
-    expect((await store.inventory.listRunningDeckies()).map((r) => r.uuid).sort()).toEqual(['local:web01', `${b.uuid}:web01`].sort());
+    expect((await store.inventory.listRunningDeckies()).map((r) => r.uuid).sort()).toEqual(['local:web01', `${b.uuid}:web02`].sort());
     expect(await store.swarm.getHost(a.uuid)).toMatchObject({ state: 'unreachable', lastError: 'connect ECONNREFUSED' });
 
     // back: the next discovery sync brings them back as running
@@ -59,9 +60,9 @@ describe.each(await storeDialects())('swarm_hosts on $name', (d) => {
     await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('web02', { hostUuid: a.uuid })], { remote: true });
     await store.swarm.markUnreachable(a.uuid, 'gone', new Date());
     await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid })], { remote: true });
-    expect(await d.sql(db, 'select name, state from decky_shards order by name')).toEqual([
-      { name: 'web01', state: 'running' },
-      { name: 'web02', state: 'torn_down' },
+    expect(await d.sql(db, 'select decky_name, state from decky_shards order by decky_name')).toEqual([
+      { decky_name: 'web01', state: 'running' },
+      { decky_name: 'web02', state: 'torn_down' },
     ]);
   });
 

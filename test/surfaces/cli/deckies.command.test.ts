@@ -22,7 +22,7 @@ describe('decnet-orchestrator deckies', () => {
     await store.inventory.reconcileHost('host-b', [observed('db01', { hostUuid: 'host-b', ip: null })], { remote: true });
     await store.close();
     // an attacker-controlled name must not drive the operator's terminal.
-    await sql(dbPath, "update decky_shards set name = 'db01' || char(27) || '[2J', services = 'not json'");
+    await sql(dbPath, "update decky_shards set decky_name = 'db01' || char(27) || '[2J', services = 'not json'");
   });
   afterAll(() => tmp.cleanup());
 

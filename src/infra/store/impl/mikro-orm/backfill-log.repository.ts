@@ -2,8 +2,10 @@ import type { BackfillKind, BackfillLogPort, BackfillRecord, BackfillStatus } fr
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
 import { insertValues } from './row-codec.js';
+import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
 
-const TABLE = 'decky_backfills';
+// the project's own table: DECNET has no notion of a backfill
+const TABLE = 'orch_decky_backfills';
 const COLUMNS = ['decky_uuid', 'kind', 'status', 'at', 'attempts', 'items', 'failures', 'detail'] as const;
 const UPSERT = `on conflict (decky_uuid, kind) do update set status = excluded.status, at = excluded.at,
   attempts = ${TABLE}.attempts + 1, items = excluded.items, failures = excluded.failures, detail = excluded.detail`;
@@ -12,14 +14,14 @@ const MAX_DETAIL = 500;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
 
-/** `decky_backfills` through knex, for SQLite and PostgreSQL alike: one row per (decky, kind). */
+/** `orch_decky_backfills` through knex, for SQLite and PostgreSQL alike: one row per (decky, kind). */
 export class SqlBackfillLog implements BackfillLogPort {
   constructor(private readonly db: Db) {}
 
   /** Upserts the outcome and answers the stored row (attempts counted up). */
   async recordBackfill(rec: Omit<BackfillRecord, 'attempts'>): Promise<BackfillRecord> {
     const detail = rec.detail === null ? null : Array.from(rec.detail).slice(0, MAX_DETAIL).join('');
-    const values = [rec.deckyUuid, rec.kind, rec.status, rec.at.toISOString(), 1, rec.items, rec.failures, detail];
+    const values = [rec.deckyUuid, rec.kind, rec.status, toDecnetTime(rec.at), 1, rec.items, rec.failures, detail];
     return withBusyRetry(() =>
       this.db.transaction(async (trx) => {
         await insertValues(trx, TABLE, COLUMNS, [values], UPSERT);
@@ -47,7 +49,7 @@ function fromRow(r: Row): BackfillRecord {
     deckyUuid: String(r.decky_uuid),
     kind: String(r.kind) as BackfillKind,
     status: String(r.status) as BackfillStatus,
-    at: new Date(String(r.at)),
+    at: fromDecnetTime(r.at),
     attempts: Number(r.attempts),
     items: Number(r.items),
     failures: Number(r.failures),

@@ -3,10 +3,10 @@ import type { EmailRecord } from '../../../../domain/email-record.js';
 import type { Page } from '../../../../domain/page.js';
 import { validateKeep, validatePaging } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
-import { EmailEntity, type EmailRow } from './entities/record.entities.js';
 import { pruneNewest } from './event.repository.js';
-import { knexOf, type Db, type SqliteOrm } from './orm.types.js';
+import type { Db } from './orm.types.js';
 import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
+import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
 
 // 13 columns × 500 rows stays far under SQLite's bound-variable limit.
 const CHUNK = 500;
@@ -30,13 +30,13 @@ const MAX_CHAIN = 200;
 
 type EmailDbRow = Record<string, unknown>;
 
-/** `orchestrator_emails` (SPEC §4.2): batched writes, reply lookups, per-mail-decky retention. */
+/**
+ * `orchestrator_emails` (SPEC §4.2), rows as DECNET's worker writes them: batched writes, reply
+ * lookups, per-mail-decky retention. Addresses compare case-insensitively through lower(): DECNET's
+ * columns carry no collation (a database this project owns indexes the lowered pair).
+ */
 export class SqliteEmailStore implements EmailStorePort {
-  private readonly db: Db;
-
-  constructor(private readonly orm: SqliteOrm) {
-    this.db = knexOf(orm);
-  }
+  constructor(private readonly db: Db) {}
 
   /** Writes all rows in one transaction. */
   async recordEmails(rows: readonly EmailRecord[]): Promise<void> {
@@ -69,10 +69,14 @@ export class SqliteEmailStore implements EmailStorePort {
 
   /** Newest successful email of the pair, either direction; the columns compare case-insensitively. */
   async findLatestBetween(a: string, b: string, opts: { mailDeckyUuid?: string } = {}): Promise<EmailRecord | null> {
+    const [la, lb] = [a.toLowerCase(), b.toLowerCase()];
     let q = this.db('orchestrator_emails')
       .where({ success: 1 })
       .andWhere((w) => {
-        w.where({ sender_email: a, recipient_email: b }).orWhere({ sender_email: b, recipient_email: a });
+        w.whereRaw('lower(sender_email) = ? and lower(recipient_email) = ?', [la, lb]).orWhereRaw('lower(sender_email) = ? and lower(recipient_email) = ?', [
+          lb,
+          la,
+        ]);
       });
     if (opts.mailDeckyUuid !== undefined) q = q.andWhere({ mail_decky_uuid: opts.mailDeckyUuid });
     const row = (await q
@@ -87,14 +91,25 @@ export class SqliteEmailStore implements EmailStorePort {
   /** The successful email with this Message-ID, or null. */
   async getByMessageId(messageId: string): Promise<EmailRecord | null> {
     if (messageId === '') return null;
-    const row = await this.orm.em.fork().findOne(EmailEntity, { messageId, success: true }, { orderBy: { ts: 'desc' } });
-    return row === null ? null : fromEntity(row);
+    const row = (await this.db('orchestrator_emails')
+      .where({ message_id: messageId, success: 1 })
+      .orderBy([
+        { column: 'ts', order: 'desc' },
+        { column: 'rowid', order: 'desc' },
+      ])
+      .first()) as EmailDbRow | undefined;
+    return row === undefined ? null : fromDbRow(row);
   }
 
   /** Successful emails of one thread, oldest first. */
   async threadChain(threadId: string): Promise<EmailRecord[]> {
-    const rows = await this.orm.em.fork().find(EmailEntity, { threadId, success: true }, { orderBy: { ts: 'asc' } });
-    return rows.map(fromEntity);
+    const rows = (await this.db('orchestrator_emails')
+      .where({ thread_id: threadId, success: 1 })
+      .orderBy([
+        { column: 'ts', order: 'asc' },
+        { column: 'rowid', order: 'asc' },
+      ])) as EmailDbRow[];
+    return rows.map(fromDbRow);
   }
 
   /** Root-first Message-IDs ending with `messageId`, walking In-Reply-To (bounded, cycle-safe). */
@@ -122,7 +137,7 @@ export class SqliteEmailStore implements EmailStorePort {
 function toDbRow(e: EmailRecord): EmailDbRow {
   return {
     uuid: e.uuid,
-    ts: e.ts.toISOString(),
+    ts: toDecnetTime(e.ts),
     mail_decky_uuid: e.mailDeckyUuid,
     thread_id: e.threadId,
     message_id: e.messageId,
@@ -133,14 +148,14 @@ function toDbRow(e: EmailRecord): EmailDbRow {
     language: e.language,
     eml_path: e.emlPath,
     success: toDbBool(e.success),
-    payload: JSON.stringify(e.payload),
+    payload: pyJsonDumps(e.payload),
   };
 }
 
 function fromDbRow(r: EmailDbRow): EmailRecord {
   return {
     uuid: String(r.uuid),
-    ts: new Date(String(r.ts)),
+    ts: fromDecnetTime(r.ts),
     mailDeckyUuid: String(r.mail_decky_uuid),
     threadId: String(r.thread_id),
     messageId: String(r.message_id),
@@ -152,24 +167,5 @@ function fromDbRow(r: EmailDbRow): EmailRecord {
     emlPath: String(r.eml_path),
     success: fromDbBool(r.success),
     payload: decodePayload(r.payload),
-  };
-}
-
-// copy field by field: a managed entity carries ORM internals that must not leak to callers.
-function fromEntity(e: EmailRow): EmailRecord {
-  return {
-    uuid: e.uuid,
-    ts: e.ts,
-    mailDeckyUuid: e.mailDeckyUuid,
-    threadId: e.threadId,
-    messageId: e.messageId,
-    inReplyTo: e.inReplyTo,
-    senderEmail: e.senderEmail,
-    recipientEmail: e.recipientEmail,
-    subject: e.subject,
-    language: e.language,
-    emlPath: e.emlPath,
-    success: Boolean(e.success),
-    payload: decodePayload(e.payload),
   };
 }

@@ -6,6 +6,7 @@ import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
 import { runPrepared } from './prepared-statement.js';
 import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
+import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
 
 // 9 columns × 1000 rows = 9,000 bound variables per statement, far under SQLite's limit.
 const CHUNK = 1000;
@@ -32,7 +33,10 @@ interface EventDbRow {
   payload: unknown;
 }
 
-/** `orchestrator_events` on SQLite or PostgreSQL: multi-row inserts, window-function retention (SPEC §4). */
+/**
+ * `orchestrator_events` on SQLite or PostgreSQL, rows as DECNET's worker writes them (DECNET's
+ * API returns them unchanged): multi-row inserts, window-function retention (SPEC §4).
+ */
 export class SqliteEventStore implements EventStorePort {
   constructor(private readonly db: Db) {}
 
@@ -106,16 +110,16 @@ export async function pruneNewest(db: Db, table: string, partition: string, keep
   return db(table).whereRaw(`rowid in (${doomed})`, [keep, keep]).del();
 }
 
-/** One row's values in COLUMNS order; the payload is JSON text on both dialects. */
+/** One row's values in COLUMNS order, in DECNET's formats: naive UTC text, 0/1, json.dumps payload. */
 function toDbValues(e: OrchestratorEvent): unknown[] {
   if (!isEventKind(e.kind)) throw new StoreQueryError(`event ${e.uuid}: unknown kind ${String(e.kind)}`);
-  return [e.uuid, e.ts.toISOString(), e.kind, e.protocol, e.action, e.srcDeckyUuid, e.dstDeckyUuid, toDbBool(e.success), JSON.stringify(e.payload)];
+  return [e.uuid, toDecnetTime(e.ts), e.kind, e.protocol, e.action, e.srcDeckyUuid, e.dstDeckyUuid, toDbBool(e.success), pyJsonDumps(e.payload)];
 }
 
 function fromDbRow(r: EventDbRow): OrchestratorEvent {
   return {
     uuid: r.uuid,
-    ts: new Date(r.ts),
+    ts: fromDecnetTime(r.ts),
     kind: r.kind as EventKind,
     protocol: r.protocol as OrchestratorEvent['protocol'],
     action: r.action,

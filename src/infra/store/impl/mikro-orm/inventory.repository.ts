@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { Logger } from '../../../log/logger.port.js';
 import type { InventoryPort } from '../../inventory.port.js';
+import type { StoreOwner } from '../../store.port.js';
+import { compactJson, toDecnetTime } from '../../decnet-format.js';
 import type { DeckySource, ObservedDecky, RunningDecky } from '../../../../domain/decky.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
@@ -11,18 +14,23 @@ const CHUNK = 500;
 // `unreachable`: its host stopped answering (issue 6); gone when the host is back means gone.
 const LIVE_STATES = ['running', 'stopped', 'degraded', 'unreachable'];
 
-// swarm_hosts is joined for the host-level "shares a network" setting (issue 6); `is true`
-// reads the same on SQLite (0/1) and PostgreSQL (boolean).
+// DECNET's columns (DECNET-COMPAT §2) and ids as DECNET's list_running_deckies builds them.
+// The project's own tables add what DECNET has no column for: the host a topology decky was
+// seen on, and the host-level "shares a network" setting (issue 6); `is true` reads the same
+// on SQLite (0/1) and PostgreSQL (boolean).
 const UNION_SQL = `
   select d.uuid as uuid, d.name as name, d.ip as ip, d.services as services, 'topology' as source,
-         d.topology_id as topology_id, d.host_uuid as host_uuid, (h.shares_network is true) as shares_network
-    from topology_deckies d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
+         d.topology_id as topology_id, th.host_uuid as host_uuid, (h.shares_network is true) as shares_network
+    from topology_deckies d
+    left join orch_topology_decky_hosts th on th.topology_id = d.topology_id and th.name = d.name
+    left join orch_swarm_hosts h on h.uuid = th.host_uuid
+   where d.state = 'running'
   union all
-  select d.host_uuid || ':' || d.name, d.name, d.ip, d.services, 'fleet', null, d.host_uuid, (h.shares_network is true)
-    from fleet_deckies d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
+  select d.host_uuid || ':' || d.name, d.name, d.decky_ip, d.services, 'fleet', null, d.host_uuid, (h.shares_network is true)
+    from fleet_deckies d left join orch_swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
   union all
-  select d.host_uuid || ':' || d.name, d.name, d.ip, d.services, 'shard', null, d.host_uuid, (h.shares_network is true)
-    from decky_shards d left join swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
+  select d.host_uuid || ':' || d.decky_name, d.decky_name, d.decky_ip, d.services, 'shard', null, d.host_uuid, (h.shares_network is true)
+    from decky_shards d left join orch_swarm_hosts h on h.uuid = d.host_uuid where d.state = 'running'
   order by source, name, uuid`;
 
 interface UnionRow {
@@ -36,18 +44,38 @@ interface UnionRow {
   shares_network: unknown;
 }
 
-/** Inventory over the three decky tables (SPEC §1.1), kept true by discovery (SPEC §1.3). */
+/**
+ * Inventory over DECNET's three decky tables (SPEC §1.1). Standalone (`project`), discovery
+ * keeps them true (SPEC §1.3); on DECNET's database its reconciler does, and `reconcileHost`
+ * writes nothing.
+ */
 export class SqliteInventory implements InventoryPort {
+  // a bad row is logged once per value, not on every read of the union view
+  private readonly warned = new Set<string>();
+
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
+    private readonly owner: StoreOwner = 'project',
   ) {}
 
-  /** The union view: running deckies of every source, services decoded leniently. */
+  /**
+   * The union view: running deckies of every source. A decky whose `services` is not a JSON list
+   * of strings, or whose IP is not an IP, stays listed (its id is real) with that field null, so
+   * no action picks it; it is logged once. Two sources may name the same decky: both are kept,
+   * told apart by their ids (`<host>:<name>` or the topology row uuid).
+   */
   async listRunningDeckies(): Promise<RunningDecky[]> {
     const rows = await rawRows<UnionRow>(this.db, UNION_SQL);
     return rows.map((r) => {
-      const decky: RunningDecky = { uuid: r.uuid, name: r.name, ip: r.ip, services: decodeServices(r.services), source: r.source };
+      const services = decodeServices(r.services);
+      if (services === null) this.warnOnce(r, 'services', 'decky services are not a JSON list of strings; no action will pick it');
+      let ip = r.ip;
+      if (ip !== null && isIP(ip) === 0) {
+        this.warnOnce(r, 'ip', 'decky ip is not an IP address; no action will pick it');
+        ip = null;
+      }
+      const decky: RunningDecky = { uuid: r.uuid, name: r.name, ip, services, source: r.source };
       if (r.topology_id !== null) decky.topologyId = r.topology_id;
       if (r.host_uuid !== null) decky.hostUuid = r.host_uuid;
       if (fromDbBool(r.shares_network)) decky.sharesNetwork = true;
@@ -57,13 +85,19 @@ export class SqliteInventory implements InventoryPort {
 
   /** Upserts what one host runs and tears down what it no longer runs, in one transaction. */
   async reconcileHost(hostUuid: string, observed: ObservedDecky[], opts: { remote: boolean }): Promise<void> {
-    const hostTable = opts.remote ? 'decky_shards' : 'fleet_deckies';
+    if (this.owner === 'decnet') {
+      // DECNET's reconciler owns these rows; the runtime should not even call this there.
+      if (!this.warned.has('reconcile')) this.logger.info({ hostUuid }, "DECNET's database: its reconciler keeps the decky rows; discovery writes nothing");
+      this.warned.add('reconcile');
+      return;
+    }
+    const shards = opts.remote;
     await withBusyRetry(() =>
       this.db.transaction(async (trx) => {
         // PostgreSQL: one reconcile per host at a time; two reconciles of the same host lock its
         // rows in different orders and deadlock each other (SQLite already has a single writer)
         if ((trx.client as { dialect?: string }).dialect === 'postgresql') await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`reconcile:${hostUuid}`]);
-        const now = new Date().toISOString();
+        const now = toDecnetTime(new Date());
         const known = await existingTopologies(trx, observed);
         const topo: ObservedDecky[] = [];
         const host: ObservedDecky[] = [];
@@ -77,13 +111,20 @@ export class SqliteInventory implements InventoryPort {
           }
         }
         await upsertTopologyDeckies(trx, hostUuid, topo, now);
-        await upsertHostDeckies(trx, hostTable, hostUuid, host, now);
+        await upsertHostDeckies(trx, shards, hostUuid, host, now);
         const gone =
-          (await tearDownTopologyDeckies(trx, hostUuid, topo, !opts.remote, now)) +
-          (await tearDownHostDeckies(trx, hostTable, hostUuid, host, now));
+          (await tearDownTopologyDeckies(trx, hostUuid, topo, !opts.remote, now)) + (await tearDownHostDeckies(trx, shards, hostUuid, host, now));
         this.logger.debug({ hostUuid, observed: observed.length, tornDown: gone }, 'host reconciled');
       }),
     );
+  }
+
+  private warnOnce(r: UnionRow, field: 'services' | 'ip', msg: string): void {
+    const value = field === 'ip' ? r.ip : r.services;
+    const key = `${r.uuid}\u0000${field}\u0000${String(value)}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.logger.warn({ decky: r.name, uuid: r.uuid, source: r.source, [field]: String(value).slice(0, 120) }, msg);
   }
 }
 
@@ -101,7 +142,8 @@ function observedState(o: ObservedDecky): string {
 }
 
 // a stopped container reports no ip; keep the last known one rather than forget it.
-const IP_MERGE = (table: string) => `case when excluded.state = 'running' then excluded.ip else coalesce(excluded.ip, ${table}.ip) end`;
+const IP_MERGE = (table: string, column: string) =>
+  `case when excluded.state = 'running' then excluded.${column} else coalesce(excluded.${column}, ${table}.${column}) end`;
 
 async function upsertTopologyDeckies(trx: Db, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
   for (const part of chunks(rows, CHUNK)) {
@@ -111,44 +153,59 @@ async function upsertTopologyDeckies(trx: Db, hostUuid: string, rows: ObservedDe
           uuid: randomUUID(),
           topology_id: o.topologyId,
           name: o.name,
-          services: JSON.stringify(o.services),
+          services: compactJson(o.services),
+          decky_config: null,
           ip: o.ip,
           state: observedState(o),
-          host_uuid: hostUuid,
+          last_error: null,
+          compose_hash: null,
           last_seen: now,
           updated_at: now,
+          x: null,
+          y: null,
         })),
       )
       .onConflict(['topology_id', 'name'])
       .merge({
         services: trx.raw('excluded.services'),
-        ip: trx.raw(IP_MERGE('topology_deckies')),
+        ip: trx.raw(IP_MERGE('topology_deckies', 'ip')),
         state: trx.raw('excluded.state'),
-        host_uuid: trx.raw('excluded.host_uuid'),
         last_seen: trx.raw('excluded.last_seen'),
         updated_at: trx.raw('excluded.updated_at'),
       });
+    await trx('orch_topology_decky_hosts')
+      .insert(part.map((o) => ({ topology_id: o.topologyId, name: o.name, host_uuid: hostUuid })))
+      .onConflict(['topology_id', 'name'])
+      .merge(['host_uuid']);
   }
 }
 
-async function upsertHostDeckies(trx: Db, table: string, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
-  for (const part of chunks(rows, CHUNK)) {
+// fleet deckies are keyed by (host, name); DECNET keys shards by name alone, so a shard name
+// seen on another host moves there.
+async function upsertHostDeckies(trx: Db, shards: boolean, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
+  const table = shards ? 'decky_shards' : 'fleet_deckies';
+  const nameColumn = shards ? 'decky_name' : 'name';
+  for (const part of chunks(uniqueByName(rows), CHUNK)) {
     await trx(table)
       .insert(
         part.map((o) => ({
           host_uuid: hostUuid,
-          name: o.name,
-          services: JSON.stringify(o.services),
-          ip: o.ip,
+          [nameColumn]: o.name,
+          services: compactJson(o.services),
+          decky_config: null,
+          decky_ip: o.ip,
           state: observedState(o),
+          last_error: null,
+          compose_hash: null,
           last_seen: now,
           updated_at: now,
         })),
       )
-      .onConflict(['host_uuid', 'name'])
+      .onConflict(shards ? ['decky_name'] : ['host_uuid', 'name'])
       .merge({
+        ...(shards ? { host_uuid: trx.raw('excluded.host_uuid') } : {}),
         services: trx.raw('excluded.services'),
-        ip: trx.raw(IP_MERGE(table)),
+        decky_ip: trx.raw(IP_MERGE(table, 'decky_ip')),
         state: trx.raw('excluded.state'),
         last_seen: trx.raw('excluded.last_seen'),
         updated_at: trx.raw('excluded.updated_at'),
@@ -156,27 +213,37 @@ async function upsertHostDeckies(trx: Db, table: string, hostUuid: string, rows:
   }
 }
 
-async function tearDownHostDeckies(trx: Db, table: string, hostUuid: string, seen: ObservedDecky[], now: string): Promise<number> {
+// PostgreSQL refuses to update one row twice in a statement: the last report of a name wins.
+function uniqueByName(rows: ObservedDecky[]): ObservedDecky[] {
+  return [...new Map(rows.map((o) => [o.name, o])).values()];
+}
+
+async function tearDownHostDeckies(trx: Db, shards: boolean, hostUuid: string, seen: ObservedDecky[], now: string): Promise<number> {
+  const table = shards ? 'decky_shards' : 'fleet_deckies';
+  const nameColumn = shards ? 'decky_name' : 'name';
   const seenNames = new Set(seen.map((o) => o.name));
-  const live = (await trx(table).where({ host_uuid: hostUuid }).whereIn('state', LIVE_STATES).select('name')) as { name: string }[];
+  const live = (await trx(table).where({ host_uuid: hostUuid }).whereIn('state', LIVE_STATES).select(`${nameColumn} as name`)) as { name: string }[];
   const gone = live.map((r) => r.name).filter((n) => !seenNames.has(n));
   for (const part of chunks(gone, CHUNK)) {
-    await trx(table).where({ host_uuid: hostUuid }).whereIn('name', part).update({ state: 'torn_down', updated_at: now });
+    await trx(table).where({ host_uuid: hostUuid }).whereIn(nameColumn, part).update({ state: 'torn_down', updated_at: now });
   }
   return gone.length;
 }
 
-// topology deckies carry the host they were seen on; never-seen ones (host null) are local.
+// topology deckies carry the host they were seen on; never-seen ones (no host) are local.
 async function tearDownTopologyDeckies(trx: Db, hostUuid: string, seen: ObservedDecky[], local: boolean, now: string): Promise<number> {
   const key = (topologyId: string, name: string) => `${topologyId}\u0000${name}`;
   const seenKeys = new Set(seen.map((o) => key(o.topologyId!, o.name)));
-  const live = (await trx('topology_deckies')
-    .whereIn('state', LIVE_STATES)
-    .andWhere((q) => {
-      q.where('host_uuid', hostUuid);
-      if (local) q.orWhereNull('host_uuid');
+  const live = (await trx('topology_deckies as d')
+    .leftJoin('orch_topology_decky_hosts as h', function () {
+      this.on('h.topology_id', 'd.topology_id').andOn('h.name', 'd.name');
     })
-    .select('uuid', 'topology_id', 'name')) as { uuid: string; topology_id: string; name: string }[];
+    .whereIn('d.state', LIVE_STATES)
+    .andWhere((q) => {
+      q.where('h.host_uuid', hostUuid);
+      if (local) q.orWhereNull('h.host_uuid');
+    })
+    .select('d.uuid as uuid', 'd.topology_id as topology_id', 'd.name as name')) as { uuid: string; topology_id: string; name: string }[];
   const gone = live.filter((r) => !seenKeys.has(key(r.topology_id, r.name))).map((r) => r.uuid);
   for (const part of chunks(gone, CHUNK)) {
     await trx('topology_deckies').whereIn('uuid', part).update({ state: 'torn_down', updated_at: now });

@@ -1,5 +1,5 @@
 import type { Logger } from '../../../log/logger.port.js';
-import type { Store } from '../../store.port.js';
+import type { Store, StoreOwner } from '../../store.port.js';
 import { parseStoreTarget } from '../../store-target.js';
 import { SqlBackfillLog } from './backfill-log.repository.js';
 import { SqliteEmailStore } from './email.repository.js';
@@ -8,6 +8,7 @@ import { SqliteInventory } from './inventory.repository.js';
 import { knexOf, type SqlOrm } from './orm.types.js';
 import { openPgOrm } from './postgres.connection.js';
 import { openOrm } from './sqlite.connection.js';
+import type { PreparedSchema } from './schema/migrate.js';
 import { guarded } from './store-failure.js';
 import { SqlSwarmHosts } from './swarm-host.repository.js';
 import { SqliteSyntheticFiles } from './synthetic-file.repository.js';
@@ -19,27 +20,30 @@ function guard<A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R
 }
 
 /**
- * Opens the SQLite file or the PostgreSQL database `db` names (a `postgresql://` URL), migrates
- * it and wires the repositories over one connection pool.
+ * Opens the SQLite file or the PostgreSQL database `db` names (a `postgresql://` URL), decides
+ * who owns it (DECNET or this project), migrates the project's part and wires the repositories
+ * over one connection pool.
  */
 export async function openMikroOrmStore(db: string, logger: Logger): Promise<Store> {
   const target = parseStoreTarget(db);
   const open = async (): Promise<unknown> => (target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger));
-  const orm = (await guarded('open', open)) as SqlOrm;
-  return wireStore(orm, logger);
+  const { orm, schema } = (await guarded('open', open)) as { orm: SqlOrm; schema: PreparedSchema };
+  if (schema.owner === 'decnet') logger.info({ revision: schema.revision }, "DECNET's database: decky rows are read, never written");
+  return wireStore(orm, logger, schema.owner);
 }
 
-function wireStore(orm: SqlOrm, logger: Logger): Store {
+function wireStore(orm: SqlOrm, logger: Logger, owner: StoreOwner): Store {
   const db = knexOf(orm);
-  const inventory = new SqliteInventory(db, logger);
-  const topologies = new SqliteTopologyStore(orm, logger);
+  const inventory = new SqliteInventory(db, logger, owner);
+  const topologies = new SqliteTopologyStore(db, logger, owner);
   const events = new SqliteEventStore(db);
-  const emails = new SqliteEmailStore(orm);
+  const emails = new SqliteEmailStore(db);
   const files = new SqliteSyntheticFiles(db);
-  const swarm = new SqlSwarmHosts(db);
+  const swarm = new SqlSwarmHosts(db, owner);
   const backfills = new SqlBackfillLog(db);
   let closed: Promise<void> | undefined;
   return {
+    owner,
     inventory: {
       listRunningDeckies: guard('listRunningDeckies', inventory.listRunningDeckies.bind(inventory)),
       reconcileHost: guard('reconcileHost', inventory.reconcileHost.bind(inventory)),

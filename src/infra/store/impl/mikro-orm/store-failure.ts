@@ -1,4 +1,4 @@
-import { StoreError, StoreQueryError } from '../../store-errors.js';
+import { StoreError, StoreOwnershipError, StoreQueryError } from '../../store-errors.js';
 import { isBusy } from './busy-retry.js';
 import { errText } from '../../../../domain/err-text.js';
 
@@ -13,7 +13,7 @@ export async function guarded<T>(op: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof StoreQueryError || err instanceof StoreError) throw err;
+    if (err instanceof StoreQueryError || err instanceof StoreError || err instanceof StoreOwnershipError) throw err;
     throw new StoreError(`${op} failed: ${conciseMessage(err)}`, isBusy(err), { cause: err });
   }
 }

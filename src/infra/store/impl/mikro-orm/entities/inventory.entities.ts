@@ -1,56 +1,51 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { UtcDateType } from '../utc-date.type.js';
+import { DecnetDateType } from '../decnet-date.type.js';
 
-/** A `topologies` row (SPEC §1.2); email_personas stays raw JSON, validated by the personas package. */
-interface TopologyRow {
+/** A `topologies` row, DECNET's columns (DECNET-COMPAT §2); `emailPersonas` is json.dumps text. */
+export interface TopologyRow {
   id: string;
   name: string;
-  languageDefault: string;
-  emailPersonas: unknown[];
-  /** IANA zone for personas that set none; null → the host's */
-  timezone: string | null;
+  mode: string;
+  targetHostUuid: string | null;
+  configSnapshot: string;
+  status: string;
+  statusChangedAt: Date;
   createdAt: Date;
-  updatedAt: Date;
+  version: number;
+  needsResync: boolean;
+  emailPersonas: string;
+  languageDefault: string;
 }
 
-/** A `topology_deckies` row; services is JSON text, decoded leniently by the union view. */
-interface TopologyDeckyRow {
+/** A `topology_deckies` row; `services` is compact JSON text, decoded leniently by the union view. */
+export interface TopologyDeckyRow {
   uuid: string;
   topologyId: string;
   name: string;
   services: string;
+  deckyConfig: string | null;
   ip: string | null;
   state: string;
-  /** docker host it was last seen on; null until discovery sees it */
-  hostUuid: string | null;
+  lastError: string | null;
+  composeHash: string | null;
   lastSeen: Date | null;
   updatedAt: Date;
+  x: number | null;
+  y: number | null;
 }
 
-/** A `fleet_deckies` or `decky_shards` row, keyed by (host_uuid, name). */
-interface HostDeckyRow {
+/** A `fleet_deckies` row (keyed by host and name) or a `decky_shards` row (keyed by `decky_name`). */
+export interface HostDeckyRow {
   hostUuid: string;
   name: string;
   services: string;
-  ip: string | null;
+  deckyConfig: string | null;
+  deckyIp: string | null;
   state: string;
+  lastError: string | null;
+  composeHash: string | null;
   lastSeen: Date | null;
   updatedAt: Date;
-}
-
-/** A `swarm_hosts` row: a remote Docker engine (issue 6). */
-interface SwarmHostRow {
-  uuid: string;
-  name: string;
-  endpoint: string;
-  state: string;
-  lastSeen: Date | null;
-  createdAt: Date;
-  tlsCa: string | null;
-  tlsCert: string | null;
-  tlsKey: string | null;
-  sharesNetwork: boolean;
-  lastError: string | null;
 }
 
 /** Entity schema of `topologies`. */
@@ -58,13 +53,18 @@ export const TopologyEntity = new EntitySchema<TopologyRow>({
   name: 'Topology',
   tableName: 'topologies',
   properties: {
-    id: { type: 'string', primary: true, columnType: 'text' },
-    name: { type: 'string', columnType: 'text' },
-    languageDefault: { type: 'string', columnType: 'text', default: 'en' },
-    emailPersonas: { type: 'json', columnType: 'text', default: '[]' },
-    timezone: { type: 'string', columnType: 'text', nullable: true },
-    createdAt: { type: UtcDateType },
-    updatedAt: { type: UtcDateType },
+    id: { type: 'string', primary: true },
+    name: { type: 'string', unique: true },
+    mode: { type: 'string', length: 16 },
+    targetHostUuid: { type: 'string', nullable: true },
+    configSnapshot: { type: 'text' },
+    status: { type: 'string', length: 32, index: true },
+    statusChangedAt: { type: DecnetDateType },
+    createdAt: { type: DecnetDateType, index: true },
+    version: { type: 'integer' },
+    needsResync: { type: 'boolean' },
+    emailPersonas: { type: 'text' },
+    languageDefault: { type: 'string', length: 8 },
   },
 });
 
@@ -72,57 +72,45 @@ export const TopologyEntity = new EntitySchema<TopologyRow>({
 export const TopologyDeckyEntity = new EntitySchema<TopologyDeckyRow>({
   name: 'TopologyDecky',
   tableName: 'topology_deckies',
-  uniques: [{ properties: ['topologyId', 'name'] }],
+  uniques: [{ name: 'uq_topology_decky_name', properties: ['topologyId', 'name'] }],
   properties: {
-    uuid: { type: 'string', primary: true, columnType: 'text' },
-    topologyId: { type: 'string', columnType: 'text' },
-    name: { type: 'string', columnType: 'text' },
-    services: { type: 'string', columnType: 'text', default: '[]' },
-    ip: { type: 'string', columnType: 'text', nullable: true },
-    state: { type: 'string', columnType: 'text', default: 'pending' },
-    hostUuid: { type: 'string', columnType: 'text', nullable: true },
-    lastSeen: { type: UtcDateType, nullable: true },
-    updatedAt: { type: UtcDateType },
+    uuid: { type: 'string', primary: true },
+    topologyId: { type: 'string', index: true },
+    name: { type: 'string' },
+    services: { type: 'text' },
+    deckyConfig: { type: 'text', nullable: true },
+    ip: { type: 'string', nullable: true },
+    state: { type: 'string', length: 32, index: true },
+    lastError: { type: 'text', nullable: true },
+    composeHash: { type: 'string', nullable: true },
+    lastSeen: { type: DecnetDateType, nullable: true },
+    updatedAt: { type: DecnetDateType },
+    x: { type: 'float', nullable: true },
+    y: { type: 'float', nullable: true },
   },
 });
 
-function hostDeckyEntity(name: string, tableName: string): EntitySchema<HostDeckyRow> {
+function hostDeckyEntity(name: string, tableName: string, nameColumn: string, nameIsKey: boolean): EntitySchema<HostDeckyRow> {
   return new EntitySchema<HostDeckyRow>({
     name,
     tableName,
     properties: {
-      hostUuid: { type: 'string', primary: true, columnType: 'text', default: 'local' },
-      name: { type: 'string', primary: true, columnType: 'text' },
-      services: { type: 'string', columnType: 'text', default: '[]' },
-      ip: { type: 'string', columnType: 'text', nullable: true },
-      state: { type: 'string', columnType: 'text', default: 'pending' },
-      lastSeen: { type: UtcDateType, nullable: true },
-      updatedAt: { type: UtcDateType },
+      hostUuid: { type: 'string', primary: !nameIsKey, index: true },
+      name: { type: 'string', primary: true, fieldName: nameColumn },
+      services: { type: 'text' },
+      deckyConfig: { type: 'text', nullable: true },
+      deckyIp: { type: 'string', nullable: true },
+      state: { type: 'string', index: true },
+      lastError: { type: 'text', nullable: true },
+      composeHash: { type: 'string', nullable: true },
+      lastSeen: { type: DecnetDateType, nullable: true },
+      updatedAt: { type: DecnetDateType },
     },
   });
 }
 
 /** Entity schema of `fleet_deckies` (single-host deckies, host `local` by default). */
-export const FleetDeckyEntity = hostDeckyEntity('FleetDecky', 'fleet_deckies');
+export const FleetDeckyEntity = hostDeckyEntity('FleetDecky', 'fleet_deckies', 'name', false);
 
-/** Entity schema of `decky_shards` (deckies on remote swarm hosts). */
-export const DeckyShardEntity = hostDeckyEntity('DeckyShard', 'decky_shards');
-
-/** Entity schema of `swarm_hosts`. */
-export const SwarmHostEntity = new EntitySchema<SwarmHostRow>({
-  name: 'SwarmHost',
-  tableName: 'swarm_hosts',
-  properties: {
-    uuid: { type: 'string', primary: true, columnType: 'text' },
-    name: { type: 'string', columnType: 'text', unique: true },
-    endpoint: { type: 'string', columnType: 'text' },
-    state: { type: 'string', columnType: 'text', default: 'unknown' },
-    lastSeen: { type: UtcDateType, nullable: true },
-    createdAt: { type: UtcDateType },
-    tlsCa: { type: 'string', columnType: 'text', nullable: true },
-    tlsCert: { type: 'string', columnType: 'text', nullable: true },
-    tlsKey: { type: 'string', columnType: 'text', nullable: true },
-    sharesNetwork: { type: 'boolean', default: false },
-    lastError: { type: 'string', columnType: 'text', nullable: true },
-  },
-});
+/** Entity schema of `decky_shards` (deckies on swarm hosts; DECNET keys them by name alone). */
+export const DeckyShardEntity = hostDeckyEntity('DeckyShard', 'decky_shards', 'decky_name', true);

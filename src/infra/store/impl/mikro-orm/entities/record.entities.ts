@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { UtcDateType } from '../utc-date.type.js';
+import { DecnetDateType } from '../decnet-date.type.js';
 
 /** An `orchestrator_events` row (SPEC §4.1); no foreign keys: ids are opaque and outlive deckies. */
 interface EventRow {
@@ -11,7 +11,8 @@ interface EventRow {
   srcDeckyUuid: string | null;
   dstDeckyUuid: string;
   success: boolean;
-  payload: Record<string, unknown>;
+  /** json.dumps text */
+  payload: string;
 }
 
 /** An `orchestrator_emails` row (SPEC §4.2). */
@@ -28,46 +29,49 @@ export interface EmailRow {
   language: string;
   emlPath: string;
   success: boolean;
-  payload: Record<string, unknown>;
+  /** json.dumps text */
+  payload: string;
 }
 
-/** Entity schema of `orchestrator_events`. */
+/** Entity schema of `orchestrator_events`, DECNET's columns and indexes. */
 export const EventEntity = new EntitySchema<EventRow>({
   name: 'OrchestratorEvent',
   tableName: 'orchestrator_events',
-  indexes: [{ properties: ['dstDeckyUuid', 'ts'] }],
+  indexes: [{ name: 'ix_orchestrator_events_dst_ts', properties: ['dstDeckyUuid', 'ts'] }],
   properties: {
-    uuid: { type: 'string', primary: true, columnType: 'text' },
-    ts: { type: UtcDateType, index: true },
-    kind: { type: 'string', columnType: 'text', index: true },
-    protocol: { type: 'string', columnType: 'text', default: 'ssh' },
-    action: { type: 'string', columnType: 'text' },
-    srcDeckyUuid: { type: 'string', columnType: 'text', nullable: true, index: true },
-    dstDeckyUuid: { type: 'string', columnType: 'text', index: true },
+    uuid: { type: 'string', primary: true },
+    ts: { type: DecnetDateType, index: true },
+    kind: { type: 'string', length: 16, index: true },
+    protocol: { type: 'string', length: 16, index: true },
+    action: { type: 'string', length: 64 },
+    srcDeckyUuid: { type: 'string', nullable: true, index: true },
+    dstDeckyUuid: { type: 'string', index: true },
     success: { type: 'boolean', index: true },
-    payload: { type: 'json', columnType: 'text', default: '{}' },
+    payload: { type: 'text' },
   },
 });
 
-/** Entity schema of `orchestrator_emails`. */
+/** Entity schema of `orchestrator_emails`, DECNET's columns and indexes. */
 export const EmailEntity = new EntitySchema<EmailRow>({
   name: 'OrchestratorEmail',
   tableName: 'orchestrator_emails',
-  indexes: [{ properties: ['mailDeckyUuid', 'ts'] }, { properties: ['senderEmail', 'recipientEmail', 'ts'] }],
+  indexes: [
+    { name: 'ix_orchestrator_emails_mail_ts', properties: ['mailDeckyUuid', 'ts'] },
+    { name: 'ix_orchestrator_emails_thread', properties: ['threadId'] },
+  ],
   properties: {
-    uuid: { type: 'string', primary: true, columnType: 'text' },
-    ts: { type: UtcDateType },
-    mailDeckyUuid: { type: 'string', columnType: 'text' },
-    threadId: { type: 'string', columnType: 'text', index: true },
-    messageId: { type: 'string', columnType: 'text', index: true, default: '' },
-    inReplyTo: { type: 'string', columnType: 'text', nullable: true },
-    senderEmail: { type: 'string', columnType: 'text' },
-    recipientEmail: { type: 'string', columnType: 'text' },
-    subject: { type: 'string', columnType: 'text', default: '' },
-    language: { type: 'string', columnType: 'text' },
-    emlPath: { type: 'string', columnType: 'text', default: '' },
-    success: { type: 'boolean' },
-    payload: { type: 'json', columnType: 'text', default: '{}' },
+    uuid: { type: 'string', primary: true },
+    ts: { type: DecnetDateType, index: true },
+    mailDeckyUuid: { type: 'string', index: true },
+    threadId: { type: 'string', index: true },
+    messageId: { type: 'string', length: 255 },
+    inReplyTo: { type: 'string', length: 255, nullable: true },
+    senderEmail: { type: 'string', length: 255, index: true },
+    recipientEmail: { type: 'string', length: 255, index: true },
+    subject: { type: 'string', length: 512 },
+    language: { type: 'string', length: 8 },
+    emlPath: { type: 'string', length: 1024 },
+    success: { type: 'boolean', index: true },
+    payload: { type: 'text' },
   },
 });
-
