@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-time (cached) set-up for the tests and the demo: Debian packages the tests drive
-# (docker.io, debootstrap, systemd for unit verification, postgresql, nats-server, chromium), a running
+# (docker.io, debootstrap, systemd for unit verification, postgresql, nats-server, chromium, openssh), a running
 # Docker engine and PostgreSQL server, the decky image, and node_modules. Safe to run again:
 # every step skips when already done.
 set -euo pipefail
@@ -15,6 +15,9 @@ command -v pg_ctlcluster >/dev/null || need+=(postgresql)
 command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 # issue 4: the dashboard tests drive Debian's Chromium through playwright-core (never a downloaded browser)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# issue 15: the ssh:// engine tests run Debian's sshd on loopback with a real ssh-agent
+[ -x /usr/sbin/sshd ] || need+=(openssh-server)
+command -v ssh-agent >/dev/null && command -v ssh-keygen >/dev/null || need+=(openssh-client)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2

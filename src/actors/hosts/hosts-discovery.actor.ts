@@ -57,6 +57,7 @@ export function createHostsDiscoveryLogic(deps: HostsDiscoveryDeps) {
       return { ok: false, reason: errText(err) };
     }
     if (!port) return { ok: false, reason: 'host no longer registered' };
+    if (port.diagnose) return port.diagnose();
     return (await port.ping()) ? { ok: true } : { ok: false, reason: 'Docker engine did not answer' };
   });
 

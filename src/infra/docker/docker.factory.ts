@@ -1,11 +1,13 @@
 import type { Config } from '../config/config.js';
 import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, silentLogger } from '../log/logger.port.js';
 import { DockerError } from './docker-error.js';
 import type { DockerPort } from './docker.port.js';
-import type { EngineAddress } from './engine-address.js';
+import { type EngineAddress, isLoopbackHost } from './engine-address.js';
 import { createDockerodePort } from './impl/dockerode.js';
+import { sshAuthFrom } from './ssh-auth.js';
 
 /** The DOCKER_HOST schemes understood, in the order the error message lists them. */
 const DOCKER_HOST_SCHEMES = ['unix://', 'tcp://', 'http://', 'https://', 'ssh://'] as const;
@@ -24,13 +26,14 @@ interface DockerFactoryOptions {
   /** extra `key=value` label filter (DECNET_DOCKER_SCOPE) */
   scope?: string;
   logger?: Logger;
-  /** DOCKER_TLS_VERIFY / DOCKER_CERT_PATH / SSH_AUTH_SOCK; defaults to process.env */
+  /** DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, and SSH_AUTH_SOCK / DECNET_SSH_KEY / DECNET_SSH_KNOWN_HOSTS / HOME for ssh://; defaults to process.env */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
  * Parses a DOCKER_HOST value into an engine address. Throws DockerError (`DOCKER_CONFIG`) naming
- * the accepted schemes when the value is not one of them.
+ * the accepted schemes when the value is not one of them. An ssh:// address carries the agent,
+ * key and known_hosts file `sshAuthFrom` finds in `env`.
  */
 export function parseDockerHost(dockerHost: string | undefined, env: NodeJS.ProcessEnv = process.env): EngineAddress {
   const raw = dockerHost?.trim();
@@ -56,19 +59,32 @@ export function parseDockerHost(dockerHost: string | undefined, env: NodeJS.Proc
     case 'ssh:':
       return {
         kind: 'ssh',
-        host: url.hostname,
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: Number(url.port || 22),
-        ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-        ...(env.SSH_AUTH_SOCK ? { agent: env.SSH_AUTH_SOCK } : {}),
+        // as the docker CLI does: no user in the URL is the local user's name
+        username: url.username ? decodeURIComponent(url.username) : env.USER || userInfo().username,
+        ...sshAuthFrom(env),
       };
     default:
       throw badHost(raw);
   }
 }
 
-/** Builds the DockerPort for one engine from DOCKER_HOST-style configuration. */
+/**
+ * Builds the DockerPort for one engine from DOCKER_HOST-style configuration. A plaintext
+ * `tcp://`/`http://` engine off this machine is refused (DockerError `DOCKER_CONFIG`), as
+ * `swarm add-host` refuses one: an unauthenticated Docker API is root on that host for anyone on
+ * the network, and attackers are on this network by design.
+ */
 export function createDocker(opts: DockerFactoryOptions = {}): DockerPort {
   const address = parseDockerHost(opts.dockerHost, opts.env ?? process.env);
+  if (address.kind === 'tcp' && !address.tls && !isLoopbackHost(address.host)) {
+    throw new DockerError(
+      `refused DOCKER_HOST=${opts.dockerHost?.trim()}: a plaintext Docker API on another machine is root there for anyone on the network; use TLS (https://, or DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH) or ssh://`,
+      'DOCKER_CONFIG',
+      false,
+    );
+  }
   return createDockerodePort({
     hostId: opts.hostId ?? 'local',
     docker: address,

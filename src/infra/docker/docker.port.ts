@@ -54,6 +54,9 @@ export interface ContainerEvent {
   labels: Readonly<Record<string, string>>;
 }
 
+/** Whether an engine answered, and if not, why, in one line for an operator. */
+export type EngineProbe = { ok: true } | { ok: false; reason: string };
+
 /** The Docker engine, in domain words: exec, list, watch. One port per Docker host. */
 export interface DockerPort {
   /** short name for logs: `local`, or a swarm host uuid */
@@ -74,6 +77,11 @@ export interface DockerPort {
   watchEvents(onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
   /** true when the engine answers; never throws */
   ping(): Promise<boolean>;
+  /**
+   * ping with the reason when the engine cannot be reached (an ssh:// engine's refused host key
+   * or login, one line naming the host); never throws. Ports without it only have ping.
+   */
+  diagnose?(): Promise<EngineProbe>;
   /** releases pooled connections; the port must not be used afterwards */
   close?(): void;
 }

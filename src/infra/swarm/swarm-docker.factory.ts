@@ -3,6 +3,7 @@ import { parseDockerHost } from '../docker/docker.factory.js';
 import { DockerError } from '../docker/docker-error.js';
 import type { DockerPort } from '../docker/docker.port.js';
 import type { EngineAddress } from '../docker/engine-address.js';
+import { SSH_ENV } from '../docker/ssh-auth.js';
 import { createDockerodePort } from '../docker/impl/dockerode.js';
 import { type Logger, silentLogger } from '../log/logger.port.js';
 import type { SwarmHost } from '../store/swarm-hosts.port.js';
@@ -14,12 +15,18 @@ interface SwarmDockerOptions {
   /** extra `key=value` label filter (DECNET_DOCKER_SCOPE) */
   scope?: string;
   logger?: Logger;
+  /** where SSH_AUTH_SOCK, DECNET_SSH_KEY, DECNET_SSH_KNOWN_HOSTS and HOME come from; process.env */
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Builds a swarm host's engine address; TLS files are read now, so rotated certificates apply on reconnect. */
-export function swarmEngineAddress(host: Pick<SwarmHost, 'endpoint' | 'tls'>): EngineAddress {
-  // an empty env: the daemon's own DOCKER_TLS_VERIFY/DOCKER_CERT_PATH belong to the local engine
-  const address = parseDockerHost(host.endpoint, {});
+/**
+ * Builds a swarm host's engine address; TLS files are read now, so rotated certificates apply on
+ * reconnect. An ssh:// host logs in with the daemon's agent or key and checks its known_hosts.
+ */
+export function swarmEngineAddress(host: Pick<SwarmHost, 'endpoint' | 'tls'>, env: NodeJS.ProcessEnv = process.env): EngineAddress {
+  // only the SSH variables: the daemon's own DOCKER_TLS_VERIFY/DOCKER_CERT_PATH belong to the local engine
+  const sshEnv = Object.fromEntries(SSH_ENV.flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])));
+  const address = parseDockerHost(host.endpoint, sshEnv);
   if (address.kind !== 'tcp') return address;
   const { ca, cert, key } = host.tls;
   if (ca === null && cert === null && key === null) return address;
@@ -30,7 +37,7 @@ export function swarmEngineAddress(host: Pick<SwarmHost, 'endpoint' | 'tls'>): E
 export function createSwarmDocker(host: SwarmHost, opts: SwarmDockerOptions = {}): DockerPort {
   return createDockerodePort({
     hostId: host.uuid,
-    docker: swarmEngineAddress(host),
+    docker: swarmEngineAddress(host, opts.env),
     ...(opts.execTimeoutMs === undefined ? {} : { defaultTimeoutMs: opts.execTimeoutMs }),
     ...(opts.execMaxOutputBytes === undefined ? {} : { maxOutputBytes: opts.execMaxOutputBytes }),
     ...(opts.scope === undefined ? {} : { scope: opts.scope }),

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
+import { isLoopbackHost } from '../docker/engine-address.js';
 
 /** The endpoint schemes a swarm host may use, in the order errors list them. */
 const SWARM_SCHEMES = ['unix:///path/to/docker.sock', 'tcp://host:2376 (TLS)', 'ssh://user@host[:port]'] as const;
@@ -37,7 +38,7 @@ export function checkSwarmHostSpec(spec: SwarmHostSpec): SwarmHostSpec {
   }
   if (tls && url.protocol !== 'tcp:') throw new SwarmHostSpecError('TLS files apply to tcp:// endpoints only');
   if ((spec.tls.cert === undefined) !== (spec.tls.key === undefined)) throw new SwarmHostSpecError('--tls-cert and --tls-key go together');
-  if (url.protocol === 'tcp:' && !tls && !isLoopback(url.hostname)) {
+  if (url.protocol === 'tcp:' && !tls && !isLoopbackHost(url.hostname)) {
     throw new SwarmHostSpecError(`tcp://${url.hostname} needs --tls-ca/--tls-cert/--tls-key (an unauthenticated Docker API is root on that host); use TLS or ssh://`);
   }
   return spec;
@@ -60,7 +61,7 @@ function parseEndpoint(endpoint: string): URL {
       return url;
     case 'ssh:':
       if (!validHost(url.hostname) || !USER_RE.test(decodeURIComponent(url.username)) || url.password || url.pathname.replace(/\/$/, '') !== '') {
-        throw bad('must be ssh://user@host[:port] (keys come from the SSH agent, never the URL)');
+        throw bad('must be ssh://user@host[:port] (keys come from the SSH agent or DECNET_SSH_KEY, never the URL)');
       }
       return url;
     default:
@@ -71,9 +72,4 @@ function parseEndpoint(endpoint: string): URL {
 function validHost(h: string): boolean {
   const bare = h.replace(/^\[(.*)\]$/, '$1');
   return isIP(bare) !== 0 || HOSTNAME_RE.test(bare);
-}
-
-function isLoopback(h: string): boolean {
-  const bare = h.replace(/^\[(.*)\]$/, '$1');
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
 }

@@ -76,7 +76,9 @@ export async function hostWorker<H extends WorkerHandle>(
   };
   for (const s of STOP_SIGNALS) signals.on(s, onSignal);
   try {
-    if (!(await docker.ping())) logger.warn({ host: docker.hostId }, 'Docker engine does not answer; discovery will keep retrying');
+    // an ssh:// engine says why (refused host key, refused login); others only whether
+    const probe = docker.diagnose ? await docker.diagnose() : { ok: await docker.ping(), reason: undefined };
+    if (!probe.ok) logger.warn({ host: docker.hostId, ...(probe.reason ? { reason: probe.reason } : {}) }, 'Docker engine does not answer; discovery will keep retrying');
     // in-process by default; NATS (DECNET_BUS, issue 6) or DECNET's own socket bus (DECNET_BUS_TYPE=unix, issue 12)
     const bus = (deps.createBus ?? ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker })))(logger, config);
     closers.push(() => closeBus(bus, logger));

@@ -136,4 +136,14 @@ describe('hosts discovery (one host actor per swarm host)', () => {
     expect((await r.store.swarm.getHost(bad.uuid))?.lastError).toMatch(/no engine for edge-bad/);
     expect(await r.running()).toEqual(['local:web01']);
   });
+
+  it('records the reason an engine that can say why gives (an ssh:// host key refusal), not just that it did not answer', async () => {
+    const r = await rig();
+    const { host, engine } = await r.addHost('edge-ssh');
+    const reason = 'refused ssh://ops@edge:22: unknown host key ssh-ed25519 SHA256:abc, not in /root/.ssh/known_hosts';
+    Object.assign(engine, { diagnose: async () => ({ ok: false, reason }) });
+    r.start();
+    await until(async () => (await r.store.swarm.getHost(host.uuid))?.state === 'unreachable');
+    expect(await r.store.swarm.getHost(host.uuid)).toMatchObject({ lastError: reason });
+  });
 });

@@ -37,6 +37,21 @@ describe('swarm host engines', () => {
     expect(swarmEngineAddress(host({ endpoint: 'ssh://ops@edge.example:2222' }))).toMatchObject({ kind: 'ssh', host: 'edge.example', port: 2222, username: 'ops' });
   });
 
+  it('gives an ssh:// host the daemon’s agent, key and known_hosts, but not its TLS settings', () => {
+    const env = { SSH_AUTH_SOCK: '/run/agent.sock', DECNET_SSH_KNOWN_HOSTS: '/etc/decnet/known_hosts', HOME: '/nonexistent', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' };
+    expect(swarmEngineAddress(host({ endpoint: 'ssh://ops@edge.example:2222' }), env)).toEqual({
+      kind: 'ssh',
+      host: 'edge.example',
+      port: 2222,
+      username: 'ops',
+      agent: '/run/agent.sock',
+      lockedKeys: [],
+      knownHosts: '/etc/decnet/known_hosts',
+    });
+    // DOCKER_TLS_VERIFY/DOCKER_CERT_PATH are the local engine's: a tcp:// host without files stays plain
+    expect(swarmEngineAddress(host({ endpoint: 'tcp://127.0.0.1:2375' }), env)).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 2375 });
+  });
+
   it('fails with a DockerError naming the file when a TLS file is gone', () => {
     const tls = { ca: '/nonexistent/ca.pem', cert: null, key: null };
     expect(() => swarmEngineAddress(host({ endpoint: 'tcp://10.0.0.5:2376', tls }))).toThrow(DockerError);

@@ -2,13 +2,14 @@ import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { type Logger, silentLogger } from '../../log/logger.port.js';
 import { DockerError } from '../docker-error.js';
-import type { ContainerEvent, DockerPort } from '../docker.port.js';
+import type { ContainerEvent, DockerPort, EngineProbe } from '../docker.port.js';
 import type { ContainerInfo } from '../../../domain/container.js';
 import { baseRefs, hasScope, selectLayout, serviceIdentity, TopologyLabel } from '../../../domain/decnet-layout.js';
 import type { EngineAddress } from '../engine-address.js';
 import { JsonLines } from '../json-lines.js';
 import { runExec } from './dockerode-exec.js';
 import { transportFor } from './engine-http.js';
+import { sshEngine } from './ssh-engine.js';
 
 /** How to build a DockerPort on dockerode. */
 interface DockerodePortOptions {
@@ -33,8 +34,8 @@ const LIFECYCLE = ['create', 'start', 'restart', 'die', 'stop', 'kill', 'destroy
 const NOT_LABELS = new Set(['name', 'image', 'exitCode', 'signal']);
 
 /** A DockerPort on one dockerode instance, reused for every call. */
-export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { close(): void } {
-  const docker = toDocker(opts.docker);
+export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { close(): void; diagnose(): Promise<EngineProbe> } {
+  const { docker, explain } = toDocker(opts.docker);
   const transport = transportFor(docker);
   const log = (opts.logger ?? silentLogger).child({ docker: opts.hostId });
   const deps = {
@@ -53,6 +54,18 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
     bases.has(e.containerId) ||
     (e.name !== undefined && bases.has(e.name));
 
+  const diagnose = async (): Promise<EngineProbe> => {
+    try {
+      // the typings omit ping's abortSignal option, which dockerode does honour
+      const ping = docker.ping as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
+      // an ssh:// engine logs in and starts `docker system dial-stdio` first: more than a socket's time
+      await ping.call(docker, { abortSignal: AbortSignal.timeout(explain ? 10_000 : 3000) });
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, reason: explain ? explain(err) : 'Docker engine did not answer' };
+    }
+  };
+
   return {
     hostId: opts.hostId,
     exec: (req) => runExec(deps, req),
@@ -63,7 +76,8 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
       try {
         list = await docker.listContainers({ all: true });
       } catch (err) {
-        throw new DockerError(`listing containers on ${opts.hostId} failed`, 'DOCKER_UNAVAILABLE', true, { cause: err });
+        const why = explain ? `: ${explain(err)}` : '';
+        throw new DockerError(`listing containers on ${opts.hostId} failed${why}`, 'DOCKER_UNAVAILABLE', true, { cause: err });
       }
       const layout = selectLayout(list.map(toContainerInfo), opts.scope);
       const refs = baseRefs(layout);
@@ -115,15 +129,10 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
     },
 
     async ping(): Promise<boolean> {
-      try {
-        // the typings omit ping's abortSignal option, which dockerode does honour
-        const ping = docker.ping as unknown as (o: { abortSignal: AbortSignal }) => Promise<unknown>;
-        await ping.call(docker, { abortSignal: AbortSignal.timeout(3000) });
-        return true;
-      } catch {
-        return false;
-      }
+      return (await diagnose()).ok;
     },
+
+    diagnose,
 
     // the exec transport pools keep-alive connections for create and inspect
     close(): void {
@@ -132,17 +141,23 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
   };
 }
 
-function toDocker(given: DockerodePortOptions['docker']): Docker {
-  if (given instanceof Docker) return given;
-  if (given !== undefined && 'kind' in given) return new Docker(fromAddress(given as EngineAddress));
+// `explain` turns an ssh:// engine's connection failure into a line naming the cause
+function toDocker(given: DockerodePortOptions['docker']): { docker: Docker; explain?: (err: unknown) => string } {
+  if (given instanceof Docker) return { docker: given };
+  if (given !== undefined && 'kind' in given) {
+    const address = given as EngineAddress;
+    if (address.kind !== 'ssh') return { docker: new Docker(fromAddress(address)) };
+    const ssh = sshEngine(address);
+    return { docker: new Docker(ssh.options), explain: ssh.explain };
+  }
   // no keep-alive agent on purpose: docker-modem util.inspect()s every request's options (debug
   // logging, evaluated even when off), and an agent with pooled sockets made that cost seconds
   // of blocked event loop under concurrent execs. Execs, the hot path, do not go through
   // docker-modem at all (engine-http.ts pools its own connections); list, events and ping do.
-  return new Docker((given as Docker.DockerOptions | undefined) ?? {});
+  return { docker: new Docker((given as Docker.DockerOptions | undefined) ?? {}) };
 }
 
-function fromAddress(a: EngineAddress): Docker.DockerOptions {
+function fromAddress(a: Exclude<EngineAddress, { kind: 'ssh' }>): Docker.DockerOptions {
   switch (a.kind) {
     case 'socket':
       return { socketPath: a.path };
@@ -150,8 +165,6 @@ function fromAddress(a: EngineAddress): Docker.DockerOptions {
       return a.tls
         ? { protocol: 'https', host: a.host, port: a.port, ca: a.tls.ca, cert: a.tls.cert, key: a.tls.key }
         : { protocol: 'http', host: a.host, port: a.port };
-    case 'ssh':
-      return { protocol: 'ssh', host: a.host, port: a.port, username: a.username, sshOptions: { agent: a.agent } };
   }
 }
 
