@@ -1,5 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** The nats-server binary: Debian's package installs it in /usr/sbin. */
 const BINARY = process.env.NATS_SERVER_BIN ?? 'nats-server';
@@ -29,16 +32,28 @@ export function requireNatsOrSkip(): boolean {
 export class NatsServer {
   private child: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly configFile?: string,
+  ) {}
 
   /** `nats://127.0.0.1:<port>` */
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
   }
 
-  /** Starts a server on a free port. */
-  static async start(): Promise<NatsServer> {
-    const server = new NatsServer(await freePort());
+  /**
+   * Starts a server on a free port; `config` is nats-server configuration text (authorization,
+   * tls, …) written to a temp file, the listen address still coming from the command line.
+   */
+  static async start(opts: { config?: string } = {}): Promise<NatsServer> {
+    let file: string | undefined;
+    if (opts.config !== undefined) {
+      const dir = mkdtempSync(join(tmpdir(), 'decnet-nats-conf-'));
+      file = join(dir, 'nats.conf');
+      writeFileSync(file, opts.config);
+    }
+    const server = new NatsServer(await freePort(), file);
     await server.resume();
     return server;
   }
@@ -46,7 +61,8 @@ export class NatsServer {
   /** Starts the process (again) on the same port and waits until it accepts connections. */
   async resume(): Promise<void> {
     if (this.child) return;
-    const child = spawn(BINARY, ['-a', '127.0.0.1', '-p', String(this.port)], {
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), ...(this.configFile ? ['-c', this.configFile] : [])];
+    const child = spawn(BINARY, args, {
       stdio: 'ignore',
       env: { ...process.env, PATH: `${process.env.PATH}:/usr/sbin` },
     });
@@ -68,6 +84,12 @@ export class NatsServer {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  /** Stops the process and removes its config file. */
+  async dispose(): Promise<void> {
+    await this.stop();
+    if (this.configFile) rmSync(join(this.configFile, '..'), { recursive: true, force: true });
   }
 }
 

@@ -2,11 +2,15 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.port.js';
+import { BusConfigError } from './bus-config-error.js';
 import type { BusPort } from './bus.port.js';
 import type { BusStats } from './bus-stats.js';
 import { createDecnetUnixBus } from './impl/decnet-unix.js';
 import { createMemoryBus } from './impl/memory.js';
 import { createNatsBus } from './impl/nats.js';
+import { type NatsSecuritySettings, planNats } from './nats-settings.js';
+
+export { BusConfigError } from './bus-config-error.js';
 
 /** The DECNET_BUS values understood, in the order the error message lists them. */
 export const BUS_CHOICES = ['memory', 'nats://host:4222', 'tls://host:4222'] as const;
@@ -29,6 +33,8 @@ export interface BusFactoryOptions {
   type?: string;
   /** DECNET_BUS_SOCKET; unset → DECNET's default (`/run/decnet/bus.sock` or `~/.decnet/bus.sock`) */
   socket?: string;
+  /** DECNET_NATS_*: authentication, TLS files and the insecure switch for a NATS bus */
+  nats?: NatsSecuritySettings;
   logger: Logger;
   /** connection name on the NATS server, e.g. `decnet-orchestrator` */
   name?: string;
@@ -39,15 +45,12 @@ export interface BusFactoryOptions {
 /** Which bus the options select, before anything is opened. */
 export type BusChoice = { kind: 'memory' } | { kind: 'nats'; url: string } | { kind: 'decnet-unix'; socket?: string };
 
-/** Thrown for bus settings that name no bus or two; the message lists the accepted values. */
-export class BusConfigError extends Error {
-  readonly code = 'BUS_CONFIG';
-}
-
 /**
  * Picks a bus the way DECNET's factory does, with the in-process bus as our default: disabled →
  * in-process; DECNET_BUS_TYPE=unix (or DECNET_BUS_ENABLED=true alone) → DECNET's socket;
- * DECNET_BUS=nats://… → NATS. Both DECNET_BUS and DECNET_BUS_TYPE set is refused as ambiguous.
+ * DECNET_BUS=nats://… → NATS. Both DECNET_BUS and DECNET_BUS_TYPE set is refused as ambiguous, and
+ * so is an unsafe NATS setup (`planNats`: two authentications, a remote server without
+ * authentication or TLS unless DECNET_NATS_INSECURE=1).
  */
 export function chooseBus(opts: Omit<BusFactoryOptions, 'logger'>): BusChoice {
   const type = opts.type?.trim().toLowerCase() || undefined;
@@ -64,14 +67,20 @@ export function chooseBus(opts: Omit<BusFactoryOptions, 'logger'>): BusChoice {
   if (type === 'unix' || (type === undefined && !urlNamesBus && opts.enabled === true)) return { kind: 'decnet-unix', ...(socket ? { socket } : {}) };
   if (!urlNamesBus) return { kind: 'memory' };
   const servers = url.split(',').map((s) => s.trim());
-  if (servers.every((s) => /^(nats|tls):\/\/[^\s/]+(:\d+)?\/?$/i.test(s))) return { kind: 'nats', url: servers.join(',') };
+  if (servers.every((s) => /^(nats|tls):\/\/[^\s/]+(:\d+)?\/?$/i.test(s))) {
+    const natsUrl = servers.join(',');
+    planNats(natsUrl, opts.nats);
+    return { kind: 'nats', url: natsUrl };
+  }
   throw new BusConfigError(`unsupported DECNET_BUS ${JSON.stringify(redact(url))}; expected one of ${BUS_CHOICES.join(', ')}`);
 }
 
 /** Builds the bus the options select; the in-process bus stays the default. */
 export function createBus(opts: BusFactoryOptions): BusHandle {
   const choice = chooseBus(opts);
-  if (choice.kind === 'nats') return createNatsBus({ url: choice.url, logger: opts.logger, ...(opts.name ? { name: opts.name } : {}) });
+  if (choice.kind === 'nats') {
+    return createNatsBus({ url: choice.url, logger: opts.logger, ...(opts.nats ? { security: opts.nats } : {}), ...(opts.name ? { name: opts.name } : {}) });
+  }
   if (choice.kind === 'decnet-unix') {
     const socketPath = choice.socket ?? defaultDecnetSocket();
     return createDecnetUnixBus({ socketPath, logger: opts.logger, ...(opts.clientName ? { clientName: opts.clientName } : {}) });

@@ -42,6 +42,21 @@ const EnvSchema = z.object({
     .optional(),
   DECNET_BUS_TYPE: z.string().optional(),
   DECNET_BUS_SOCKET: z.string().optional(),
+  // NATS authentication (one method), TLS files, and the switch that accepts an unsafe remote server
+  DECNET_NATS_USER: z.string().optional(),
+  DECNET_NATS_PASSWORD: z.string().optional(),
+  DECNET_NATS_TOKEN: z.string().optional(),
+  DECNET_NATS_NKEY_SEED_FILE: z.string().optional(),
+  DECNET_NATS_CREDS_FILE: z.string().optional(),
+  DECNET_NATS_TLS_CA: z.string().optional(),
+  DECNET_NATS_TLS_CERT: z.string().optional(),
+  DECNET_NATS_TLS_KEY: z.string().optional(),
+  DECNET_NATS_INSECURE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => v === '' || FLAG_WORDS.has(v), 'expected one of true, false, 1, 0, yes, no, on, off')
+    .optional(),
   // the local engine's deckies share a network with swarm hosts marked --shares-network (issue 6)
   DECNET_LOCAL_SHARES_NETWORK: z.enum(['0', '1', 'false', 'true']).optional(),
   XDG_STATE_HOME: z.string().optional(),
@@ -69,8 +84,23 @@ export interface Config {
   busType?: string;
   /** DECNET_BUS_SOCKET; unset → DECNET's default path */
   busSocket?: string;
+  /** DECNET_NATS_*: authentication, TLS files, insecure switch (only what is set) */
+  nats: NatsSecurityConfig;
   /** local deckies may exchange traffic with deckies of sharing swarm hosts */
   localSharesNetwork: boolean;
+}
+
+/** The DECNET_NATS_* variables, as the bus factory takes them. */
+export interface NatsSecurityConfig {
+  user?: string;
+  password?: string;
+  token?: string;
+  nkeySeedFile?: string;
+  credsFile?: string;
+  tlsCa?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecure?: boolean;
 }
 
 /** Thrown for configuration the operator must fix; the message names the variable. */
@@ -101,8 +131,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     busEnabled: e.DECNET_BUS_ENABLED ? FLAG_WORDS.get(e.DECNET_BUS_ENABLED) : undefined,
     busType: e.DECNET_BUS_TYPE?.trim() || undefined,
     busSocket: e.DECNET_BUS_SOCKET?.trim() || undefined,
+    nats: natsSecurityOf(e),
     localSharesNetwork: e.DECNET_LOCAL_SHARES_NETWORK === '1' || e.DECNET_LOCAL_SHARES_NETWORK === 'true',
   };
+}
+
+function natsSecurityOf(e: z.infer<typeof EnvSchema>): NatsSecurityConfig {
+  const set = (v: string | undefined) => (v !== undefined && v !== '' ? v : undefined);
+  const all: NatsSecurityConfig = {
+    user: set(e.DECNET_NATS_USER),
+    password: set(e.DECNET_NATS_PASSWORD),
+    token: set(e.DECNET_NATS_TOKEN),
+    nkeySeedFile: set(e.DECNET_NATS_NKEY_SEED_FILE?.trim()),
+    credsFile: set(e.DECNET_NATS_CREDS_FILE?.trim()),
+    tlsCa: set(e.DECNET_NATS_TLS_CA?.trim()),
+    tlsCert: set(e.DECNET_NATS_TLS_CERT?.trim()),
+    tlsKey: set(e.DECNET_NATS_TLS_KEY?.trim()),
+    insecure: e.DECNET_NATS_INSECURE ? FLAG_WORDS.get(e.DECNET_NATS_INSECURE) : undefined,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined)) as NatsSecurityConfig;
 }
 
 // systemd's StateDirectory= sets STATE_DIRECTORY (/var/lib/decnet); elsewhere the XDG state dir.

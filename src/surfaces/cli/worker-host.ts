@@ -1,5 +1,5 @@
 import type { AnyActorRef, InspectionEvent, Observer } from 'xstate';
-import { createBus } from '../../infra/bus/bus.factory.js';
+import { BusConfigError, createBus } from '../../infra/bus/bus.factory.js';
 import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { Config } from '../../infra/config/config.js';
 import { createLocalDocker } from '../../infra/docker/docker.factory.js';
@@ -80,7 +80,7 @@ export async function hostWorker<H extends WorkerHandle>(
     const probe = docker.diagnose ? await docker.diagnose() : { ok: await docker.ping(), reason: undefined };
     if (!probe.ok) logger.warn({ host: docker.hostId, ...(probe.reason ? { reason: probe.reason } : {}) }, 'Docker engine does not answer; discovery will keep retrying');
     // in-process by default; NATS (DECNET_BUS, issue 6) or DECNET's own socket bus (DECNET_BUS_TYPE=unix, issue 12)
-    const bus = (deps.createBus ?? ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker })))(logger, config);
+    const bus = openBus(deps, worker, logger, config);
     closers.push(() => closeBus(bus, logger));
     closers.push(startWorkerRelays({ worker, config, store, bus, logger }).stop);
     const inspector = await startInspectorIfAsked(flags, logger);
@@ -100,6 +100,16 @@ export async function hostWorker<H extends WorkerHandle>(
     for (const close of closers.reverse()) await close();
     docker.close?.();
     await closeStoreWithin(store.close(), STORE_CLOSE_MS, logger);
+  }
+}
+
+// an unsafe or ambiguous bus setting is the operator's to fix: one line naming the variable, exit 2
+function openBus(deps: WorkerHostDeps, worker: string, logger: Logger, config: Config): BusPort {
+  try {
+    return (deps.createBus ?? ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker })))(logger, config);
+  } catch (err) {
+    if (err instanceof BusConfigError) throw new CliError(err.message, 2);
+    throw err;
   }
 }
 

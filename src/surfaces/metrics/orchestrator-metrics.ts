@@ -18,6 +18,8 @@ export interface OrchestratorMetrics {
   setBreakerState(state: BreakerState): void;
   /** `decnet_actors{worker,type}`: live actors per worker and machine type (decky, persona, …) */
   actors: Gauge;
+  /** `decnet_metric_label_overflow_total{label}`: bus values folded into the `other` label value */
+  labelOverflow: Counter;
 }
 
 const EXEC_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16];
@@ -55,6 +57,11 @@ export function createOrchestratorMetrics(registry: MetricsRegistry): Orchestrat
       name: 'decnet_actors',
       help: 'Live actors by worker and machine type.',
       labelNames: ['worker', 'type'],
+    }),
+    labelOverflow: registry.counter({
+      name: 'decnet_metric_label_overflow_total',
+      help: 'Label values from the bus past the series bound, counted under "other".',
+      labelNames: ['label'],
     }),
   };
 }

@@ -25,7 +25,7 @@ describe('createBus › DECNET bus selection (DECNET_BUS_ENABLED, DECNET_BUS_TYP
     expect(fromEnv({ DECNET_BUS_TYPE: ' Unix ', DECNET_BUS_SOCKET: '/tmp/d/bus.sock' })).toEqual({ kind: 'decnet-unix', socket: '/tmp/d/bus.sock' });
     expect(fromEnv({ DECNET_BUS_ENABLED: 'true' })).toEqual({ kind: 'decnet-unix' });
     // a NATS URL is a bus too: enabled does not override it
-    expect(fromEnv({ DECNET_BUS_ENABLED: '1', DECNET_BUS: 'nats://10.0.0.5:4222' })).toEqual({ kind: 'nats', url: 'nats://10.0.0.5:4222' });
+    expect(fromEnv({ DECNET_BUS_ENABLED: '1', DECNET_BUS: 'nats://10.0.0.5:4222', DECNET_NATS_INSECURE: '1' })).toEqual({ kind: 'nats', url: 'nats://10.0.0.5:4222' });
   });
 
   it('names the accepted DECNET_BUS_TYPE values for anything else, and refuses DECNET_BUS and DECNET_BUS_TYPE together', () => {

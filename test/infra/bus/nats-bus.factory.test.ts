@@ -18,8 +18,12 @@ describe('createBus (DECNET_BUS)', () => {
   });
 
   it('builds a NATS bus for nats:// and tls:// URLs, one or several servers', async () => {
-    for (const url of ['nats://127.0.0.1:1', 'tls://nats.example:4222', 'nats://a:1, nats://b:2']) {
-      const bus = createBus({ url, logger: silentLogger });
+    for (const [url, nats] of [
+      ['nats://127.0.0.1:1', {}],
+      ['tls://nats.example:4222', { token: 't0ken' }],
+      ['nats://a:1, nats://b:2', { insecure: true }],
+    ] as const) {
+      const bus = createBus({ url, nats, logger: silentLogger });
       expect(bus.stats()).toMatchObject({ backend: 'nats', connected: false });
       await bus.close();
     }
@@ -31,6 +35,11 @@ describe('createBus (DECNET_BUS)', () => {
       /unsupported DECNET_BUS "redis:\/\/\*\*\*@cache:6379"; expected one of memory, nats:\/\/host:4222, tls:\/\/host:4222/,
     );
     expect(() => createBus({ url: 'nats://a:1,http://b', logger: silentLogger })).toThrow(BusConfigError);
+  });
+
+  it('refuses a remote NATS server without authentication or TLS unless DECNET_NATS_INSECURE is set', () => {
+    expect(() => createBus({ url: 'nats://a:1', logger: silentLogger })).toThrow(/^NATS server a:1 is not on this host and no authentication is configured; .*DECNET_NATS_INSECURE=1/);
+    expect(() => createBus({ url: 'nats://u:p@a:1', logger: silentLogger })).toThrow(/would be reached in plaintext/);
   });
 
   it('reads DECNET_BUS from the environment', () => {

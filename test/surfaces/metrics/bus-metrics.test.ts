@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryBus } from '../../../src/infra/bus/impl/memory.js';
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
-import { collectMetricsFromBus } from '../../../src/surfaces/metrics/bus-metrics.js';
+import { collectMetricsFromBus, EXTRA_LABEL_VALUES } from '../../../src/surfaces/metrics/bus-metrics.js';
 import { createOrchestratorMetrics } from '../../../src/surfaces/metrics/orchestrator-metrics.js';
 import { createMetricsRegistry } from '../../../src/surfaces/metrics/registry.js';
 
@@ -42,6 +42,24 @@ describe('collectMetricsFromBus', () => {
     expect(text).toContain('decnet_actors{worker="emailgen",type="persona"} 3');
     expect(text).toContain('decnet_actors{worker="orchestrator",type="decky"} 12');
     expect(text).not.toContain('bad type');
+  });
+
+  it('folds kinds, workers and actor types past their bound into one "other" series and counts them', () => {
+    const { registry, bus } = setup();
+    for (let i = 0; i < 50; i++) bus.publish(`orchestrator.k${i}.local:db01`, 'x', { success: true });
+    bus.publish('orchestrator.traffic.local:db01', 'traffic.sent', { success: true });
+    for (let i = 0; i < 50; i++) bus.publish(`system.w${i}.health`, 'worker.health', { actors: { decky: 1 } });
+    bus.publish('system.orchestrator.health', 'worker.health', { actors: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`t${i}`, i])) });
+    const text = registry.render();
+    const kinds = new Set([...text.matchAll(/decnet_actions_total\{kind="([^"]+)"/g)].map((m) => m[1]));
+    expect(kinds).toEqual(new Set(['traffic', 'other', ...Array.from({ length: EXTRA_LABEL_VALUES.kind }, (_, i) => `k${i}`)]));
+    expect(text).toContain(`decnet_actions_total{kind="other",result="success"} ${50 - EXTRA_LABEL_VALUES.kind}`);
+    expect(text).toContain(`decnet_metric_label_overflow_total{label="kind"} ${50 - EXTRA_LABEL_VALUES.kind}`);
+    expect(text).toContain(`decnet_metric_label_overflow_total{label="worker"} ${50 - EXTRA_LABEL_VALUES.worker}`);
+    expect(text).toContain(`decnet_metric_label_overflow_total{label="type"} ${100 - EXTRA_LABEL_VALUES.type}`);
+    // the known worker keeps its own series however many strangers came first
+    expect(text).toContain('decnet_actors{worker="orchestrator",type="t0"} 0');
+    expect(text).toContain('decnet_actors{worker="orchestrator",type="other"}');
   });
 
   it('stops counting once unsubscribed', () => {

@@ -3,17 +3,21 @@ import { connect, type Msg, type NatsConnection, StringCodec, type Subscription 
 import type { Logger } from '../../log/logger.port.js';
 import type { BusPort, Envelope } from '../bus.port.js';
 import type { BusStats } from '../bus-stats.js';
+import { acceptInbound, MAX_EVENT_BYTES } from '../inbound.js';
+import { type NatsSecuritySettings, planNats } from '../nats-settings.js';
 import { patternProblem, topicProblem } from '../topics.js';
-import { envelopeFromWire } from '../wire-envelope.js';
 import { createFailureLog } from './failure-log.js';
+import { natsConnectSecurity, natsRefusalText } from './nats-connect.js';
 import { createLocalFanout } from './local-fanout.js';
 import { BusPatternError } from './memory.js';
 import { errText } from '../../../domain/err-text.js';
 
 /** Options of the NATS bus. */
 interface NatsBusOptions {
-  /** `nats://host:port`, several separated by commas; credentials may ride in the URL */
+  /** `nats://host:port` or `tls://host:port`, several separated by commas; credentials may ride in the URL */
   url: string;
+  /** DECNET_NATS_* authentication, TLS files and the insecure switch (see `planNats`) */
+  security?: NatsSecuritySettings;
   logger: Logger;
   /** connection name the server shows (`decnet-orchestrator`) */
   name?: string;
@@ -25,7 +29,7 @@ interface NatsBusOptions {
   retryBaseMs?: number;
   /** retry delay cap (default 10 s) */
   retryMaxMs?: number;
-  /** at most one "publish failed" warning per window (default 10 s); every failure is counted */
+  /** at most one "publish failed" (and one "inbound rejected") warning per window (default 10 s); every one is counted */
   failureLogEveryMs?: number;
 }
 
@@ -38,8 +42,6 @@ export interface NatsBus extends BusPort {
   close(): Promise<void>;
 }
 
-// the server's default max_payload is 1 MiB; anything close to it is not one of ours.
-const MAX_INBOUND = 1024 * 1024;
 const codec = StringCodec();
 
 interface Entry {
@@ -57,6 +59,12 @@ interface Entry {
  */
 export function createNatsBus(opts: NatsBusOptions): NatsBus {
   const log = opts.logger.child({ component: 'bus', bus: 'nats' });
+  // throws BusConfigError (naming the variable) for an ambiguous, unreadable or unsafe setup
+  const plan = planNats(opts.url, opts.security);
+  const security = natsConnectSecurity(plan);
+  if (plan.insecure && plan.remote.length > 0 && (plan.auth.kind === 'none' || !plan.tls)) {
+    log.warn({ servers: plan.remote, auth: plan.auth.kind, tls: Boolean(plan.tls) }, 'DECNET_NATS_INSECURE=1: connecting to a remote NATS server without authentication or TLS');
+  }
   const now = opts.now ?? (() => new Date());
   const newId = opts.newId ?? randomUUID;
   const retryBase = opts.retryBaseMs ?? 500;
@@ -75,16 +83,27 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
   });
 
   const fail = createFailureLog(log, failureLogEvery, counters);
+  let lastRejectLog = Number.NEGATIVE_INFINITY;
+  let rejectedSinceLog = 0;
+  let lastRefusal = '';
+  let lastAsyncErrorLog = Number.NEGATIVE_INFINITY;
 
   const onMessage = (msg: Msg): void => {
-    const e = msg.data.length > MAX_INBOUND ? null : envelopeFromWire(msg.subject, safeDecode(msg.data), now, newId);
-    if (!e) {
+    const bytes = msg.data.length;
+    const r = acceptInbound(msg.subject, bytes, bytes > MAX_EVENT_BYTES ? undefined : safeDecode(msg.data), now, newId);
+    if (!r.ok) {
       counters.rejected += 1;
-      log.warn({ subject: msg.subject, bytes: msg.data.length }, 'bus message that is not a JSON object dropped');
+      rejectedSinceLog += 1;
+      // a flood of forged messages is counted, and logged once per window, not once per message
+      if (Date.now() - lastRejectLog >= failureLogEvery) {
+        log.warn({ subject: msg.subject.slice(0, 200), bytes, reason: r.reason, rejected: counters.rejected, sinceLastWarning: rejectedSinceLog }, 'bus message from NATS rejected');
+        lastRejectLog = Date.now();
+        rejectedSinceLog = 0;
+      }
       return;
     }
     counters.received += 1;
-    local.deliver(e);
+    local.deliver(r.envelope);
   };
 
   const attach = (entry: Entry): void => {
@@ -104,6 +123,10 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
       } else if (s.type === 'reconnect') {
         up = true;
         log.info({ server: String(s.data), failed: counters.failed }, 'bus reconnected to NATS');
+      } else if (s.type === 'error' && Date.now() - lastAsyncErrorLog >= failureLogEvery) {
+        // e.g. a permissions violation: the server refused a publish or subscribe this user may not make
+        lastAsyncErrorLog = Date.now();
+        log.warn({ err: String(s.data), ...(s.permissionContext ? { permission: s.permissionContext } : {}) }, 'NATS server reported an error');
       }
     }
   };
@@ -113,7 +136,7 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
     if (closed) return;
     try {
       const c = await connect({
-        servers: opts.url.split(',').map((s) => s.trim()),
+        ...security,
         name: opts.name ?? 'decnet',
         noEcho: true,
         reconnect: true,
@@ -126,7 +149,8 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
       if (closed) return void (await c.close());
       nc = c;
       up = true;
-      log.info({ server: c.getServer() }, 'bus connected to NATS');
+      lastRefusal = '';
+      log.info({ server: c.getServer(), auth: plan.auth.kind, tls: Boolean(plan.tls) }, 'bus connected to NATS');
       for (const e of entries) attach(e);
       onConnected();
       void watch(c);
@@ -140,7 +164,11 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
         schedule(retryBase);
       });
     } catch (err) {
-      log.warn({ err: errorText(err), retryInMs: delay }, 'bus cannot reach NATS; retrying');
+      const reason = natsRefusalText(err);
+      // the same refusal on every retry is one error line, not one per attempt
+      if (reason !== lastRefusal) log.error({ err: reason, retryInMs: delay }, `bus cannot connect to NATS: ${reason}; retrying`);
+      else log.debug({ err: reason, retryInMs: delay }, 'bus cannot connect to NATS; retrying');
+      lastRefusal = reason;
       schedule(Math.min(retryMax, delay * 2), delay);
     }
   };
