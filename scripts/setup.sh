@@ -18,6 +18,8 @@ command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats
 # issue 15: the ssh:// engine tests run Debian's sshd on loopback with a real ssh-agent
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh-agent >/dev/null && command -v ssh-keygen >/dev/null || need+=(openssh-client)
+# the NATS TLS tests make their CA and certificates with openssl
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "setup: missing Debian packages: ${need[*]} (run as root or install them)" >&2
