@@ -74,11 +74,11 @@ export interface OrchestratorHandle {
 /** Starts the supervisor with every named actor and action provided from `deps`. */
 export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
   const s = deps.settings;
-  const { now, log, limits, discovery, logTo, publishHealth } = workerBasics(WORKER, deps);
+  const { now, log, inventory, limits, discovery, logTo, publishHealth } = workerBasics(WORKER, deps);
   const writer = createEventWriter({ events: deps.events, bus: deps.bus, logger: deps.logger, ...s.writer });
   // file actions read and record synthetic_files through memory: a locked store must not slow them
   const fileBook = deps.files ? createFileBook(deps.files, { logger: deps.logger.child({ component: 'synthetic-files' }) }) : undefined;
-  const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory: deps.inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
+  const hosts = deps.hosts ? wireHosts({ local: deps.docker, inventory, logger: deps.logger, now, hosts: deps.hosts }) : undefined;
   const dockerFor = deps.dockerFor ?? hosts?.dockerFor ?? localOnly(deps.docker);
   const backfill = deps.backfill?.(dockerFor);
   // a file action on a decky being backfilled waits for it, then reads the decky's files afresh
@@ -92,7 +92,7 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
         plantFile: createPlantFileCall({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}) }),
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
-      listRunning: createListRunningLogic({ inventory: feedRunning(hosts?.inventory ?? deps.inventory, backfill), now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
+      listRunning: createListRunningLogic({ inventory: feedRunning(hosts?.inventory ?? inventory, backfill), now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
       pruneEvents: createPruneEventsLogic({ events: deps.events, keep: s.eventsKeepPerDecky ?? 10_000 }),
       discovery: discovery(hosts?.discovery),
       eventWriter: createEventWriterLogic({ writer, now }),

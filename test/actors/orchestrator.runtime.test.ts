@@ -9,6 +9,7 @@ import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import { type Logger, silentLogger } from '../../src/infra/log/logger.port.js';
 import { openStore } from '../../src/infra/store/store.factory.js';
 import { FakeDocker } from '../fakes/fake-docker.js';
+import { addFleetDecky, all, makeDecnetDb } from '../fixtures/decnet/decnet-db.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -127,6 +128,80 @@ describe('startOrchestrator', () => {
         obj: expect.objectContaining({ running: 1, ssh_eligible: 0, sources: { topology: 0, fleet: 1, shard: 0 } }),
       }),
     );
+  });
+});
+
+describe("startOrchestrator › on DECNET's database (issue 11)", () => {
+  async function decnetRig() {
+    const dir = await mkdtemp(join(tmpdir(), 'decnet-rt-'));
+    const db = join(dir, 'decnet.db');
+    await makeDecnetDb(db);
+    await addFleetDecky(db, 'web01', '10.0.0.11');
+    await addFleetDecky(db, 'web02', '10.0.0.12');
+    await addFleetDecky(db, 'ghost', '10.0.0.13');
+    await addFleetDecky(db, 'halted', '10.0.0.14');
+    const store = await openStore({ dbPath: db });
+    cleanups.push(async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const docker = new FakeDocker();
+    docker.addDecky('web01', { ip: '10.0.0.11' });
+    docker.addDecky('web02', { ip: '10.0.0.12' });
+    docker.addDecky('halted', { ip: '10.0.0.14', running: false });
+    docker.addDecky('stray', { ip: '10.0.0.15' });
+    const { logger, lines } = recordingLogger();
+    return { db, store, docker, lines, logger };
+  }
+
+  it('acts only on listed deckies running on the engine, and leaves the decky rows as DECNET wrote them', async () => {
+    const r = await decnetRig();
+    const before = await all(r.db, 'SELECT * FROM fleet_deckies ORDER BY rowid');
+    expect(r.store.owner).toBe('decnet');
+    const h = startOrchestrator({
+      settings: { intervalMs: 5, ticks: 40, writer: { flushMs: 1 } },
+      inventory: r.store.inventory,
+      owner: r.store.owner,
+      events: r.store.events,
+      bus: createMemoryBus({ logger: silentLogger }),
+      logger: r.logger,
+      docker: r.docker,
+      seed: 7,
+    });
+    await h.done;
+    const touched = new Set(r.docker.calls.map((c) => c.container));
+    expect([...touched].sort()).toEqual(['web01-ssh', 'web02-ssh']);
+    const rows = (await r.store.events.listEvents({ limit: 1000, offset: 0 })).data;
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.flatMap((e) => [e.srcDeckyUuid, e.dstDeckyUuid]).filter((u) => u !== null))).toEqual(new Set(['local:web01', 'local:web02']));
+    expect(await all(r.db, 'SELECT * FROM fleet_deckies ORDER BY rowid')).toEqual(before);
+    const said = (decky: string) => r.lines.filter((l) => l.obj.decky === decky);
+    expect(said('ghost')).toEqual([expect.objectContaining({ obj: expect.objectContaining({ reason: 'no containers on the engine' }) })]);
+    expect(said('halted')).toEqual([expect.objectContaining({ obj: expect.objectContaining({ reason: 'containers stopped' }) })]);
+    expect(said('stray')).toHaveLength(1);
+  });
+
+  it('stops acting on a decky whose -ssh stops, at the next sync', async () => {
+    const r = await decnetRig();
+    const h = startOrchestrator({
+      settings: { intervalMs: 5, writer: { flushMs: 1 } },
+      inventory: r.store.inventory,
+      owner: r.store.owner,
+      events: r.store.events,
+      bus: createMemoryBus({ logger: silentLogger }),
+      logger: r.logger,
+      docker: r.docker,
+      seed: 7,
+    });
+    await until(() => r.docker.calls.some((c) => c.container === 'web02-ssh'));
+    r.docker.stop('web02-ssh');
+    await until(() => r.lines.some((l) => l.obj.decky === 'web02' && l.obj.reason === 'containers stopped'));
+    // an action already picked may still be running; none is picked after this settles
+    await new Promise((res) => setTimeout(res, 50));
+    const seen = r.docker.calls.length;
+    await new Promise((res) => setTimeout(res, 150));
+    expect(r.docker.calls.slice(seen).map((c) => c.container)).not.toContain('web02-ssh');
+    await h.stop();
   });
 });
 

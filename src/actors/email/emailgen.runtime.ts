@@ -78,7 +78,7 @@ export interface EmailgenHandle {
 /** Starts the emailgen supervisor with every named actor and action provided from `deps`. */
 export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
   const s = deps.settings;
-  const { now, log, limits, discovery, logTo, publishHealth } = workerBasics(EMAILGEN_WORKER, deps);
+  const { now, log, inventory, limits, discovery, logTo, publishHealth } = workerBasics(EMAILGEN_WORKER, deps);
   const llm = deps.llm instanceof CircuitBreaker ? deps.llm : new CircuitBreaker(deps.llm, s.breaker);
   const dockerFor = deps.dockerFor ?? localOnly(deps.docker);
   const backfill = deps.backfill?.({ dockerFor, llm });
@@ -97,7 +97,7 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
           recordEmail: createRecordEmailLogic({ emails: deps.emails, bus: deps.bus, logger: deps.logger, now }),
         },
       }),
-      loadScope: createLoadScopeLogic({ inventory: feedRunning(deps.inventory, backfill), pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
+      loadScope: createLoadScopeLogic({ inventory: feedRunning(inventory, backfill), pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
       pruneEmails: createPruneEmailsLogic({ emails: deps.emails, keep: s.emailsKeepPerDecky ?? 5_000 }),
       discovery: discovery(),
       // the persona and mail actors run in groups, each in a system of its own: the inspector follows them

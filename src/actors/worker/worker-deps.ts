@@ -4,6 +4,7 @@ import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { InventoryPort } from '../../infra/store/inventory.port.js';
+import type { StoreOwner } from '../../infra/store/store.port.js';
 import type { TimerClock } from './start-worker.js';
 
 /** Scheduling and bounds every worker run has; only `intervalMs` is required. */
@@ -29,6 +30,11 @@ export interface WorkerSettings {
 export interface WorkerDeps<S extends WorkerSettings = WorkerSettings> {
   settings: S;
   inventory: InventoryPort;
+  /**
+   * whose rows `inventory` holds (`store.owner`): `decnet` → discovery writes nothing and every
+   * read keeps only the deckies running on their engine (issue 11); default `project`
+   */
+  owner?: StoreOwner;
   bus: BusPort;
   logger: Logger;
   /** the local engine: discovery runs on it, and every non-shard decky acts on it */

@@ -102,6 +102,8 @@ async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: Emai
           ...(opts.emailsPerDay === undefined ? {} : { persona: { ...deps.runtime?.settings?.persona, emailsPerDay: opts.emailsPerDay } }),
         },
         inventory: store.inventory,
+        // on DECNET's database its rows are read and the engine says which mail deckies are live
+        owner: store.owner,
         topologies: store.inventory,
         emails: store.emails,
         pool: new PersonaPool({ logger, ...deps.pool }),

@@ -119,6 +119,8 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
           ...deps.runtime?.settings,
         },
         inventory: store.inventory,
+        // on DECNET's database its rows are read and the engine says which deckies are live (issue 11)
+        owner: store.owner,
         events: store.events,
         bus,
         logger,
