@@ -21,6 +21,7 @@ import { localOnly } from './worker/local-only.js';
 import { startWorker } from './worker/start-worker.js';
 import { workerBasics } from './worker/worker-basics.js';
 import type { WorkerDeps, WorkerSettings } from './worker/worker-deps.js';
+import { warmPublicHolidays } from '../machines/realism/public-holidays.js';
 
 // bench imports the clock type from here
 export type { TimerClock } from './worker/start-worker.js';
@@ -107,6 +108,8 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
     },
   });
 
+  // density mode consults the zone's holidays on every tick: compile them before the first one
+  if (s.actionsPerDeckyPerDay !== undefined) warmPublicHolidays([s.timeZone ?? 'UTC'], new Date());
   const run = startWorker({
     worker: WORKER,
     machine,

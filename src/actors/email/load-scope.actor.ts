@@ -6,6 +6,7 @@ import { personasForDecky } from '../../infra/personas/resolver.js';
 import type { InventoryPort } from '../../infra/store/inventory.port.js';
 import { isMailDecky } from '../../machines/email/mail-decky.js';
 import type { LoadScopeInput, MailScope, ScopeSnapshot } from '../../machines/emailgen/emailgen.types.js';
+import { warmPublicHolidays } from '../../machines/realism/public-holidays.js';
 
 /** What the scope reader binds: the union view, the pool, the topologies and a clock. */
 interface LoadScopeDeps {
@@ -15,6 +16,8 @@ interface LoadScopeDeps {
   logger: Logger;
   now?: () => Date;
 }
+
+const HOST_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
  * `loadScope` for the emailgen supervisor (SPEC §6.2, §6.3): the running mail deckies (imap or
@@ -48,6 +51,9 @@ export function createLoadScopeLogic(deps: LoadScopeDeps) {
     for (const decky of running.filter(isMailDecky)) {
       mailDeckies.push({ decky, personas: await personasForDecky(decky, resolver) });
     }
+    // personas' holiday calendars are compiled here, off the timers that will consult them
+    // (personas without a zone fall back to the host's)
+    warmPublicHolidays([HOST_ZONE, ...mailDeckies.flatMap((m) => m.personas.map((p) => p.timezone))], t);
     // a read cut short by a newer one (its actor stopped) may finish last: it never replaces it
     if (!last || t.getTime() >= last.readAt) last = { readAt: t.getTime(), mailDeckies, running: running.length };
     return { mailDeckies, running: running.length, at: now().toISOString() };

@@ -58,3 +58,17 @@ export function publicHolidays(timeZone: string, year: number): ReadonlySet<stri
   }
   return days;
 }
+
+/**
+ * Computes (and caches) the holidays of these zones for `at`'s year and the next: the first
+ * look-up of a country-year compiles its rules (~50–200 ms), which must happen when a worker
+ * starts or reads its scope, never inside a timer that hundreds of others wait behind.
+ */
+export function warmPublicHolidays(zones: Iterable<string | null | undefined>, at: Date): void {
+  const year = at.getUTCFullYear();
+  for (const zone of new Set(zones)) {
+    if (!zone) continue;
+    publicHolidays(zone, year);
+    publicHolidays(zone, year + 1);
+  }
+}
