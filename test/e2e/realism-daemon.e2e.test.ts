@@ -117,7 +117,7 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
     expect(report.verdict).toBe('pass');
     expect(text.code, text.stdout).toBe(0);
     const ran = new Set(report.checks.filter((c) => !c.skipped).map((c) => c.name));
-    for (const name of ['emails-outside-hours', 'mtime-matches-date', 'mime-headers', 'date-zone', 'identical-bodies', 'em-dash-rate', 'sender-is-recipient', 'product-name-visible', 'epoch-file-names']) {
+    for (const name of ['emails-outside-hours', 'mtime-matches-date', 'mime-headers', 'trace-headers', 'received-chain', 'date-zone', 'identical-bodies', 'em-dash-rate', 'sender-is-recipient', 'product-name-visible', 'epoch-file-names']) {
       expect(ran, name).toContain(name);
     }
   });
