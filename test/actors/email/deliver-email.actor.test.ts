@@ -109,6 +109,7 @@ describe('deliver actor', () => {
         throw new Error('not implemented: watchEvents');
       },
       ping: () => Promise.reject(new Error('not implemented: ping')),
+      readFile: () => Promise.reject(new Error('not implemented: readFile')),
     };
     const logic = createDeliverEmailLogic({ dockerFor: () => hung, spoolRoot: SPOOL });
     const actor = createActor(logic, { input: { decky: mailDecky('mail01', { services: ['imap'] }), draft: emailDraft() } }).start();
