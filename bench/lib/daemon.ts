@@ -53,6 +53,7 @@ function moveInFlight(tap: ExecTap, by: 1 | -1): void {
 export function tapPort(inner: DockerPort, tap: ExecTap, keepRequests = false): DockerPort {
   return {
     hostId: inner.hostId,
+    readFile: (container, path, maxBytes, opts) => inner.readFile(container, path, maxBytes, opts),
     async exec(req: ExecRequest): Promise<ExecResult> {
       tap.firstAt ??= performance.now();
       tap.onCall?.(req);

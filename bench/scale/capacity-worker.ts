@@ -64,6 +64,8 @@ function instantPort(deckies: number): DockerPort {
         }),
       ),
     listDeckyContainers: async () => containers,
+    // no file system to read: the planner treats the deckies' accounts as unknown
+    readFile: async () => ({ ok: false, reason: 'engine', detail: 'the capacity engine models exec only' }),
     watchEvents: () => () => undefined,
     ping: async () => true,
   };

@@ -9,6 +9,7 @@ export function abortableDocker(docker: DockerPort, signal: AbortSignal): Docker
   return {
     hostId: docker.hostId,
     exec: (req) => docker.exec({ ...req, signal }),
+    readFile: (container, path, maxBytes, opts) => docker.readFile(container, path, maxBytes, { ...opts, signal }),
     listDeckyContainers: () => docker.listDeckyContainers(),
     watchEvents: (onEvent, onError) => docker.watchEvents(onEvent, onError),
     ping: () => docker.ping(),

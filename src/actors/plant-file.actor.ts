@@ -5,6 +5,7 @@ import type { RunningDecky } from '../domain/decky.js';
 import type { ActionOutcome, PlantFileInput } from '../machines/decky/decky.types.js';
 import { abortableDocker } from './abortable-docker.js';
 import { type LiveFilesDeps, writeLiveFile } from './files/live-write.js';
+import { cachedDeckyUsers } from './files/decky-users.js';
 
 /** What the file actor binds: the engine that runs each decky, limits, a clock and, optionally, the store. */
 export interface PlantFileDeps {
@@ -22,10 +23,12 @@ export interface PlantFileDeps {
  */
 export function createPlantFileCall(deps: PlantFileDeps): (input: PlantFileInput, signal: AbortSignal) => Promise<ActionOutcome> {
   const now = deps.now ?? (() => new Date());
+  // each decky's accounts, read from its passwd at most every few minutes
+  const live = deps.live ? { ...deps.live, usersOf: deps.live.usersOf ?? cachedDeckyUsers() } : undefined;
   return async (input, signal) => {
     const docker = abortableDocker(deps.dockerFor(input.dst), signal);
-    const outcome = deps.live
-      ? await writeLiveFile(docker, input.dst, input.plan, deps.live, now(), deps.limits)
+    const outcome = live
+      ? await writeLiveFile(docker, input.dst, input.plan, live, now(), deps.limits)
       : await runFile(docker, { dstName: input.dst.name, path: input.plan.path, content: input.plan.content }, deps.limits);
     return { ...outcome, at: now().toISOString() };
   };

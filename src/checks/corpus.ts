@@ -30,6 +30,8 @@ export interface CorpusEmail {
   eml?: string;
   /** `stat` mtime of the spool file */
   spoolMtime?: Date;
+  /** the name (host name) of the mail decky whose spool held it, when inspected */
+  mailHost?: string;
 }
 
 /** One file the daemon wrote, from the store, from file events, or as found on a decky. */

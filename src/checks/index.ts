@@ -11,8 +11,10 @@ import { languageSwitchCheck } from './language-switch.check.js';
 import { mimeHeadersCheck } from './mime-headers.check.js';
 import { mtimeDateCheck } from './mtime-date.check.js';
 import { productNameCheck } from './product-name.check.js';
+import { receivedChainCheck } from './received-chain.check.js';
 import { rePrefixCheck } from './re-prefix.check.js';
 import { senderRecipientCheck } from './sender-recipient.check.js';
+import { traceHeadersCheck } from './trace-headers.check.js';
 
 /** Every check, in report order (SPEC §7). */
 export const ALL_CHECKS: readonly RealismCheck[] = [
@@ -25,6 +27,8 @@ export const ALL_CHECKS: readonly RealismCheck[] = [
   brokenThreadsCheck,
   rePrefixCheck,
   mimeHeadersCheck,
+  traceHeadersCheck,
+  receivedChainCheck,
   dateZoneCheck,
   languageSwitchCheck,
   epochNamesCheck,

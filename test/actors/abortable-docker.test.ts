@@ -27,6 +27,9 @@ class StuckEngine implements DockerPort {
   ping(): Promise<never> {
     throw new Error('not implemented: ping');
   }
+  readFile(): Promise<never> {
+    throw new Error('not implemented: readFile');
+  }
 }
 
 const decky = (name: string): RunningDecky => ({ uuid: `local:${name}`, name, ip: '10.0.0.2', services: ['ssh'], source: 'fleet' });

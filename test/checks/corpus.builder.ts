@@ -1,4 +1,5 @@
 import { buildEml, newMessageId } from '../../src/infra/mail/eml.js';
+import { withTraceHeaders } from '../../src/infra/mail/trace-headers.js';
 import type { CorpusEmail, CorpusPersona, RealismCorpus } from '../../src/checks/corpus.js';
 import { seededRng } from '../../src/domain/rng.js';
 import { planHistory } from '../../src/machines/realism/history.js';
@@ -25,6 +26,8 @@ const SPANISH = [
 export const FROM = new Date('2025-02-03T00:00:00Z');
 export const TO = new Date('2025-02-24T00:00:00Z');
 export const SPOOL = '/var/spool/mail-archive';
+/** The mail decky whose spool holds the corpus' messages (its host name). */
+export const MAIL_HOST = 'mail01';
 
 function persona(email: string) {
   const p = PERSONAS.find((x) => x.email === email)!;
@@ -83,8 +86,10 @@ function buildEmails(sends: Send[], rng: () => number): CorpusEmail[] {
       emlPath: `${SPOOL}/${threadId}/${messageId.slice(1, -1).replace('@', '_at_')}.eml`,
       success: true,
       body,
-      eml: eml.bytes.toString('ascii'),
+      // the stored copy, as delivery writes it: the trace of the receiving server on top
+      eml: withTraceHeaders(eml.bytes, { messageId, from: sender.email, to: recipient.email, sentAt: at, mailHost: MAIL_HOST, senderZone: sender.timeZone }).toString('ascii'),
       spoolMtime: at,
+      mailHost: MAIL_HOST,
     });
   }
   return out;

@@ -86,6 +86,8 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
       { name: web, services: ['ssh'], labels: { 'decnet.scope': tag } },
       { name: mail, services: ['imap'], labels: { 'decnet.scope': tag }, topologyId },
     ]);
+    // the web decky has one person, as a deployed box would: people's files go in jdoe's home
+    sh(`${web}-ssh`, ['useradd', '-m', '-s', '/bin/bash', 'jdoe']);
     ollama = await startOllamaServer();
     ollama.enqueue(...Array.from({ length: 40 }, (_, i) => ({ kind: 'answer' as const, text: `Subject: Supplier question ${i + 1}\n\nHello,\n\nquestion ${i + 1} about the open orders.\n\nBest regards` })));
   }, 120_000);
@@ -111,6 +113,12 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
       expect(Number(out[2 * i]), f.path).toBe(Math.floor(f.lastModified.getTime() / 1000));
       expect(out[2 * i + 1], f.path).toBe(f.contentHash);
     });
+    // people's files are in the one home the decky has, theirs; no other home was made
+    const homes = past.filter((f) => f.path.startsWith('/home/')).map((f) => f.path);
+    expect(homes.length).toBeGreaterThan(0);
+    for (const p of homes) expect(p).toMatch(/^\/home\/jdoe\//);
+    expect(sh(`${web}-ssh`, ['find', '/home', '-mindepth', '1', '-maxdepth', '1', '-printf', '%u %p\\n'])).toBe('jdoe /home/jdoe\n');
+    expect(new Set(sh(`${web}-ssh`, ['stat', '-c', '%U', '--', ...homes]).trim().split('\n'))).toEqual(new Set(['jdoe']));
     await decnet(db, ['orchestrate', '--interval', '0.2', '--ticks', '5']);
     const second = await read(db);
     expect(second.backfilledEvents).toHaveLength(first.backfilledEvents.length);

@@ -135,6 +135,25 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
     }
   });
 
+  it('stores each message under the receiving server’s trace: Return-Path, Delivered-To, then Received newest first, by the mail decky, after Date', () => {
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const head = f.raw.toString('latin1').split('\r\n\r\n')[0]!;
+      const names = head.split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+      expect(names.slice(0, 4), f.path).toEqual(['Return-Path', 'Delivered-To', 'Received', 'Received']);
+      const from = f.mail.from?.value[0]?.address;
+      const to = f.mail.to && !Array.isArray(f.mail.to) ? f.mail.to.value[0]?.address : undefined;
+      expect(f.mail.headers.get('return-path'), f.path).toMatchObject({ value: [{ address: from }] });
+      expect(f.mail.headers.get('delivered-to'), f.path).toMatchObject({ value: [{ address: to }] });
+      const received = f.mail.headers.get('received') as string[];
+      expect(received[0]).toMatch(new RegExp(`\\bby ${mailName} \\(Postfix\\) with ESMTPS id [0-9A-F]{10}\\s+for <${to}>;`));
+      const stamps = received.map((r) => Date.parse(r.slice(r.lastIndexOf(';') + 1)));
+      expect(stamps[0]!).toBeGreaterThanOrEqual(stamps[1]!);
+      expect(stamps[1]!).toBeGreaterThan(f.mail.date!.getTime());
+      expect(head).not.toMatch(/decnet/i);
+    }
+  });
+
   it('sets each file’s mtime (stat, inside the container) to its Date header, to the second', () => {
     for (const f of files) expect(f.mtime * 1000).toBe(f.mail.date!.getTime());
   });

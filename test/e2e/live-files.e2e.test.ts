@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlantFileCall } from '../../src/actors/plant-file.actor.js';
+import { backfillDecky } from '../../src/actors/realism/backfill.js';
+import { silentLogger } from '../../src/infra/log/logger.port.js';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
 import { buildPlannedFileExecs, PLANNED_CHUNK_BYTES, runPlannedFile, writePlannedFile } from '../../src/actors/drivers/planned-file.driver.js';
 import type { Persona } from '../../src/domain/persona.js';
@@ -155,5 +157,68 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
     expect(w.success, w.stderr).toBe(true);
     expect(await sh('cat -- "$1"; stat -c "%U %a" -- "$1"; test ! -L "$2" && cat -- "$2"', target, `${home}/notes.txt`)).toBe('root:x:0:0\nroot 600\nfresh\n');
     expect(await sh('find "$1" -name "*.partial"', home)).toBe('');
+  });
+});
+
+describe.runIf(hasDocker)('files on the accounts a decky really has, on the real engine', () => {
+  const acct = new EngineFixture('dnt-acct');
+  const WITH = `${acct.prefix}-web01`;
+  const WITHOUT = `${acct.prefix}-web02`;
+  const at = (name: string): RunningDecky => ({ uuid: `local:${name}`, name, ip: null, services: ['ssh'], source: 'fleet', hostUuid: 'local' });
+  let tmp: Awaited<ReturnType<typeof tempDir>>;
+  let store: Store;
+  const homeListing = async (name: string) => {
+    const r = await port.exec({ container: `${name}-ssh`, argv: ['find', '/home', '-mindepth', '1', '-printf', '%u %m %p\\n'] });
+    expect(r.rc, r.stderr).toBe(0);
+    return r.stdout.split('\n').filter((l) => l !== '');
+  };
+  // a backfilled past, then a working day of live actions, as the daemon would do them
+  async function writeAll(name: string): Promise<number> {
+    const deps = { dockerFor: () => port, files: store.files, events: store.events, personasFor: async () => [ANN], hostZone: 'UTC', logger: silentLogger };
+    const past = await backfillDecky(at(name), deps, { days: 10, now: new Date(DAY), seed: 3 });
+    expect(past.failed).toEqual([]);
+    let t = DAY;
+    const call = createPlantFileCall({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files, personasFor: async () => [ANN], hostZone: 'UTC' } });
+    for (let i = 0; i < 12; i += 1) {
+      const out = await call({ dst: at(name), plan: { path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` } }, new AbortController().signal);
+      expect(out.success, JSON.stringify(out.payload)).toBe(true);
+      t += 29 * 60_000;
+    }
+    return past.files;
+  }
+
+  beforeAll(async () => {
+    tmp = await tempDir();
+    store = await openStore({ dbPath: tmp.dbPath() });
+    await acct.decky({ name: WITH, services: ['ssh'] });
+    await acct.decky({ name: WITHOUT, services: ['ssh'] });
+    const made = await acct.sh(`${WITH}-ssh`, 'useradd -m -s /bin/bash -c "John Doe" jdoe');
+    expect(made.rc, made.out).toBe(0);
+  }, 120_000);
+  afterAll(async () => {
+    await store.close();
+    await acct.cleanup();
+    await tmp.cleanup();
+  });
+
+  it('puts a persona’s files under /home/jdoe, owned by jdoe with the modes their tools leave, when jdoe is the decky’s only person', async () => {
+    expect(await writeAll(WITH)).toBeGreaterThan(3);
+    const listing = await homeListing(WITH);
+    expect(listing[0]).toBe('jdoe 755 /home/jdoe');
+    const files = listing.slice(1);
+    expect(files.length).toBeGreaterThan(3);
+    for (const line of files) expect(line).toMatch(/^jdoe \d{3} \/home\/jdoe\//);
+    const recorded = (await store.files.filesOf(`local:${WITH}`)).filter((f) => f.author === ANN.email);
+    expect(recorded.length).toBeGreaterThan(3);
+    const modes = new Map(files.map((l) => [l.split(' ')[2]!, l.split(' ')[1]!]));
+    for (const f of recorded) expect(modes.get(f.path), f.path).toBe(f.contentClass === 'draft' ? '600' : f.contentClass === 'script' ? '755' : '644');
+  });
+
+  it('gives a decky without a login account the machine’s files only: no /home/* at all', async () => {
+    expect(await writeAll(WITHOUT)).toBeGreaterThan(0);
+    expect(await homeListing(WITHOUT)).toEqual([]);
+    const recorded = await store.files.filesOf(`local:${WITHOUT}`);
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(recorded.filter((f) => f.path.startsWith('/home/'))).toEqual([]);
   });
 });

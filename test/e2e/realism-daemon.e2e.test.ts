@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LaunchedNetwork, launchDeckies, removeDeckies } from '../../src/demo/decky-launcher.js';
 import { localMinutes } from '../../src/machines/email/active-hours.js';
+import { loginFor } from '../../src/machines/realism/user-name.js';
 import { hasDocker } from '../support/docker-available.js';
 import { type OllamaTestServer, startOllamaServer } from '../support/ollama-server.js';
 import { CLI, type CliRun, runCli } from '../support/run-cli.js';
@@ -72,12 +74,17 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
       { name: `${tag}-files01`, services: ['ssh'], labels: { 'decnet.scope': tag } },
       { name: `${tag}-mail01`, services: ['ssh', 'imap'], labels: { 'decnet.scope': tag } },
     ]);
+    // the office's boxes have its people's accounts (two each); the mail host has none, so it gets the machine's files only
+    PERSONAS.forEach((p, i) => {
+      const box = `${tag}-${i < 2 ? 'web01' : 'files01'}-ssh`;
+      execFileSync('docker', ['exec', box, 'useradd', '-m', '-s', '/bin/bash', '-c', p.name, '--', loginFor(p.email)]);
+    });
     llm = await startOllamaServer();
     let n = 0;
     llm.setDefault({ kind: 'write', write: (prompt) => variedEmail(prompt, 1000 + n++) });
     const withLlm = { ...env, OLLAMA_HOST: llm.url };
     const step = async (name: string, args: string[]) => {
-      commands.push(`decnet ${args.join(' ')}`);
+      commands.push(`decnet-orchestrator ${args.join(' ')}`);
       steps[name] = await run(args, withLlm);
     };
     await step('orchestrate', ['orchestrate', '--interval', '0.5', '--ticks', '60']);
@@ -117,7 +124,7 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
     expect(report.verdict).toBe('pass');
     expect(text.code, text.stdout).toBe(0);
     const ran = new Set(report.checks.filter((c) => !c.skipped).map((c) => c.name));
-    for (const name of ['emails-outside-hours', 'mtime-matches-date', 'mime-headers', 'date-zone', 'identical-bodies', 'em-dash-rate', 'sender-is-recipient', 'product-name-visible', 'epoch-file-names']) {
+    for (const name of ['emails-outside-hours', 'mtime-matches-date', 'mime-headers', 'trace-headers', 'received-chain', 'files-outside-hours', 'date-zone', 'identical-bodies', 'em-dash-rate', 'sender-is-recipient', 'product-name-visible', 'epoch-file-names']) {
       expect(ran, name).toContain(name);
     }
   });

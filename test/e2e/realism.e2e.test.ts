@@ -67,6 +67,8 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
     tmp = await tempDir();
     dbPath = tmp.dbPath();
     const c = await fx.decky({ name: DECKY, services: ['ssh'] });
+    // Ann's account: people's files go only in the homes of accounts the decky has
+    await sh('useradd -m -s /bin/bash akeller');
     const store = await openStore({ dbPath });
     await store.inventory.reconcileHost('local', [{ name: DECKY, hostUuid: 'local', services: ['ssh'], ip: c.ip, running: true }], { remote: false });
     await store.close();

@@ -1,4 +1,4 @@
-import type { ContainerEvent, DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
+import type { ContainerEvent, DockerPort, ExecRequest, ExecResult, FileReadResult } from '../../src/infra/docker/docker.port.js';
 import type { ContainerInfo } from '../../src/domain/container.js';
 import { baseNameOf, FLEET_NETWORK, FleetLabel, selectLayout, serviceIdentity, TopologyLabel, topologyPrefix } from '../../src/domain/decnet-layout.js';
 import { FILE_SCRIPT } from '../../src/actors/drivers/file.driver.js';
@@ -70,6 +70,9 @@ export class FakeDocker implements DockerPort {
   private readonly probes = new Map<string, ProbeAnswer>();
   private readonly scripts = new Map<string, ExecScript[]>();
   private readonly models: Model[] = [];
+  private readonly readable = new Map<string, Buffer>();
+  /** every readFile, in order */
+  readonly reads: { container: string; path: string; maxBytes: number }[] = [];
   private readonly watchers = new Set<{ onEvent: (e: ContainerEvent) => void; onError: (err: Error) => void }>();
   private listFailures: Error[] = [];
   private nextId = 1;
@@ -181,6 +184,11 @@ export class FakeDocker implements DockerPort {
     this.models.push({ matches, answer });
   }
 
+  /** what readFile gives for `path` in `container` (an archive download: no exec is recorded) */
+  setFile(container: string, path: string, content: string | Buffer): void {
+    this.readable.set(`${container}\u0000${path}`, Buffer.from(content));
+  }
+
   /** makes the next listDeckyContainers call throw `err` */
   failNextList(err: Error = new Error('fake engine: list failed')): void {
     this.listFailures.push(err);
@@ -226,6 +234,16 @@ export class FakeDocker implements DockerPort {
     const model = this.models.find((m) => m.matches(req));
     if (model) return model.answer(req);
     throw new Error(`not implemented: exec ${req.argv[0]}`);
+  }
+
+  // models the archive download of files a test set; anything else is not modelled
+  async readFile(container: string, path: string, maxBytes: number): Promise<FileReadResult> {
+    this.reads.push({ container, path, maxBytes });
+    if (!this.byName.has(container)) return { ok: false, reason: 'missing', detail: `no such container: ${container}` };
+    const content = this.readable.get(`${container}\u0000${path}`);
+    if (!content) throw new Error(`not implemented: readFile ${path} in ${container}`);
+    if (content.length > maxBytes) return { ok: false, reason: 'too-large', detail: `file is ${content.length} bytes, more than ${maxBytes}` };
+    return { ok: true, content: Buffer.from(content) };
   }
 
   async listDeckyContainers(): Promise<ContainerInfo[]> {

@@ -32,7 +32,7 @@ export function modelPlannedFiles(fake: FakeDocker, opts: { users?: readonly str
   fake.model(
     (req: ExecRequest) => req.argv[2] === PLANNED_FILE_SCRIPT,
     (req: ExecRequest) => {
-      const [, , , , path, when, step, owner] = req.argv as string[];
+      const [, , , , path, when, step, owner, mode] = req.argv as string[];
       const key = `${req.container}\u0000${path}`;
       const stdin = req.stdin === undefined ? Buffer.alloc(0) : Buffer.from(req.stdin);
       if (failures[0] === step) {
@@ -62,7 +62,9 @@ export function modelPlannedFiles(fake: FakeDocker, opts: { users?: readonly str
         const prev = files.get(key);
         const kept = { ...(prev?.owner ? { owner: prev.owner } : {}), ...(prev?.mode ? { mode: prev.mode } : {}) };
         const own = owner && exists(owner) ? { owner } : {};
-        files.set(key, { body: partials.get(key)!, mtime: Number(String(when).slice(1)), ...kept, ...own });
+        // a new file takes the mode it was given; an edit keeps the one it had
+        const fresh = !prev && mode ? { mode } : {};
+        files.set(key, { body: partials.get(key)!, mtime: Number(String(when).slice(1)), ...kept, ...fresh, ...own });
         partials.delete(key);
       }
       return ok();

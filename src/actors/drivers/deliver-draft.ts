@@ -4,6 +4,7 @@ import type { DockerPort } from '../../infra/docker/docker.port.js';
 import { runEmailDelivery } from './email-delivery.driver.js';
 import type { DriverLimits } from './traffic.driver.js';
 import { buildEml } from '../../infra/mail/eml.js';
+import { withTraceHeaders } from '../../infra/mail/trace-headers.js';
 
 /** Where and how a draft is delivered. */
 interface DraftDelivery {
@@ -14,6 +15,10 @@ interface DraftDelivery {
   limits?: DriverLimits | undefined;
   /** Message-ID source for the sender's domain */
   makeId: (senderEmail: string) => string;
+  /** the mail decky's name, its host name on DECNET: the `by` of the last Received hop */
+  mailHost: string;
+  /** the mail decky's zone for its Received stamp; unknown → UTC */
+  mailHostZone?: string;
 }
 
 /** A refused delivery: nothing was executed. */
@@ -23,7 +28,8 @@ export function refusedDelivery(container: string, why: string, messageId = ''):
 
 /**
  * Builds the EML of `draft` (Message-ID on the sender's domain, Date = `draft.at` in the sender's
- * zone) and writes it into the spool with mtime = Date (SPEC §3.3, §6.5). The live mail decky and
+ * zone), prepends the trace a delivering MTA leaves (Return-Path, Delivered-To, Received chain,
+ * trace-headers.ts) and writes it into the spool with mtime = Date (SPEC §3.3, §6.5). The live mail decky and
  * the email backfill both deliver through here. `docker` is a thunk so an unknown host is a
  * refusal, not a throw. Never rejects for expected failures.
  */
@@ -53,7 +59,23 @@ export async function deliverDraft(docker: () => DockerPort, draft: EmailDraft, 
   }
   const out = await runEmailDelivery(
     engine,
-    { container: how.container, spoolRoot: how.spoolRoot, threadId: draft.threadId, messageId: eml.headers.messageId, sentAt: eml.headers.sentAt, eml: eml.bytes },
+    {
+      container: how.container,
+      spoolRoot: how.spoolRoot,
+      threadId: draft.threadId,
+      messageId: eml.headers.messageId,
+      sentAt: eml.headers.sentAt,
+      // the message as the sender's client wrote it, under the trace the receiving server adds
+      eml: withTraceHeaders(eml.bytes, {
+        messageId: eml.headers.messageId,
+        from: draft.from.email,
+        to: draft.to.email,
+        sentAt: eml.headers.sentAt,
+        mailHost: how.mailHost,
+        senderZone: draft.timezone,
+        ...(how.mailHostZone ? { receiverZone: how.mailHostZone } : {}),
+      }),
+    },
     how.limits,
   );
   const result: DeliveryResult = {

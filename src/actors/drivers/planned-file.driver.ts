@@ -10,17 +10,18 @@ import { filePathProblem, isDeckyName } from './validate.js';
 
 /**
  * The fixed script for planned (human-looking) files, live and backfilled alike. `$1` path, `$2`
- * mtime as `@<epoch seconds>`, `$3` step, `$4` optional owner; the body arrives on stdin, one
+ * mtime as `@<epoch seconds>`, `$3` step, `$4` optional owner (may be empty), `$5` optional mode
+ * of a new file; the body arrives on stdin, one
  * chunk per exec. `put` writes a whole file; `begin`, `add`, `commit` write one in chunks; `abort`
  * drops a half-written one. The body goes to a hidden `.partial` file beside the target, which
- * takes the target's owner and mode (an edit keeps them), then the owner's when that login exists
+ * takes the target's owner and mode (an edit keeps them; a new file gets `$5`), then the owner's when that login exists
  * on the decky, is stamped and renamed into place, so a reader never sees a half-written file.
  * Directories it creates for an owner are that owner's too. In a directory a person owns, every
  * step runs as that person: a link they plant can never make root write, chown or chmod for them.
  */
 export const PLANNED_FILE_SCRIPT = [
   'set -eu',
-  'p=$1; when=$2; step=$3; owner=""; if [ $# -ge 4 ]; then owner=$4; fi',
+  'p=$1; when=$2; step=$3; owner=""; mode=""; if [ $# -ge 4 ]; then owner=$4; fi; if [ $# -ge 5 ]; then mode=$5; fi',
   'd=$(dirname -- "$p"); s="$d/.$(basename -- "$p").partial"',
   'if [ -n "$owner" ] && ! id -u -- "$owner" >/dev/null 2>&1; then owner=""; fi',
   't=$d; while [ ! -d "$t" ]; do t=$(dirname -- "$t"); done',
@@ -42,7 +43,8 @@ export const PLANNED_FILE_SCRIPT = [
   'esac',
   'case $step in put|commit)',
   '  if [ -d "$p" ]; then echo "target is a directory" >&2; exit 4; fi',
-  '  if [ -e "$p" ]; then as chown -h --reference="$p" -- "$s" 2>/dev/null || true; as chmod --reference="$p" -- "$s" 2>/dev/null || true; fi',
+  '  if [ -e "$p" ]; then as chown -h --reference="$p" -- "$s" 2>/dev/null || true; as chmod --reference="$p" -- "$s" 2>/dev/null || true;',
+  '  elif [ -n "$mode" ]; then as chmod -- "$mode" "$s"; fi',
   '  if [ -n "$owner" ]; then as chown -h -- "$owner:" "$s" 2>/dev/null || true; fi',
   '  as touch -h -d "$when" -- "$s"',
   '  as mv -f -- "$s" "$p" ;;',
@@ -66,6 +68,8 @@ interface PlannedFile {
   mtime: Date;
   /** login that should own the file (a user's file), when it exists on the decky; none for root's */
   owner?: string;
+  /** octal mode of a new file (`0644`, `0600`, `0755`); an edit keeps the file's; none → the umask's */
+  mode?: string;
 }
 
 /** What one planned write did; never an exception. */
@@ -84,6 +88,15 @@ interface PlannedWriteOutcome {
 /** Who owns a planned file: its writer's login for a user's file (notes, todo, draft, script), nobody (root) for the machine's. */
 export function plannedOwner(contentClass: string, login: string | undefined): string | undefined {
   return login !== undefined && login !== 'root' && isUserClass(contentClass) ? login : undefined;
+}
+
+/**
+ * The mode a person's new file gets, as their tools would leave it: drafts are private (0600),
+ * scripts in ~/bin executable (0755), notes and todos 0644; the machine's files keep the umask's.
+ */
+export function plannedMode(contentClass: string): string | undefined {
+  if (!isUserClass(contentClass)) return undefined;
+  return contentClass === 'draft' ? '0600' : contentClass === 'script' ? '0755' : '0644';
 }
 
 /** Why a planned file may not be written at `path` (driver rules plus: a planner root, no product name), or undefined. */
@@ -108,6 +121,7 @@ export function buildPlannedFileExecs(
   const secs = Math.floor(file.mtime.getTime() / 1000);
   if (!Number.isFinite(secs) || secs < 0) return { ok: false, reason: 'refused: invalid mtime' };
   if (file.owner !== undefined && !isLogin(file.owner)) return { ok: false, reason: 'refused: invalid owner' };
+  if (file.mode !== undefined && !/^0[0-7]{3}$/.test(file.mode)) return { ok: false, reason: 'refused: invalid mode' };
   const bytes = Buffer.from(file.body, 'utf8');
   if (bytes.length > PLANNED_FILE_MAX_BYTES) return { ok: false, reason: 'refused: body is too large' };
   const parts: Buffer[] = [];
@@ -116,7 +130,7 @@ export function buildPlannedFileExecs(
   const steps = parts.length === 1 ? ['put'] : parts.map((_, i) => (i === 0 ? 'begin' : i === parts.length - 1 ? 'commit' : 'add'));
   const execs = parts.map((stdin, i) => ({
     container: `${deckyName}-ssh`,
-    argv: ['sh', '-c', PLANNED_FILE_SCRIPT, 'sh', file.path, `@${secs}`, steps[i]!, ...(file.owner ? [file.owner] : [])],
+    argv: ['sh', '-c', PLANNED_FILE_SCRIPT, 'sh', file.path, `@${secs}`, steps[i]!, ...(file.owner || file.mode ? [file.owner ?? ''] : []), ...(file.mode ? [file.mode] : [])],
     stdin,
     timeoutMs: limits.timeoutMs,
     maxOutputBytes: limits.maxOutputBytes ?? PLANNED_FILE_MAX_OUTPUT,

@@ -1,7 +1,7 @@
 import type { DockerPort } from '../../infra/docker/docker.port.js';
 import type { DriverOutcome } from '../../domain/driver-outcome.js';
 import { runFile } from '../drivers/file.driver.js';
-import { plannedOwner, plannedPathProblem, runPlannedFile } from '../drivers/planned-file.driver.js';
+import { plannedMode, plannedOwner, plannedPathProblem, runPlannedFile } from '../drivers/planned-file.driver.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import { isDeckyName } from '../drivers/validate.js';
 import type { Persona } from '../../domain/persona.js';
@@ -14,6 +14,11 @@ import { isLlmBodyClass } from '../../machines/realism/file-prompt.js';
 import { type LiveWrite, livePeople, planLiveWrite } from '../../machines/realism/live-file.js';
 import { hashSeed } from '../../machines/realism/seed-hash.js';
 import type { BodyEnricher } from './enrich-body.js';
+import type { DeckyUsersOf } from './decky-users.js';
+import { FILE_ACTION } from '../drivers/file.driver.js';
+import { sanitizeField } from '../drivers/sanitize.js';
+import type { PasswdUser } from '../../domain/passwd.js';
+import { hasUsableHome } from '../../domain/passwd.js';
 
 /** What live file writing reads and writes besides the engine (issue 7). */
 export interface LiveFilesDeps {
@@ -28,6 +33,8 @@ export interface LiveFilesDeps {
   storeTimeoutMs?: number;
   /** a history backfill writing this decky's files right now, to wait for (two writers would race) */
   backfillOf?: (deckyUuid: string) => Promise<void> | undefined;
+  /** the decky's accounts (its passwd, cached); without it, or when unreadable, personas' logins are used */
+  usersOf?: DeckyUsersOf;
 }
 
 /** Action of an edit event (a new file stays `file:create`, SPEC §3.2). */
@@ -53,11 +60,13 @@ export async function writeLiveFile(
   const bound = live.storeTimeoutMs ?? 5000;
   // the backfill plans around what the store held when it began: writing meanwhile could be overwritten
   await live.backfillOf?.(dst.uuid);
+  // who really has a home on the decky: a user's file is written only as one of them
+  const users = live.usersOf ? await within(live.usersOf(docker, dst), bound, 'passwd read').catch(() => undefined) : undefined;
   let recorded: SyntheticFile[];
   try {
     recorded = await within(live.files.filesOf(dst.uuid), bound, 'synthetic_files read');
   } catch (err) {
-    return fallback(docker, dst, plan, live, at, limits, `store: ${(err as Error).message}`);
+    return fallback(docker, dst, plan, live, at, limits, `store: ${(err as Error).message}`, users);
   }
   const personas = live.personasFor ? await within(live.personasFor(dst), bound, 'persona lookup').catch(() => []) : [];
   const hostZone = live.hostZone ?? 'UTC';
@@ -70,13 +79,13 @@ export async function writeLiveFile(
       // a body cut by the store's cap cannot be edited faithfully, nor a path the writer refuses
       files: usable.filter((f) => !f.bodyTruncated && plannedPathProblem(f.path) === undefined).map(toState),
       taken: new Set(recorded.map((f) => f.path)),
-      people: livePeople(dst.uuid, states, personas, hostZone),
+      people: livePeople(dst.uuid, states, personas, hostZone, 2, users),
       systemZone: hostZone,
     },
     rng,
     at,
   );
-  if (!planned) return fallback(docker, dst, plan, live, at, limits, 'nothing to plan');
+  if (!planned) return fallback(docker, dst, plan, live, at, limits, 'nothing to plan', users);
   return writePlanned(docker, dst, planned, live, limits, bound);
 }
 
@@ -96,6 +105,7 @@ async function writePlanned(docker: DockerPort, dst: RunningDecky, planned: Live
   // a user's file is theirs on disk too: a root-owned note in /home/<login> is a tell
   const owner = plannedOwner(planned.contentClass, planned.writer.user);
   const as = owner ? { owner } : {};
+  const mode = plannedMode(planned.contentClass);
   if (write.rotated) {
     // logrotate's copy first: a failed rotation must not leave the log cut short
     const r = write.rotated;
@@ -105,7 +115,7 @@ async function writePlanned(docker: DockerPort, dst: RunningDecky, planned: Live
     extra.rotated = r.path;
   }
   // a body naming the product (an LLM's, say) is refused by the writer: a failed event, no write
-  const out = await runPlannedFile(docker, dst.name, { path: write.path, body, mtime: write.mtime, ...as }, limits);
+  const out = await runPlannedFile(docker, dst.name, { path: write.path, body, mtime: write.mtime, ...as, ...(mode ? { mode } : {}) }, limits);
   const action = planned.isNew ? out.action : FILE_EDIT_ACTION;
   if (!out.success && writes.length === 0) return { ...out, action, payload: { ...out.payload, ...extra } };
   if (out.success) writes.push({ ...base, path: write.path, body, mtime: write.mtime });
@@ -121,7 +131,14 @@ async function fallback(
   at: Date,
   limits: DriverLimits,
   why: string,
+  users?: readonly PasswdUser[],
 ): Promise<DriverOutcome<'file'>> {
+  // the supervisor's template names a home too: never one of a user the decky does not have
+  const login = /^\/home\/([^/]+)\//.exec(plan.path)?.[1];
+  if (users && login !== undefined && !users.some((u) => u.login === login && hasUsableHome(u))) {
+    const payload = { dst_decky: sanitizeField(dst.name, 128), path: sanitizeField(plan.path, 512), bytes: 0, rc: null, stderr: 'refused: no such user on the decky', planner: 'fallback', planner_note: why.slice(0, 200) };
+    return { kind: 'file', action: FILE_ACTION, success: false, payload };
+  }
   const out = await runFile(docker, { dstName: dst.name, path: plan.path, content: plan.content, mtime: at }, limits);
   const payload: Record<string, unknown> = { ...out.payload, planner: 'fallback', planner_note: why.slice(0, 200) };
   if (out.success) {

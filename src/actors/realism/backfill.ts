@@ -5,8 +5,12 @@ import { PERSON_CLASSES, SYSTEM_CLASS_WEIGHTS } from '../../machines/realism/pla
 import { hashSeed } from '../../machines/realism/seed-hash.js';
 import { CALENDAR_SEED, profileForPersona, profileForSystem } from '../../machines/realism/timing-profile.js';
 import { authorForPersona, SYSTEM_AUTHOR } from '../../machines/realism/user-name.js';
+import { accountAuthors, placeAuthors } from '../../machines/realism/decky-accounts.js';
+import type { FileAuthor } from '../../machines/realism/content-class.js';
+import type { PasswdUser } from '../../domain/passwd.js';
+import { readDeckyUsers } from '../files/decky-users.js';
 import type { DockerPort } from '../../infra/docker/docker.port.js';
-import { plannedOwner, writePlannedFile } from '../drivers/planned-file.driver.js';
+import { plannedMode, plannedOwner, writePlannedFile } from '../drivers/planned-file.driver.js';
 import type { DriverLimits } from '../drivers/traffic.driver.js';
 import type { Logger } from '../../infra/log/logger.port.js';
 import type { Persona } from '../../domain/persona.js';
@@ -46,6 +50,8 @@ interface BackfillDeps {
   hostZone: string;
   limits?: DriverLimits;
   logger: Logger;
+  /** the decky's accounts (default: its /etc/passwd, read once); undefined → unknown */
+  usersOf?: (docker: DockerPort, decky: RunningDecky) => Promise<readonly PasswdUser[] | undefined>;
 }
 
 /** What happened on one decky. */
@@ -75,15 +81,35 @@ const ADMIN: Persona = {
   uses_llms_heavily: false,
 };
 
-/** The writers of a decky's past: up to `people` personas (chosen per decky, stable) and the system. */
-function desksFor(decky: RunningDecky, personas: readonly Persona[], deps: Pick<BackfillDeps, 'hostZone'>, opts: BackfillOptions): HistoryDesk[] {
+/**
+ * The writers of a decky's past: up to `people` personas (chosen per decky, stable) and the
+ * system. With the decky's accounts known (`users`), people write only as accounts it has
+ * (placeAuthors; without personas, its own login accounts work the admin's day), and a decky
+ * without login accounts gets the system's files alone. Unknown accounts: personas' logins.
+ */
+function desksFor(
+  decky: RunningDecky,
+  personas: readonly Persona[],
+  deps: Pick<BackfillDeps, 'hostZone'>,
+  opts: BackfillOptions,
+  users?: readonly PasswdUser[],
+): HistoryDesk[] {
   const seed = hashSeed(opts.seed, decky.uuid);
   const ranked = [...personas].sort((a, b) => hashSeed(seed, a.email) - hashSeed(seed, b.email));
   const people = ranked.slice(0, opts.peoplePerDecky ?? 2);
-  const owners = people.length > 0 ? people : [{ ...ADMIN, timezone: deps.hostZone }];
-  const zone = owners[0]?.timezone ?? deps.hostZone;
-  const desks: HistoryDesk[] = owners.map((p) => ({
-    author: people.length > 0 ? authorForPersona(p) : { user: 'admin', name: 'Admin' },
+  const admin = { ...ADMIN, timezone: deps.hostZone };
+  let owners: (readonly [Persona, FileAuthor])[];
+  if (people.length > 0) {
+    const authors = people.map(authorForPersona);
+    const placed = users ? placeAuthors(authors, users) : authors;
+    owners = people.flatMap((p, i) => (placed[i] ? [[p, placed[i]] as const] : []));
+  } else {
+    const authors = users ? accountAuthors(users).slice(0, opts.peoplePerDecky ?? 2) : [{ user: 'admin', name: 'Admin' }];
+    owners = authors.map((a) => [admin, a] as const);
+  }
+  const zone = owners[0]?.[0].timezone ?? people[0]?.timezone ?? deps.hostZone;
+  const desks: HistoryDesk[] = owners.map(([p, author]) => ({
+    author,
     classes: PERSON_CLASSES,
     maxFiles: 6,
     profile: profileForPersona(p, { eventsPerDay: opts.personEventsPerDay ?? 4, seed: CALENDAR_SEED, fallbackZone: deps.hostZone }),
@@ -114,7 +140,9 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
   } catch (err) {
     return { ...report, skipped: (err as Error).message };
   }
-  const desks = desksFor(decky, await deps.personasFor(decky), deps, opts);
+  // the accounts the decky really has: a user's file goes only in the home of one of them
+  const users = await (deps.usersOf ?? ((d: DockerPort, x: RunningDecky) => readDeckyUsers(d, x.name)))(docker, decky);
+  const desks = desksFor(decky, await deps.personasFor(decky), deps, opts, users);
   const from = new Date(opts.now.getTime() - opts.days * 86_400_000);
   const history = planHistory({ host: decky.name, desks, from, to: opts.now }, seededRng(hashSeed(opts.seed, decky.uuid, 'history')));
   const owners = new Map(desks.map((d) => [d.author.persona ?? d.author.user, d.author.user]));
@@ -126,7 +154,8 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
       break;
     }
     const owner = plannedOwner(f.contentClass, f.author ? owners.get(f.author) : undefined);
-    const out = await writePlannedFile(docker, decky.name, { path: f.path, body: f.body, mtime: f.mtime, ...(owner ? { owner } : {}) }, deps.limits);
+    const mode = f.path.endsWith('.1') ? undefined : plannedMode(f.contentClass);
+    const out = await writePlannedFile(docker, decky.name, { path: f.path, body: f.body, mtime: f.mtime, ...(owner ? { owner } : {}), ...(mode ? { mode } : {}) }, deps.limits);
     if (out.success) written.add(f.path);
     else report.failed.push({ path: f.path, stderr: out.stderr ?? `rc ${out.rc}` });
   }

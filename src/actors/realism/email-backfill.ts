@@ -177,7 +177,7 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
       body: parsed.body,
     };
     // the live delivery path: EML on the sender's domain and zone, spool write with mtime = Date
-    const result = await deliverDraft(() => docker, draft, { container, spoolRoot: deps.spoolRoot, limits: deps.limits, makeId });
+    const result = await deliverDraft(() => docker, draft, { container, spoolRoot: deps.spoolRoot, limits: deps.limits, makeId, mailHost: decky.name });
     await record(deps, deliveryRow(decky, draft, result));
     if (!result.success) {
       report.failed += 1;

@@ -60,7 +60,7 @@ export async function inspectDeckies(corpus: RealismCorpus, deckies: readonly Ru
     }
     if (decky.services?.includes('ssh')) await inspectFiles(docker, decky, files.filter((f) => f.deckyUuid === decky.uuid), opts, notes);
     const mail = mailContainerName(decky);
-    if (mail) await inspectSpool(docker, mail, corpus.spoolRoot, emails, opts, notes);
+    if (mail) await inspectSpool(docker, mail, decky.name, corpus.spoolRoot, emails, opts, notes);
   }
   return { corpus: { ...corpus, files, emails, inspected: true }, notes };
 }
@@ -98,7 +98,7 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
   }
 }
 
-async function inspectSpool(docker: DockerPort, container: string, spoolRoot: string, emails: CorpusEmail[], opts: InspectOptions, notes: string[]): Promise<void> {
+async function inspectSpool(docker: DockerPort, container: string, host: string, spoolRoot: string, emails: CorpusEmail[], opts: InspectOptions, notes: string[]): Promise<void> {
   const listed = await execUnlessAborted(docker, { container, argv: ['sh', '-c', LIST_SPOOL_SCRIPT, 'sh', spoolRoot], maxOutputBytes: 1024 * 1024 }, opts);
   if (!listed) return;
   if (listed.rc !== 0 || listed.truncated) {
@@ -123,6 +123,7 @@ async function inspectSpool(docker: DockerPort, container: string, spoolRoot: st
     email.eml = res.stdout;
     email.body = parseEml(res.stdout).body;
     email.spoolMtime = f.mtime;
+    email.mailHost = host;
   }
 }
 

@@ -1,4 +1,15 @@
 import type { ContainerInfo } from '../../domain/container.js';
+import type { FileReadResult } from './tar-entry.js';
+
+export type { FileReadFailure, FileReadResult } from './tar-entry.js';
+
+/** Bounds of one file read out of a container. */
+export interface FileReadOptions {
+  /** wall-clock bound (default 5 s); past it the read is abandoned with reason `timeout` */
+  timeoutMs?: number;
+  /** abandons the read when aborted */
+  signal?: AbortSignal;
+}
 
 /** One command to run inside a container; argv is never joined into a shell string. */
 export interface ExecRequest {
@@ -75,6 +86,12 @@ export interface DockerPort {
    * returns the unsubscribe
    */
   watchEvents(onEvent: (e: ContainerEvent) => void, onError: (err: Error) => void): () => void;
+  /**
+   * reads one regular file out of a container without running anything in it (the Engine API's
+   * archive download): at most `maxBytes` of content, a bounded tar, links and non-files refused;
+   * never throws
+   */
+  readFile(container: string, path: string, maxBytes: number, opts?: FileReadOptions): Promise<FileReadResult>;
   /** true when the engine answers; never throws */
   ping(): Promise<boolean>;
   /**

@@ -28,6 +28,8 @@ export interface FileAuthor {
   name: string;
   /** persona email, absent for system accounts */
   persona?: string;
+  /** the account's home as the decky's passwd gives it; absent → `/home/<user>` (`/root` for root) */
+  home?: string;
 }
 
 /** One synthetic file as the planner tracks it: its current state and history so far. */

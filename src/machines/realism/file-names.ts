@@ -11,8 +11,9 @@ export function hasEpochLikeName(path: string): boolean {
   return EPOCH_LIKE.test(path);
 }
 
-/** The author's home directory: `/root` for root, else `/home/<user>`. */
-function homeOf(author: Pick<FileAuthor, 'user'>): string {
+/** The author's home directory: the decky's own when known, else `/root` for root and `/home/<user>`. */
+function homeOf(author: Pick<FileAuthor, 'user' | 'home'>): string {
+  if (author.home) return author.home;
   return author.user === 'root' ? '/root' : `/home/${author.user}`;
 }
 

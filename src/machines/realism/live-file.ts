@@ -6,6 +6,8 @@ import { type Desk, PERSON_CLASSES, type PlannedWrite, SYSTEM_CLASS_WEIGHTS, pla
 import { choose } from './pick.js';
 import { hashSeed } from './seed-hash.js';
 import { SYSTEM_AUTHOR, authorForPersona, isLogin } from './user-name.js';
+import { accountAuthors, placeAuthors } from './decky-accounts.js';
+import type { PasswdUser } from '../../domain/passwd.js';
 
 /** A file to drop: the same shape as the §3.2 `FilePlan`, so the supervisor can swap planners. */
 interface HumanFilePlan {
@@ -115,6 +117,9 @@ const DEFAULT_LIVE_HOURS = '09:00-18:00';
  * The people of a decky: the authors of its recorded user files first (so a backfilled past is
  * continued by the same people), else up to `max` personas chosen stably per decky, else the
  * default accounts. Personas give hours and zone; an author without one works 09:00-18:00 in `hostZone`.
+ * With the decky's accounts known (`users`, its passwd), everyone writes as an account it has
+ * (placeAuthors: a recorded file's home login first), its own login accounts stand in for the
+ * default ones, and a decky without login accounts has no people: only the machine writes.
  */
 export function livePeople(
   deckyUuid: string,
@@ -122,6 +127,7 @@ export function livePeople(
   personas: readonly Pick<Persona, 'email' | 'name' | 'active_hours' | 'timezone'>[],
   hostZone: string,
   max = 2,
+  users?: readonly PasswdUser[],
 ): LivePerson[] {
   const byEmail = new Map(personas.map((p) => [p.email.toLowerCase(), p]));
   const fromPersona = (p: Pick<Persona, 'email' | 'name' | 'active_hours' | 'timezone'>): LivePerson => ({
@@ -134,18 +140,25 @@ export function livePeople(
     if (!isUserClass(f.contentClass) || f.author === null || known.has(f.author)) continue;
     const persona = byEmail.get(f.author.toLowerCase());
     const recovered = persona ? fromPersona(persona) : recoverAuthor(f.author, f.path, hostZone);
+    // the account a recorded file was written as is the one to keep writing as
+    const login = /^\/home\/([^/]+)\//.exec(f.path)?.[1];
+    if (recovered && users && isLogin(login)) recovered.author = { ...recovered.author, user: login };
     if (recovered) known.set(f.author, recovered);
   }
   // the box's people are topped up to `max` personas, or to every default account without personas
   const ranked = [...personas].sort((a, b) => hashSeed(deckyUuid, a.email) - hashSeed(deckyUuid, b.email));
-  const more = personas.length > 0 ? ranked.map(fromPersona) : DEFAULT_AUTHORS.map((author) => ({ author, timeZone: hostZone, activeHours: DEFAULT_LIVE_HOURS }));
-  const room = personas.length > 0 ? max : DEFAULT_AUTHORS.length;
+  const defaults = users ? accountAuthors(users) : DEFAULT_AUTHORS;
+  const more = personas.length > 0 ? ranked.map(fromPersona) : defaults.map((author) => ({ author, timeZone: hostZone, activeHours: DEFAULT_LIVE_HOURS }));
+  const room = personas.length > 0 ? max : defaults.length;
   for (const p of more) {
     if (known.size >= room) break;
     const key = p.author.persona ?? p.author.user;
     if (!known.has(key)) known.set(key, p);
   }
-  return [...known.values()];
+  const people = [...known.values()];
+  if (!users) return people;
+  const placed = placeAuthors(people.map((p) => p.author), users);
+  return people.flatMap((p, i) => (placed[i] ? [{ ...p, author: placed[i] }] : []));
 }
 
 // an author recorded without a persona in scope: the login from the home directory it wrote in

@@ -101,7 +101,7 @@ describe('planned-file writer', () => {
   });
 
   it('reads its positionals once, into variables, and never evaluates them', () => {
-    const head = 'p=$1; when=$2; step=$3; owner=""; if [ $# -ge 4 ]; then owner=$4; fi';
+    const head = 'p=$1; when=$2; step=$3; owner=""; mode=""; if [ $# -ge 4 ]; then owner=$4; fi; if [ $# -ge 5 ]; then mode=$5; fi';
     expect(PLANNED_FILE_SCRIPT).toContain(head);
     expect(PLANNED_FILE_SCRIPT.replace(head, '')).not.toMatch(/\$[0-9*#]/);
     // "$@" only where `as` passes its own fixed command on

@@ -44,6 +44,18 @@ describe('deliver actor', () => {
     expect(file.mtime).toBe(Date.parse(draft.at) / 1000);
   });
 
+  it('stores the copy under the trace the receiving server adds: Return-Path, Delivered-To, Received by the mail decky', async () => {
+    const { docker, deliver } = setup();
+    const draft = emailDraft({ to: { name: 'Zoë Müller', email: 'zoe@acme.example' } });
+    const out = await deliver(draft);
+    const text = docker.spool[0]!.bytes.toString('latin1');
+    expect(text).toMatch(/^Return-Path: <alice@acme\.example>\r\nDelivered-To: zoe@acme\.example\r\nReceived: from /);
+    const mail = await simpleParser(docker.spool[0]!.bytes);
+    const received = mail.headers.get('received') as string[];
+    expect(received[0]).toMatch(/by mail01 \(Postfix\) with ESMTPS id [0-9A-F]{10}\s+for <zoe@acme\.example>;/);
+    expect(out.bytes).toBe(docker.spool[0]!.bytes.length);
+  });
+
   it('writes In-Reply-To and References on replies', async () => {
     const { docker, deliver } = setup();
     await deliver(emailDraft({ inReplyTo: '<b@acme.example>', references: ['<a@acme.example>', '<b@acme.example>'], subject: 'Re: Budget review' }));
@@ -97,6 +109,7 @@ describe('deliver actor', () => {
         throw new Error('not implemented: watchEvents');
       },
       ping: () => Promise.reject(new Error('not implemented: ping')),
+      readFile: () => Promise.reject(new Error('not implemented: readFile')),
     };
     const logic = createDeliverEmailLogic({ dockerFor: () => hung, spoolRoot: SPOOL });
     const actor = createActor(logic, { input: { decky: mailDecky('mail01', { services: ['imap'] }), draft: emailDraft() } }).start();

@@ -54,6 +54,7 @@ function slowEngine(): DockerPort & { seen: SeenExec[] } {
     listDeckyContainers: notImplemented('listDeckyContainers'),
     watchEvents: notImplemented('watchEvents'),
     ping: notImplemented('ping'),
+    readFile: notImplemented('readFile'),
   } as unknown as DockerPort & { seen: SeenExec[] };
 }
 

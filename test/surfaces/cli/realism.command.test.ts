@@ -69,23 +69,23 @@ describe('decnet-orchestrator realism', () => {
     expect(r.exitCode).toBe(1);
     expect(String((r.error as Error).message)).toContain('product-name-visible');
     expect(r.lines.find((l) => l.startsWith('product-name-visible'))).toMatch(/FAIL.*DECNET_SPOOL_ROOT/);
-    expect(r.lines.at(-1)).toMatch(/^1 of 14 checks failed; 13 skipped \(nothing to judge\): em-dash-rate, /);
+    expect(r.lines.at(-1)).toMatch(/^1 of 16 checks failed; 15 skipped \(nothing to judge\): em-dash-rate, /);
   });
 
   it('check on an empty store never says it passed: it says nothing could be judged, with exit status 3', async () => {
     const r = await run(tmp.dbPath(), ['realism', 'check'], SPOOL);
     expect(r.exitCode).toBe(3);
     expect(r.lines.join('\n')).not.toMatch(/passed/);
-    expect(r.lines.at(-1)).toBe('nothing to check: the store holds 0 emails, 0 files, 0 events; 13 of 14 checks skipped, not a pass');
+    expect(r.lines.at(-1)).toBe('nothing to check: the store holds 0 emails, 0 files, 0 events; 15 of 16 checks skipped, not a pass');
   });
 
   it('check --json prints the whole report on one line, with the verdict and what it read', async () => {
     const r = await run(tmp.dbPath(), ['realism', 'check', '--json'], SPOOL);
     expect(r.lines).toHaveLength(1);
     const report = JSON.parse(r.lines[0]!);
-    expect(report).toMatchObject({ pass: false, verdict: 'nothing-checked', ran: 1, skipped: 13, failed: 0, notes: [] });
+    expect(report).toMatchObject({ pass: false, verdict: 'nothing-checked', ran: 1, skipped: 15, failed: 0, notes: [] });
     expect(report.corpus).toEqual({ emails: 0, files: 0, events: 0, personas: 1, inspected: false });
-    expect(report.checks).toHaveLength(14);
+    expect(report.checks).toHaveLength(16);
     expect(report.checks[0]).toEqual(expect.objectContaining({ name: 'em-dash-rate', figure: 0, threshold: 0, pass: true, skipped: true }));
   });
 

@@ -7,6 +7,7 @@ import type { ContainerInfo } from '../../../domain/container.js';
 import { baseRefs, hasScope, selectLayout, serviceIdentity, TopologyLabel } from '../../../domain/decnet-layout.js';
 import type { EngineAddress } from '../engine-address.js';
 import { JsonLines } from '../json-lines.js';
+import { readArchiveFile } from './archive-read.js';
 import { runExec } from './dockerode-exec.js';
 import { transportFor } from './engine-http.js';
 import { sshEngine } from './ssh-engine.js';
@@ -69,6 +70,7 @@ export function createDockerodePort(opts: DockerodePortOptions): DockerPort & { 
   return {
     hostId: opts.hostId,
     exec: (req) => runExec(deps, req),
+    readFile: (container, path, maxBytes, readOpts) => readArchiveFile(docker, container, path, maxBytes, readOpts),
 
     // one unfiltered list per sync: service containers and their label-less bases in one snapshot
     async listDeckyContainers(): Promise<ContainerInfo[]> {
