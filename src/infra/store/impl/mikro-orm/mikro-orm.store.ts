@@ -26,7 +26,10 @@ function guard<A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R
  */
 export async function openMikroOrmStore(db: string, logger: Logger): Promise<Store> {
   const target = parseStoreTarget(db);
-  const open = async (): Promise<unknown> => (target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger));
+  const open = async (): Promise<unknown> => {
+    if (target.dialect === 'mysql') throw new Error('MySQL/MariaDB is not supported yet');
+    return target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger);
+  };
   const { orm, schema } = (await guarded('open', open)) as { orm: SqlOrm; schema: PreparedSchema };
   if (schema.owner === 'decnet') logger.info({ revision: schema.revision }, "DECNET's database: decky rows are read, never written");
   return wireStore(orm, logger, schema.owner);
