@@ -124,7 +124,7 @@ describe("the store on DECNET's own SQLite database", () => {
         write.mockRestore();
         vi.unstubAllEnvs();
       }
-      expect(errs).toEqual([expect.stringMatching(/^decnet: DECNET database at alembic revision 000000000000; .*nothing written\n$/)]);
+      expect(errs).toEqual([expect.stringMatching(/^decnet-orchestrator: DECNET database at alembic revision 000000000000; .*nothing written\n$/)]);
     });
   });
 

@@ -10,6 +10,7 @@ import {
   type SyntheticFileWrite,
 } from '../../synthetic-files.port.js';
 import { withBusyRetry } from './busy-retry.js';
+import type { TieBreak } from './event.repository.js';
 import type { Db } from './orm.types.js';
 import { chunks, insertValues } from './row-codec.js';
 import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
@@ -43,7 +44,10 @@ const AUTHOR_SUFFIX = 'on conflict (decky_uuid, path) do update set author = exc
  * a row DECNET wrote has none, and reads with its display name as the author.
  */
 export class SqliteSyntheticFiles implements SyntheticFilesPort {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly order: TieBreak = 'rowid',
+  ) {}
 
   /** Upserts whole states. */
   async putFiles(files: readonly SyntheticFilePut[]): Promise<void> {
@@ -70,7 +74,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
       const rows = (await (q.deckyUuid === undefined ? base : base.where('f.decky_uuid', q.deckyUuid))
         .orderBy([
           { column: 'f.last_modified', order: 'desc' },
-          { column: 'f.rowid', order: 'desc' },
+          { column: `f.${this.order}`, order: 'desc' },
         ])
         .limit(q.limit)
         .offset(q.offset)) as Row[];
@@ -80,7 +84,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
 
   /** Every file of one decky, oldest created first. */
   async filesOf(deckyUuid: string): Promise<SyntheticFile[]> {
-    const rows = (await withAuthors(this.db).where('f.decky_uuid', deckyUuid).orderBy([{ column: 'f.created_at' }, { column: 'f.rowid' }])) as Row[];
+    const rows = (await withAuthors(this.db).where('f.decky_uuid', deckyUuid).orderBy([{ column: 'f.created_at' }, { column: `f.${this.order}` }])) as Row[];
     return rows.map(fromRow);
   }
 
