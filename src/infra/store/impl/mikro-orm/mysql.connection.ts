@@ -14,6 +14,7 @@ import { StoreOwnershipError } from '../../store-errors.js';
 const MYSQL_POOL_MAX = 10;
 /** DECNET's own lock name (`web/db/migrate.py`): DECNET upgrading and this daemon checking or migrating never overlap. */
 const SCHEMA_LOCK = 'decnet_schema_init';
+// server-wide, like DECNET's: openers of other databases on the same server wait their turn too
 const SCHEMA_LOCK_WAIT_S = 60;
 
 /**
