@@ -54,6 +54,20 @@ describe.runIf(await requireMariadbOrSkip())('the MariaDB schema', () => {
     }
   });
 
+  it("keeps a body within MySQL's TEXT (65,535 bytes), marked cut, instead of failing the batch", async () => {
+    const db = await d.fresh();
+    const store = await openStore({ dbPath: db });
+    try {
+      const body = 'x'.repeat(70_000);
+      await store.files.recordWrites([{ deckyUuid: 'local:web01', path: '/var/log/big.log', author: null, contentClass: 'daemon-log', mtime: at(1), body }]);
+      const file = await store.files.getFile('local:web01', '/var/log/big.log');
+      expect(file).toMatchObject({ bodyTruncated: true });
+      expect(file!.body).toHaveLength(65_535);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrates once when daemons start together, under the schema lock', async () => {
     const db = await d.fresh();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ dbPath: db })));
