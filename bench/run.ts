@@ -69,7 +69,11 @@ try {
   }
   if (wants('event-store')) {
     progress('3/5 event store');
-    scenarios.push(await eventStoreScenario({ seconds: 8, dir, destinations: 20, keep: 1_000, pruneEveryRows: 10_000, batch: DEFAULT_MAX_BATCH, rounds: 4 }));
+    // MariaDB beside SQLite (issue 11): DECNET_BENCH_MARIADB_URL, default the test server scripts/setup.sh starts
+    const mariadbUrl = process.env.DECNET_BENCH_MARIADB_URL ?? 'mysql://decnet:decnet@127.0.0.1:3306/';
+    scenarios.push(
+      await eventStoreScenario({ seconds: 8, dir, destinations: 20, keep: 1_000, pruneEveryRows: 10_000, batch: DEFAULT_MAX_BATCH, rounds: 4, mariadbUrl }),
+    );
   }
   if (wants('email')) {
     progress('4/5 email pipeline');

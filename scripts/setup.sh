@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time (cached) set-up for the tests and the demo: Debian packages the tests drive
-# (docker.io, debootstrap, systemd for unit verification, postgresql, nats-server, chromium, openssh), a running
-# Docker engine and PostgreSQL server, the decky image, and node_modules. Safe to run again:
+# (docker.io, debootstrap, systemd for unit verification, postgresql, mariadb-server, nats-server,
+# chromium, openssh), a running Docker engine, PostgreSQL and MariaDB servers, the decky image, and node_modules. Safe to run again:
 # every step skips when already done.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,6 +12,8 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v systemd-analyze >/dev/null || need+=(systemd)
 # issue 6: the store suites run on PostgreSQL too, the bus suites against a real nats-server
 command -v pg_ctlcluster >/dev/null || need+=(postgresql)
+# issue 11: and on MariaDB, DECNET's MySQL option
+command -v mariadbd >/dev/null || need+=(mariadb-server)
 command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || need+=(nats-server)
 # issue 4: the dashboard tests drive Debian's Chromium through playwright-core (never a downloaded browser)
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -32,6 +34,7 @@ fi
 bash scripts/ensure-docker.sh
 # nats-server is not started here: each NATS test starts (and stops, for outages) its own
 bash scripts/ensure-postgres.sh
+bash scripts/ensure-mariadb.sh
 bash scripts/build-decky-image.sh
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { resolveDbTarget } from './db-target.js';
 
 const seconds = z.coerce.number().positive().finite();
 const FLAG_WORDS = new Map([
@@ -17,6 +18,16 @@ const FLAG_WORDS = new Map([
 /** Environment the daemon reads; every value has a default (SPEC §6.6, §8). */
 const EnvSchema = z.object({
   DECNET_DB: z.string().min(1).optional(),
+  // DECNET's own database variables (COMPAT §2); db-target.ts resolves them, DECNET_DB first
+  DECNET_DB_TYPE: z.string().optional(),
+  DECNET_DB_PATH: z.string().optional(),
+  DECNET_DB_URL: z.string().optional(),
+  DECNET_DB_HOST: z.string().optional(),
+  DECNET_DB_PORT: z.string().optional(),
+  DECNET_DB_NAME: z.string().optional(),
+  DECNET_DB_USER: z.string().optional(),
+  DECNET_DB_PASSWORD: z.string().optional(),
+  DECNET_TESTING: z.string().optional(),
   DECNET_EXEC_TIMEOUT: seconds.default(8),
   DECNET_EXEC_MAX_OUTPUT: z.coerce.number().int().positive().default(64 * 1024),
   DECNET_EVENTS_KEEP: z.coerce.number().int().positive().default(10_000),
@@ -65,6 +76,7 @@ const EnvSchema = z.object({
 
 /** Resolved configuration shared by every command. */
 export interface Config {
+  /** the store target: a SQLite file path, a `postgresql://` or a `mysql://` URL (may carry a password: log it through describeStoreTarget) */
   dbPath: string;
   execTimeoutMs: number;
   execMaxOutputBytes: number;
@@ -117,7 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   return {
-    dbPath: e.DECNET_DB ?? defaultDbPath(e),
+    dbPath: resolveDbTarget(e, () => defaultDbPath(e)),
     execTimeoutMs: Math.round(e.DECNET_EXEC_TIMEOUT * 1000),
     execMaxOutputBytes: e.DECNET_EXEC_MAX_OUTPUT,
     eventsKeepPerDecky: e.DECNET_EVENTS_KEEP,

@@ -1,12 +1,25 @@
-/** Where the store lives: a SQLite file, or a PostgreSQL database shared by several daemons. */
-type StoreTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string };
+/** Where the store lives: a SQLite file, or a PostgreSQL or MySQL/MariaDB database several daemons share. */
+type StoreTarget = { dialect: 'sqlite'; path: string } | { dialect: 'postgresql'; url: string } | { dialect: 'mysql'; url: string };
 
 const PG_SCHEMES = ['postgresql://', 'postgres://'];
+// DECNET_DB_URL is a SQLAlchemy URL (`mysql+asyncmy://`); the driver part names Python's, not ours
+const MYSQL_SCHEME = /^(mysql|mariadb)(\+[a-z0-9_]+)?:\/\//i;
 
-/** Reads `DECNET_DB`: a `postgresql://` (or `postgres://`) URL, else a SQLite file path. */
+/**
+ * Reads `DECNET_DB`: a `postgresql://` (or `postgres://`) URL, a `mysql://` one (also `mariadb://`
+ * and SQLAlchemy's `mysql+asyncmy://`, answered as `mysql://`), else a SQLite file path.
+ */
 export function parseStoreTarget(db: string): StoreTarget {
-  const lower = db.trim().toLowerCase();
-  return PG_SCHEMES.some((s) => lower.startsWith(s)) ? { dialect: 'postgresql', url: db.trim() } : { dialect: 'sqlite', path: db };
+  const trimmed = db.trim();
+  const lower = trimmed.toLowerCase();
+  if (PG_SCHEMES.some((s) => lower.startsWith(s))) return { dialect: 'postgresql', url: trimmed };
+  if (MYSQL_SCHEME.test(trimmed)) return { dialect: 'mysql', url: trimmed.replace(MYSQL_SCHEME, 'mysql://') };
+  return { dialect: 'sqlite', path: db };
+}
+
+/** True when `url` names a MySQL/MariaDB database in a form parseStoreTarget accepts. */
+export function isMysqlUrl(url: string): boolean {
+  return MYSQL_SCHEME.test(url.trim());
 }
 
 /** The target for logs: a URL loses its password, a path is shown as is. */
@@ -18,6 +31,6 @@ export function describeStoreTarget(db: string): string {
     if (url.password) url.password = '***';
     return url.toString();
   } catch {
-    return 'postgresql://(unparseable url)';
+    return `${t.dialect}://(unparseable url)`;
   }
 }

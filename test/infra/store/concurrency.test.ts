@@ -1,11 +1,13 @@
 import sqlite3 from 'sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/infra/store/store.factory.js';
+import { mariadbClient } from '../../support/mariadb-server.js';
 import { pgClient } from '../../support/postgres-server.js';
 import { anEmail, anEvent, observed, type StoreDialect, storeDialects } from './store-fixtures.js';
 
 /** A second "process": its own connection holding the write lock on the events for `ms`. */
 function holdWriteLock(d: StoreDialect, db: string, ms: number): Promise<{ released: Promise<void> }> {
+  if (d.name === 'mariadb') return holdMariadbLock(db, ms);
   return d.name === 'sqlite' ? holdSqliteLock(db, ms) : holdPostgresLock(db, ms);
 }
 
@@ -28,6 +30,26 @@ async function holdPostgresLock(url: string, ms: number): Promise<{ released: Pr
   await trx.raw('lock table orchestrator_events in exclusive mode');
   const released = new Promise<void>((done) => {
     setTimeout(() => void trx.commit().then(() => client.destroy()).then(done), ms);
+  });
+  return { released };
+}
+
+// LOCK TABLES belongs to the session: one connection of its own, released with UNLOCK TABLES
+async function holdMariadbLock(url: string, ms: number): Promise<{ released: Promise<void> }> {
+  const client = mariadbClient(url);
+  const conn = await client.client.acquireConnection();
+  await client.raw('lock tables orchestrator_events write').connection(conn);
+  const released = new Promise<void>((done) => {
+    setTimeout(
+      () =>
+        void client
+          .raw('unlock tables')
+          .connection(conn)
+          .then(() => client.client.releaseConnection(conn))
+          .then(() => client.destroy())
+          .then(done),
+      ms,
+    );
   });
   return { released };
 }

@@ -115,8 +115,8 @@ describe('event store batches on sqlite › what the file holds', () => {
       'select uuid, ts, typeof(ts) as ts_type, success, typeof(success) as success_type, src_decky_uuid, typeof(src_decky_uuid) as src_type, payload, typeof(payload) as payload_type from orchestrator_events order by rowid limit 2',
     );
     expect(got).toEqual([
-      { uuid: rows[0]!.uuid, ts: '2025-01-01 00:00:00.001000', ts_type: 'text', success: 1, success_type: 'integer', src_decky_uuid: 'local:web01', src_type: 'text', payload: pyJsonDumps(payload), payload_type: 'text' },
-      { uuid: rows[1]!.uuid, ts: '2025-01-01 00:00:00.002000', ts_type: 'text', success: 0, success_type: 'integer', src_decky_uuid: null, src_type: 'null', payload: '{}', payload_type: 'text' },
+      { uuid: rows[0]!.uuid, ts: '2025-01-01 00:00:01.000000', ts_type: 'text', success: 1, success_type: 'integer', src_decky_uuid: 'local:web01', src_type: 'text', payload: pyJsonDumps(payload), payload_type: 'text' },
+      { uuid: rows[1]!.uuid, ts: '2025-01-01 00:00:02.000000', ts_type: 'text', success: 0, success_type: 'integer', src_decky_uuid: null, src_type: 'null', payload: '{}', payload_type: 'text' },
     ]);
   });
 

@@ -23,9 +23,11 @@ describe.each(dialects)('event store on $name', (d) => {
     expect((await store.events.listEvents({ limit: 10, offset: 0 })).data).toEqual([event]);
   });
 
-  it("stores timestamps as DECNET does: naive UTC (SQLite text with a six-digit fraction, PostgreSQL timestamp)", async () => {
+  it("stores timestamps as DECNET does: naive UTC (SQLite text with a six-digit fraction, PostgreSQL timestamp, MySQL DATETIME)", async () => {
     await store.events.recordEvents([anEvent({ ts: new Date('2025-06-01T12:34:56.789+02:00') })]);
     if (d.name === 'sqlite') expect(await sql(dbPath, 'select ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789000' }]);
+    // MySQL's DATETIME keeps whole seconds: MariaDB cuts the fraction (MySQL rounds it), as under DECNET's driver
+    else if (d.name === 'mariadb') expect(await sql(dbPath, 'select cast(ts as char) as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56' }]);
     else expect(await sql(dbPath, 'select ts::text as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789' }]);
   });
 
@@ -73,7 +75,7 @@ describe.each(dialects)('event store on $name', (d) => {
 
   it('writes a batch all or nothing', async () => {
     const dup = anEvent();
-    await expect(store.events.recordEvents([anEvent(), dup, { ...dup }])).rejects.toThrow(/unique/i);
+    await expect(store.events.recordEvents([anEvent(), dup, { ...dup }])).rejects.toThrow(/unique|duplicate/i);
     expect((await store.events.listEvents({ limit: 10, offset: 0 })).total).toBe(0);
   });
 
@@ -83,7 +85,11 @@ describe.each(dialects)('event store on $name', (d) => {
     const err = (await store.events.recordEvents(batch).catch((e: unknown) => e)) as StoreError;
     expect(err).toBeInstanceOf(StoreError);
     expect(err).toMatchObject({ code: 'STORE_FAILED', retryable: false });
-    const unique = d.name === 'sqlite' ? /^recordEvents failed: SQLITE_CONSTRAINT: UNIQUE constraint failed/ : /^recordEvents failed: 23505: duplicate key value violates unique constraint/;
+    const unique = {
+      sqlite: /^recordEvents failed: SQLITE_CONSTRAINT: UNIQUE constraint failed/,
+      postgresql: /^recordEvents failed: 23505: duplicate key value violates unique constraint/,
+      mariadb: /^recordEvents failed: ER_DUP_ENTRY: Duplicate entry/,
+    }[d.name];
     expect(err.message).toMatch(unique);
     expect(err.message.length).toBeLessThan(300);
     expect(err.message).not.toContain('xxxxxxxx');
@@ -95,7 +101,7 @@ describe.each(dialects)('event store on $name', (d) => {
       const b = Array.from({ length: 3 }, (_, i) => anEvent({ dstDeckyUuid: 'b', ts: at(100 + i) }));
       const c = Array.from({ length: 6 }, (_, i) => anEvent({ dstDeckyUuid: 'c', ts: at(6 - i) }));
       await store.events.recordEvents([...a, ...b, ...c]);
-      const rowidsOfB = await sql(dbPath, "select rowid, * from orchestrator_events where dst_decky_uuid = 'b' order by rowid");
+      const rowidsOfB = await sql(dbPath, "select rowid, e.* from orchestrator_events e where dst_decky_uuid = 'b' order by rowid");
 
       expect(await store.events.pruneEvents(4)).toBe(4 + 2);
 
@@ -103,7 +109,7 @@ describe.each(dialects)('event store on $name', (d) => {
       const uuidsOf = (dst: string) => new Set(left.filter((r) => r.dst_decky_uuid === dst).map((r) => r.uuid));
       expect(uuidsOf('a')).toEqual(new Set(a.slice(4).map((e) => e.uuid)));
       expect(uuidsOf('c')).toEqual(new Set(c.slice(0, 4).map((e) => e.uuid)));
-      expect(await sql(dbPath, "select rowid, * from orchestrator_events where dst_decky_uuid = 'b' order by rowid")).toEqual(rowidsOfB);
+      expect(await sql(dbPath, "select rowid, e.* from orchestrator_events e where dst_decky_uuid = 'b' order by rowid")).toEqual(rowidsOfB);
     });
 
     it('removes nothing when every dst is within the cap', async () => {

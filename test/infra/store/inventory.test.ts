@@ -98,7 +98,7 @@ describe.each(dialects)('inventory on $name', (d) => {
   describe('reconcileHost', () => {
     it('inserts a new fleet decky as running with ip, services and last_seen', async () => {
       await store.inventory.reconcileHost('local', [observed('web01', { services: ['ssh', 'http'], ip: '10.0.0.5' })], { remote: false });
-      const [row] = await sql<Record<string, string>>(dbPath, `select *, ${d.name === 'sqlite' ? 'last_seen' : 'last_seen::text'} as seen from fleet_deckies`);
+      const [row] = await sql<Record<string, string>>(dbPath, `select f.*, ${{ sqlite: 'last_seen', postgresql: 'last_seen::text', mariadb: 'cast(last_seen as char)' }[d.name]} as seen from fleet_deckies f`);
       // DECNET's columns and formats: decky_ip, compact services JSON, naive UTC text
       expect(row).toMatchObject({ host_uuid: 'local', name: 'web01', state: 'running', decky_ip: '10.0.0.5', services: '["ssh","http"]' });
       expect(row!.seen).toMatch(d.name === 'sqlite' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/);

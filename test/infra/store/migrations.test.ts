@@ -47,6 +47,17 @@ const catalogue = {
     foreignKeys: (table: string) => `select conname from pg_constraint where contype = 'f' and conrelid = '${table}'::regclass`,
     columns: (table: string) => `select column_name as name from information_schema.columns where table_name = '${table}' and column_name <> 'rowid' order by ordinal_position`,
   },
+  mariadb: {
+    tables: "select table_name as name from information_schema.tables where table_schema = database() order by binary table_name",
+    indexes: (table: string) =>
+      `select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = '${table}'`,
+    indexColumns: (index: string) =>
+      `select column_name as name from information_schema.statistics where table_schema = database() and index_name = '${index}' order by seq_in_index`,
+    foreignKeys: (table: string) =>
+      `select constraint_name from information_schema.referential_constraints where constraint_schema = database() and table_name = '${table}'`,
+    columns: (table: string) =>
+      `select column_name as name from information_schema.columns where table_schema = database() and table_name = '${table}' and column_name <> 'rowid' order by ordinal_position`,
+  },
 } as const;
 
 describe('migration lists', () => {
@@ -120,7 +131,8 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
     expect(await d.sql(db, 'select * from orch_migrations')).toHaveLength(NAMES.length);
   });
 
-  it('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
+  // the earlier schema never ran on MySQL: there is nothing to upgrade there
+  it.skipIf(d.name === 'mariadb')('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
     const db = await d.fresh();
     await buildLegacyDb(d, db);
     await seedLegacyRows(d, db);
@@ -166,7 +178,7 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
     }
   });
 
-  it('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
+  it.skipIf(d.name === 'mariadb')('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
     const db = await d.fresh();
     await buildLegacyDb(d, db, '0001-inventory-and-events');
     const upgraded = await openStore({ dbPath: db });

@@ -7,6 +7,7 @@ import sqlite3 from 'sqlite3';
 import type { EmailRecord } from '../../../src/domain/email-record.js';
 import type { OrchestratorEvent } from '../../../src/domain/event.js';
 import type { ObservedDecky } from '../../../src/domain/decky.js';
+import { createMariadbDatabase, dropMariadbDatabases, mariadbClient, requireMariadbOrSkip } from '../../support/mariadb-server.js';
 import { createTestDatabase, dropTestDatabases, pgClient, requirePostgresOrSkip } from '../../support/postgres-server.js';
 
 /** A fresh temp directory per test file; `cleanup` removes it. */
@@ -75,15 +76,15 @@ export function observed(name: string, over: Partial<ObservedDecky> = {}): Obser
   return { name, hostUuid: 'local', services: ['ssh'], ip: '172.20.0.10', running: true, ...over };
 }
 
-/** `n` ms after a fixed instant: distinct, ordered timestamps. */
+/** `n` seconds after a fixed instant: distinct, ordered timestamps on every dialect (MySQL keeps whole seconds). */
 export function at(n: number): Date {
-  return new Date(Date.UTC(2025, 0, 1) + n);
+  return new Date(Date.UTC(2025, 0, 1) + n * 1000);
 }
 
 /** One SQL dialect the store suites run on. */
 export interface StoreDialect {
-  readonly name: 'sqlite' | 'postgresql';
-  /** a fresh, empty database: a file path or a `postgresql://` URL, as DECNET_DB takes it */
+  readonly name: 'sqlite' | 'postgresql' | 'mariadb';
+  /** a fresh, empty database: a file path, a `postgresql://` or a `mysql://` URL, as DECNET_DB takes it */
   fresh(): Promise<string>;
   /** raw SQL (`?` placeholders) on a database `fresh` made: an outside view of what the store wrote */
   sql<T = Record<string, unknown>>(db: string, query: string, params?: unknown[]): Promise<T[]>;
@@ -125,12 +126,42 @@ export function postgresDialect(): StoreDialect {
   };
 }
 
+/** A MariaDB dialect: one new database per `fresh`, dropped at cleanup. */
+export function mariadbDialect(): StoreDialect {
+  const made: string[] = [];
+  const clients = new Map<string, Knex>();
+  return {
+    name: 'mariadb',
+    async fresh() {
+      const url = await createMariadbDatabase();
+      made.push(url);
+      return url;
+    },
+    async sql<T>(db: string, query: string, params: unknown[] = []) {
+      let client = clients.get(db);
+      if (!client) {
+        client = mariadbClient(db);
+        clients.set(db, client);
+      }
+      const [rows] = (await client.raw(query, params as Knex.RawBinding[])) as unknown as [T[]];
+      return Array.isArray(rows) ? rows : [];
+    },
+    async cleanup() {
+      for (const c of clients.values()) await c.destroy();
+      clients.clear();
+      await dropMariadbDatabases(made.splice(0));
+    },
+  };
+}
+
 /**
- * The dialects this machine can run: SQLite always, PostgreSQL when its server answers (required
- * under DECNET_REQUIRE_DOCKER=1). Use as `describe.each(await storeDialects())('… on $name', …)`.
+ * The dialects this machine can run: SQLite always, PostgreSQL and MariaDB when their servers
+ * answer (required under DECNET_REQUIRE_DOCKER=1). Use as
+ * `describe.each(await storeDialects())('… on $name', …)`.
  */
 export async function storeDialects(): Promise<StoreDialect[]> {
   const out = [await sqliteDialect()];
   if (await requirePostgresOrSkip()) out.push(postgresDialect());
+  if (await requireMariadbOrSkip()) out.push(mariadbDialect());
   return out;
 }

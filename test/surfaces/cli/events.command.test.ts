@@ -12,9 +12,9 @@ describe('decnet-orchestrator events', () => {
     dbPath = tmp.dbPath();
     const store = await openStore({ dbPath });
     await store.events.recordEvents([
-      anEvent({ ts: at(1000), kind: 'traffic', payload: { banner: 'SSH-2.0-OpenSSH_9.2p1' } }),
-      anEvent({ ts: at(2000), kind: 'file', action: 'file:create', srcDeckyUuid: null, payload: { path: '/tmp/.cache-1.tmp' } }),
-      anEvent({ ts: at(3000), kind: 'traffic', success: false, payload: { stderr: `timed out\u001b]0;pwned\u0007` } }),
+      anEvent({ ts: at(1), kind: 'traffic', payload: { banner: 'SSH-2.0-OpenSSH_9.2p1' } }),
+      anEvent({ ts: at(2), kind: 'file', action: 'file:create', srcDeckyUuid: null, payload: { path: '/tmp/.cache-1.tmp' } }),
+      anEvent({ ts: at(3), kind: 'traffic', success: false, payload: { stderr: `timed out\u001b]0;pwned\u0007` } }),
     ]);
     await store.close();
   });

@@ -25,10 +25,14 @@ export async function withBusyRetry<T>(fn: () => Promise<T>, opts: BusyRetryOpti
 
 // PostgreSQL rolls a transaction back whole for these, and says running it again is the cure.
 const PG_RETRYABLE = new Set(['40001', '40P01']);
+// MySQL/MariaDB: deadlock (rolled back whole) and lock wait timeout (the statement only; knex
+// then rolls the transaction back, and withBusyRetry runs all of it again).
+const MYSQL_RETRYABLE = new Set([1213, 1205]);
 
 /**
- * True for "database is locked" / SQLITE_BUSY, or a PostgreSQL serialization failure or deadlock
- * (two daemons pruning one table), however deeply the driver wrapped it.
+ * True for "database is locked" / SQLITE_BUSY, a PostgreSQL serialization failure or deadlock
+ * (two daemons pruning one table), or a MySQL deadlock or lock wait timeout, however deeply the
+ * driver wrapped it.
  */
 export function isBusy(err: unknown): boolean {
   for (let e = err, depth = 0; e && depth < 5; depth++) {
@@ -37,6 +41,8 @@ export function isBusy(err: unknown): boolean {
       return true;
     }
     if (typeof code === 'string' && PG_RETRYABLE.has(code)) return true;
+    const errno = (e as { errno?: unknown }).errno;
+    if (typeof errno === 'number' && MYSQL_RETRYABLE.has(errno) && typeof (e as { sqlState?: unknown }).sqlState === 'string') return true;
     e = (e as { cause?: unknown }).cause ?? (e as { previous?: unknown }).previous;
   }
   return false;

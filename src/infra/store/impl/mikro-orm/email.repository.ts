@@ -3,7 +3,7 @@ import type { EmailRecord } from '../../../../domain/email-record.js';
 import type { Page } from '../../../../domain/page.js';
 import { validateKeep, validatePaging } from '../../store-errors.js';
 import { withBusyRetry } from './busy-retry.js';
-import { pruneNewest } from './event.repository.js';
+import { pruneNewest, type TieBreak } from './event.repository.js';
 import type { Db } from './orm.types.js';
 import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
@@ -36,7 +36,10 @@ type EmailDbRow = Record<string, unknown>;
  * columns carry no collation (a database this project owns indexes the lowered pair).
  */
 export class SqliteEmailStore implements EmailStorePort {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly order: TieBreak = 'rowid',
+  ) {}
 
   /** Writes all rows in one transaction. */
   async recordEmails(rows: readonly EmailRecord[]): Promise<void> {
@@ -59,7 +62,7 @@ export class SqliteEmailStore implements EmailStorePort {
         .select('*')
         .orderBy([
           { column: 'ts', order: 'desc' },
-          { column: 'rowid', order: 'desc' },
+          { column: this.order, order: 'desc' },
         ])
         .limit(q.limit)
         .offset(q.offset)) as EmailDbRow[];
@@ -82,7 +85,7 @@ export class SqliteEmailStore implements EmailStorePort {
     const row = (await q
       .orderBy([
         { column: 'ts', order: 'desc' },
-        { column: 'rowid', order: 'desc' },
+        { column: this.order, order: 'desc' },
       ])
       .first()) as EmailDbRow | undefined;
     return row === undefined ? null : fromDbRow(row);
@@ -95,7 +98,7 @@ export class SqliteEmailStore implements EmailStorePort {
       .where({ message_id: messageId, success: 1 })
       .orderBy([
         { column: 'ts', order: 'desc' },
-        { column: 'rowid', order: 'desc' },
+        { column: this.order, order: 'desc' },
       ])
       .first()) as EmailDbRow | undefined;
     return row === undefined ? null : fromDbRow(row);
@@ -107,7 +110,7 @@ export class SqliteEmailStore implements EmailStorePort {
       .where({ thread_id: threadId, success: 1 })
       .orderBy([
         { column: 'ts', order: 'asc' },
-        { column: 'rowid', order: 'asc' },
+        { column: this.order, order: 'asc' },
       ])) as EmailDbRow[];
     return rows.map(fromDbRow);
   }
@@ -130,7 +133,7 @@ export class SqliteEmailStore implements EmailStorePort {
   /** Keeps the newest rows per mail decky with one DELETE. */
   async pruneEmails(keepPerMailDecky: number): Promise<number> {
     validateKeep(keepPerMailDecky);
-    return withBusyRetry(() => pruneNewest(this.db, 'orchestrator_emails', 'mail_decky_uuid', keepPerMailDecky));
+    return withBusyRetry(() => pruneNewest(this.db, 'orchestrator_emails', 'mail_decky_uuid', keepPerMailDecky, this.order));
   }
 }
 

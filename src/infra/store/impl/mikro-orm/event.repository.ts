@@ -5,7 +5,7 @@ import { StoreQueryError, isEventKind, validateKeep, validateListQuery } from '.
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
 import { runPrepared } from './prepared-statement.js';
-import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
+import { chunks, decodePayload, dialectOf, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
 
 // 9 columns × 1000 rows = 9,000 bound variables per statement, far under SQLite's limit.
@@ -34,11 +34,15 @@ interface EventDbRow {
 }
 
 /**
- * `orchestrator_events` on SQLite or PostgreSQL, rows as DECNET's worker writes them (DECNET's
- * API returns them unchanged): multi-row inserts, window-function retention (SPEC §4).
+ * `orchestrator_events` on SQLite, PostgreSQL or MySQL, rows as DECNET's worker writes them
+ * (DECNET's API returns them unchanged): multi-row inserts, window-function retention (SPEC §4).
+ * `order` breaks `ts` ties: `rowid` (insertion order) where the table has one, else `uuid`.
  */
 export class SqliteEventStore implements EventStorePort {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly order: TieBreak = 'rowid',
+  ) {}
 
   /** Writes all rows in one transaction, as multi-row INSERTs with bound values. */
   async recordEvents(events: readonly OrchestratorEvent[]): Promise<void> {
@@ -68,7 +72,7 @@ export class SqliteEventStore implements EventStorePort {
         .select('*')
         .orderBy([
           { column: 'ts', order: 'desc' },
-          { column: 'rowid', order: 'desc' },
+          { column: this.order, order: 'desc' },
         ])
         .limit(q.limit)
         .offset(q.offset)) as EventDbRow[];
@@ -79,7 +83,7 @@ export class SqliteEventStore implements EventStorePort {
   /** Keeps the newest `keep` rows per dst_decky_uuid with one DELETE; only over-cap dsts are read. */
   async pruneEvents(keep: number): Promise<number> {
     validateKeep(keep);
-    return withBusyRetry(() => pruneNewest(this.db, 'orchestrator_events', 'dst_decky_uuid', keep));
+    return withBusyRetry(() => pruneNewest(this.db, 'orchestrator_events', 'dst_decky_uuid', keep, this.order));
   }
 }
 
@@ -101,13 +105,32 @@ function flatten(rows: readonly unknown[][]): unknown[] {
  * One statement, so one transaction: rank rows per partition newest first and delete the tail.
  * The HAVING pre-filter keeps partitions under the cap out of the window scan entirely.
  */
-export async function pruneNewest(db: Db, table: string, partition: string, keep: number): Promise<number> {
+export async function pruneNewest(db: Db, table: string, partition: string, keep: number, order: TieBreak = 'rowid'): Promise<number> {
+  if (dialectOf(db) === 'mysql') return pruneNewestMysql(db, table, partition, keep, order);
   const doomed = `select rowid from (
        select rowid, row_number() over (partition by ${partition} order by ts desc, rowid desc) as rn
          from ${table}
         where ${partition} in (select ${partition} from ${table} group by ${partition} having count(*) > ?)
      ) as ranked where rn > ?`;
   return db(table).whereRaw(`rowid in (${doomed})`, [keep, keep]).del();
+}
+
+/** What breaks `ts` ties: insertion order where the table has a rowid, else the primary key. */
+export type TieBreak = 'rowid' | 'uuid';
+
+// MySQL refuses a DELETE reading its own table in a subquery: join the ranked keys instead.
+async function pruneNewestMysql(db: Db, table: string, partition: string, keep: number, order: TieBreak): Promise<number> {
+  const [res] = (await db.raw(
+    `delete t from ${table} t join (
+       select uuid from (
+         select uuid, row_number() over (partition by ${partition} order by ts desc, ${order} desc) as rn
+           from ${table}
+          where ${partition} in (select ${partition} from ${table} group by ${partition} having count(*) > ?)
+       ) as ranked where rn > ?
+     ) as doomed on doomed.uuid = t.uuid`,
+    [keep, keep],
+  )) as unknown as [{ affectedRows: number }];
+  return Number(res.affectedRows);
 }
 
 /** One row's values in COLUMNS order, in DECNET's formats: naive UTC text, 0/1, json.dumps payload. */

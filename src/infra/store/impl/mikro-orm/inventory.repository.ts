@@ -7,7 +7,7 @@ import { compactJson, toDecnetTime } from '../../decnet-format.js';
 import type { DeckySource, ObservedDecky, RunningDecky } from '../../../../domain/decky.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
-import { chunks, decodeServices, fromDbBool, rawRows } from './row-codec.js';
+import { chunks, decodeServices, dialectOf, fromDbBool, rawRows, upsertSql } from './row-codec.js';
 
 const CHUNK = 500;
 // states that mean "containers existed when we last looked": these become torn_down when gone.
@@ -18,6 +18,12 @@ const LIVE_STATES = ['running', 'stopped', 'degraded', 'unreachable'];
 // The project's own tables add what DECNET has no column for: the host a topology decky was
 // seen on, and the host-level "shares a network" setting (issue 6); `is true` reads the same
 // on SQLite (0/1) and PostgreSQL (boolean).
+// `||` concatenates on SQLite and PostgreSQL; on MySQL it is OR, so concat() there.
+const unionSql = (mysql: boolean) => {
+  const join = (a: string, b: string) => (mysql ? `concat(${a}, ':', ${b})` : `${a} || ':' || ${b}`);
+  return UNION_SQL.replace("d.host_uuid || ':' || d.name", join('d.host_uuid', 'd.name')).replace("d.host_uuid || ':' || d.decky_name", join('d.host_uuid', 'd.decky_name'));
+};
+
 const UNION_SQL = `
   select d.uuid as uuid, d.name as name, d.ip as ip, d.services as services, 'topology' as source,
          d.topology_id as topology_id, th.host_uuid as host_uuid, (h.shares_network is true) as shares_network
@@ -66,7 +72,7 @@ export class SqliteInventory implements InventoryPort {
    * told apart by their ids (`<host>:<name>` or the topology row uuid).
    */
   async listRunningDeckies(): Promise<RunningDecky[]> {
-    const rows = await rawRows<UnionRow>(this.db, UNION_SQL);
+    const rows = await rawRows<UnionRow>(this.db, unionSql(dialectOf(this.db) === 'mysql'));
     return rows.map((r) => {
       const services = decodeServices(r.services);
       if (services === null) this.warnOnce(r, 'services', 'decky services are not a JSON list of strings; no action will pick it');
@@ -142,8 +148,17 @@ function observedState(o: ObservedDecky): string {
 }
 
 // a stopped container reports no ip; keep the last known one rather than forget it.
-const IP_MERGE = (table: string, column: string) =>
-  `case when excluded.state = 'running' then excluded.${column} else coalesce(excluded.${column}, ${table}.${column}) end`;
+const IP_MERGE = (trx: Db, table: string, column: string) =>
+  mysqlExcluded(
+    trx,
+    `case when excluded.state = 'running' then excluded.${column} else coalesce(excluded.${column}, ${table}.${column}) end`,
+  );
+
+// `excluded.col` in a knex merge, as `db`'s dialect names the proposed row
+function mysqlExcluded(db: Db, sql: string): string {
+  return upsertSql(db, sql);
+}
+const ex = (trx: Db, column: string) => trx.raw(mysqlExcluded(trx, `excluded.${column}`));
 
 async function upsertTopologyDeckies(trx: Db, hostUuid: string, rows: ObservedDecky[], now: string): Promise<void> {
   for (const part of chunks(rows, CHUNK)) {
@@ -167,11 +182,11 @@ async function upsertTopologyDeckies(trx: Db, hostUuid: string, rows: ObservedDe
       )
       .onConflict(['topology_id', 'name'])
       .merge({
-        services: trx.raw('excluded.services'),
-        ip: trx.raw(IP_MERGE('topology_deckies', 'ip')),
-        state: trx.raw('excluded.state'),
-        last_seen: trx.raw('excluded.last_seen'),
-        updated_at: trx.raw('excluded.updated_at'),
+        services: ex(trx, 'services'),
+        ip: trx.raw(IP_MERGE(trx, 'topology_deckies', 'ip')),
+        state: ex(trx, 'state'),
+        last_seen: ex(trx, 'last_seen'),
+        updated_at: ex(trx, 'updated_at'),
       });
     await trx('orch_topology_decky_hosts')
       .insert(part.map((o) => ({ topology_id: o.topologyId, name: o.name, host_uuid: hostUuid })))
@@ -203,12 +218,12 @@ async function upsertHostDeckies(trx: Db, shards: boolean, hostUuid: string, row
       )
       .onConflict(shards ? ['decky_name'] : ['host_uuid', 'name'])
       .merge({
-        ...(shards ? { host_uuid: trx.raw('excluded.host_uuid') } : {}),
-        services: trx.raw('excluded.services'),
-        decky_ip: trx.raw(IP_MERGE(table, 'decky_ip')),
-        state: trx.raw('excluded.state'),
-        last_seen: trx.raw('excluded.last_seen'),
-        updated_at: trx.raw('excluded.updated_at'),
+        ...(shards ? { host_uuid: ex(trx, 'host_uuid') } : {}),
+        services: ex(trx, 'services'),
+        decky_ip: trx.raw(IP_MERGE(trx, table, 'decky_ip')),
+        state: ex(trx, 'state'),
+        last_seen: ex(trx, 'last_seen'),
+        updated_at: ex(trx, 'updated_at'),
       });
   }
 }

@@ -3,9 +3,10 @@ import type { Store, StoreOwner } from '../../store.port.js';
 import { parseStoreTarget } from '../../store-target.js';
 import { SqlBackfillLog } from './backfill-log.repository.js';
 import { SqliteEmailStore } from './email.repository.js';
-import { SqliteEventStore } from './event.repository.js';
+import { SqliteEventStore, type TieBreak } from './event.repository.js';
 import { SqliteInventory } from './inventory.repository.js';
 import { knexOf, type SqlOrm } from './orm.types.js';
+import { openMysqlOrm } from './mysql.connection.js';
 import { openPgOrm } from './postgres.connection.js';
 import { openOrm } from './sqlite.connection.js';
 import type { PreparedSchema } from './schema/migrate.js';
@@ -20,25 +21,31 @@ function guard<A extends unknown[], R>(op: string, fn: (...args: A) => Promise<R
 }
 
 /**
- * Opens the SQLite file or the PostgreSQL database `db` names (a `postgresql://` URL), decides
+ * Opens the SQLite file, or the PostgreSQL or MySQL/MariaDB database `db` names (a URL), decides
  * who owns it (DECNET or this project), migrates the project's part and wires the repositories
  * over one connection pool.
  */
 export async function openMikroOrmStore(db: string, logger: Logger): Promise<Store> {
   const target = parseStoreTarget(db);
-  const open = async (): Promise<unknown> => (target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger));
+  const open = async (): Promise<unknown> => {
+    if (target.dialect === 'mysql') return openMysqlOrm(target.url, logger);
+    return target.dialect === 'postgresql' ? openPgOrm(target.url, logger) : openOrm(target.path, logger);
+  };
   const { orm, schema } = (await guarded('open', open)) as { orm: SqlOrm; schema: PreparedSchema };
   if (schema.owner === 'decnet') logger.info({ revision: schema.revision }, "DECNET's database: decky rows are read, never written");
-  return wireStore(orm, logger, schema.owner);
+  // DECNET's MySQL tables have no rowid (SQLite has one built in; a database this project owns
+  // gets one): ties of its whole-second timestamps are then broken by uuid
+  const order: TieBreak = target.dialect === 'mysql' && schema.owner === 'decnet' ? 'uuid' : 'rowid';
+  return wireStore(orm, logger, schema.owner, order);
 }
 
-function wireStore(orm: SqlOrm, logger: Logger, owner: StoreOwner): Store {
+function wireStore(orm: SqlOrm, logger: Logger, owner: StoreOwner, order: TieBreak): Store {
   const db = knexOf(orm);
   const inventory = new SqliteInventory(db, logger, owner);
   const topologies = new SqliteTopologyStore(db, logger, owner);
-  const events = new SqliteEventStore(db);
-  const emails = new SqliteEmailStore(db);
-  const files = new SqliteSyntheticFiles(db);
+  const events = new SqliteEventStore(db, order);
+  const emails = new SqliteEmailStore(db, order);
+  const files = new SqliteSyntheticFiles(db, order);
   const swarm = new SqlSwarmHosts(db, owner);
   const backfills = new SqlBackfillLog(db);
   let closed: Promise<void> | undefined;

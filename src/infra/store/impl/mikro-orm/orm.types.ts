@@ -1,7 +1,7 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { AbstractSqlDriver, Knex, SqlEntityManager } from '@mikro-orm/knex';
 
-/** The MikroORM instance this store runs on: SQLite or PostgreSQL, both knex-based SQL drivers. */
+/** The MikroORM instance this store runs on: SQLite, PostgreSQL or MySQL, all knex-based SQL drivers. */
 export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
 
 /** The same type under the name the first repositories used. */

@@ -41,9 +41,29 @@ export function fromDbBool(v: unknown): boolean {
   return v === true || v === 1;
 }
 
-/** The rows of `db.raw(select …)`: SQLite's knex answers an array, PostgreSQL's a result with `rows`. */
+/** The SQL dialect knex speaks on `db`. */
+export type SqlDialect = 'sqlite' | 'postgresql' | 'mysql';
+
+/** Which dialect `db` speaks (a transaction answers as its connection does). */
+export function dialectOf(db: Db): SqlDialect {
+  const d = String((db.client as { dialect?: string }).dialect);
+  return d === 'sqlite3' ? 'sqlite' : d === 'postgresql' ? 'postgresql' : 'mysql';
+}
+
+/**
+ * An upsert clause written once, as SQLite and PostgreSQL take it (`on conflict (…) do update set`,
+ * `excluded.col`), in `db`'s dialect: MySQL's `on duplicate key update`, `values(col)`. MySQL
+ * applies the assignments left to right, so one may read a column only an earlier one left alone.
+ */
+export function upsertSql(db: Db, clause: string): string {
+  if (dialectOf(db) !== 'mysql') return clause;
+  return clause.replace(/^\s*on conflict \([^)]*\) do update set/i, 'on duplicate key update').replace(/\bexcluded\.(\w+)/g, 'values($1)');
+}
+
+/** The rows of `db.raw(select …)`: SQLite's knex answers an array, PostgreSQL's a result with `rows`, MySQL's `[rows, fields]`. */
 export async function rawRows<T>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
   const res = (await db.raw(sql, bindings as Knex.RawBinding[])) as unknown;
+  if (Array.isArray(res) && Array.isArray(res[0])) return res[0] as T[];
   if (Array.isArray(res)) return res as T[];
   return ((res as { rows?: T[] }).rows ?? []) as T[];
 }
@@ -51,7 +71,7 @@ export async function rawRows<T>(db: Db, sql: string, bindings: readonly unknown
 /**
  * Multi-row `INSERT ... VALUES (...), (...)` with bound parameters. Knex's SQLite builder emits
  * `SELECT ... UNION ALL` instead, which SQLite caps at 500 terms; VALUES lists have no such cap.
- * Table, column names and `suffix` (an ON CONFLICT clause) are code constants, never data.
+ * Table, column names and `suffix` (an ON CONFLICT clause, see upsertSql) are code constants, never data.
  */
 export async function insertValues(
   db: Db,
@@ -62,6 +82,6 @@ export async function insertValues(
 ): Promise<void> {
   if (rows.length === 0) return;
   const tuple = `(${columns.map(() => '?').join(', ')})`;
-  const sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')} ${suffix}`;
+  const sql = `insert into ${table} (${columns.join(', ')}) values ${rows.map(() => tuple).join(', ')} ${upsertSql(db, suffix)}`;
   await db.raw(sql, rows.flat() as Knex.RawBinding[]);
 }

@@ -26,9 +26,15 @@ function conciseMessage(err: unknown): string {
   // (a SQLSTATE such as 23505 on the error, not in the text) follows the last separator.
   const at = typeof code === 'string' ? message.lastIndexOf(`${code}:`) : -1;
   const sep = message.lastIndexOf(' - ');
-  const pg = isPgError(err) ? `${String(code)}: ${sep >= 0 ? message.slice(sep + 3) : message}` : undefined;
+  const pg = isPgError(err) || isMysqlError(err) ? `${String(code)}: ${sep >= 0 ? message.slice(sep + 3) : message}` : undefined;
   const detail = at >= 0 ? message.slice(at) : (pg ?? message);
   return detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL)}…` : detail;
+}
+
+// mysql2 errors carry the server's errno beside a SQLSTATE and a code such as ER_DUP_ENTRY.
+function isMysqlError(err: unknown): boolean {
+  const e = err as { errno?: unknown; sqlState?: unknown };
+  return typeof e?.errno === 'number' && typeof e.sqlState === 'string';
 }
 
 // node-postgres errors carry the server's severity beside a five-character SQLSTATE code.

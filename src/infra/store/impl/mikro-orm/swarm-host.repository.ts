@@ -18,7 +18,7 @@ const DECNET_STATUS: Record<SwarmHostState, string> = { unknown: 'enrolled', onl
 type Row = Record<string, unknown>;
 
 /**
- * Swarm hosts (issue 6) through knex, for SQLite and PostgreSQL alike, in `orch_swarm_hosts`.
+ * Swarm hosts (issue 6) through knex, for SQLite, PostgreSQL and MySQL alike, in `orch_swarm_hosts`.
  * In a database this project owns, each host also has a DECNET-shaped `swarm_hosts` row (the
  * target of `decky_shards.host_uuid`) and its deckies' states follow the host; in DECNET's,
  * DECNET's rows are never touched.
@@ -45,7 +45,7 @@ export class SqlSwarmHosts implements SwarmHostsPort {
       last_error: null,
       created_at: now,
     };
-    await withBusyRetry(() =>
+    return withBusyRetry(() =>
       this.db.transaction(async (trx) => {
         if ((await trx(TABLE).where({ name: host.name }).first('uuid')) !== undefined) {
           throw new StoreQueryError(`a swarm host named ${JSON.stringify(host.name)} already exists`);
@@ -67,9 +67,10 @@ export class SqlSwarmHosts implements SwarmHostsPort {
             use_ipvlan: 0,
           });
         }
+        // read back: MySQL keeps whole seconds of created_at
+        return fromRow((await trx(TABLE).where({ uuid: row.uuid }).first()) as Row);
       }),
     );
-    return fromRow(row);
   }
 
   /** Every host, by name. */

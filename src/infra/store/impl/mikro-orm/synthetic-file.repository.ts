@@ -10,13 +10,16 @@ import {
   type SyntheticFileWrite,
 } from '../../synthetic-files.port.js';
 import { withBusyRetry } from './busy-retry.js';
+import type { TieBreak } from './event.repository.js';
 import type { Db } from './orm.types.js';
-import { chunks, insertValues } from './row-codec.js';
+import { chunks, dialectOf, insertValues } from './row-codec.js';
 import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
 
 const TABLE = 'synthetic_files';
 // DECNET's columns (DECNET-COMPAT §2). `persona` is NOT NULL there: an unknown author is ''.
 const COLUMNS = ['uuid', 'decky_uuid', 'path', 'persona', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'last_body'] as const;
+// MySQL's TEXT holds 65,535 bytes, one less than MAX_STORED_BODY: a longer body would fail the batch
+const MYSQL_TEXT_BYTES = 65_535;
 // 10 columns × 200 rows; bodies are large, so fewer rows per statement than the event store.
 const CHUNK = 200;
 // the row keeps its first uuid: DECNET's dashboard links lineage by it.
@@ -43,18 +46,23 @@ const AUTHOR_SUFFIX = 'on conflict (decky_uuid, path) do update set author = exc
  * a row DECNET wrote has none, and reads with its display name as the author.
  */
 export class SqliteSyntheticFiles implements SyntheticFilesPort {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly order: TieBreak = 'rowid',
+  ) {}
 
   /** Upserts whole states. */
   async putFiles(files: readonly SyntheticFilePut[]): Promise<void> {
-    const rows = files.map((f) => toRow(f.deckyUuid, f.path, f.author, f.persona, f.contentClass, f.createdAt, f.lastModified, f.editCount, f.body));
+    const cap = this.bodyCap();
+    const rows = files.map((f) => toRow(f.deckyUuid, f.path, f.author, f.persona, f.contentClass, f.createdAt, f.lastModified, f.editCount, f.body, cap));
     await this.upsert(rows, PUT_SUFFIX, true);
   }
 
   /** Applies writes in order: a new path is inserted with edit_count 0, a known one is bumped. */
   async recordWrites(writes: readonly SyntheticFileWrite[]): Promise<void> {
+    const cap = this.bodyCap();
     const rows = coalesceWrites(writes).map((g) =>
-      toRow(g.last.deckyUuid, g.last.path, g.author, g.persona, g.last.contentClass, g.createdAt, g.last.mtime, g.count - 1, g.last.body),
+      toRow(g.last.deckyUuid, g.last.path, g.author, g.persona, g.last.contentClass, g.createdAt, g.last.mtime, g.count - 1, g.last.body, cap),
     );
     await this.upsert(rows, WRITE_SUFFIX, false);
   }
@@ -70,7 +78,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
       const rows = (await (q.deckyUuid === undefined ? base : base.where('f.decky_uuid', q.deckyUuid))
         .orderBy([
           { column: 'f.last_modified', order: 'desc' },
-          { column: 'f.rowid', order: 'desc' },
+          { column: `f.${this.order}`, order: 'desc' },
         ])
         .limit(q.limit)
         .offset(q.offset)) as Row[];
@@ -80,7 +88,7 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
 
   /** Every file of one decky, oldest created first. */
   async filesOf(deckyUuid: string): Promise<SyntheticFile[]> {
-    const rows = (await withAuthors(this.db).where('f.decky_uuid', deckyUuid).orderBy([{ column: 'f.created_at' }, { column: 'f.rowid' }])) as Row[];
+    const rows = (await withAuthors(this.db).where('f.decky_uuid', deckyUuid).orderBy([{ column: 'f.created_at' }, { column: `f.${this.order}` }])) as Row[];
     return rows.map(fromRow);
   }
 
@@ -88,6 +96,10 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
   async getFile(deckyUuid: string, path: string): Promise<SyntheticFile | null> {
     const row = (await withAuthors(this.db).where({ 'f.decky_uuid': deckyUuid, 'f.path': path }).first()) as Row | undefined;
     return row === undefined ? null : fromRow(row);
+  }
+
+  private bodyCap(): number {
+    return dialectOf(this.db) === 'mysql' ? MYSQL_TEXT_BYTES : MAX_STORED_BODY;
   }
 
   // `whole`: a put states the author too (none → forget it); a write without one keeps the earlier
@@ -147,9 +159,10 @@ function toRow(
   lastModified: Date,
   editCount: number,
   body: string,
+  cap: number,
 ): Row {
-  // MAX_STORED_BODY bytes are at most as many characters: within DECNET's 65,536-character cap.
-  const kept = capUtf8(body, MAX_STORED_BODY);
+  // `cap` bytes (≤ MAX_STORED_BODY) are at most as many characters: within DECNET's 65,536-character cap.
+  const kept = capUtf8(body, cap);
   return {
     uuid: randomUUID(),
     decky_uuid: deckyUuid,

@@ -7,7 +7,7 @@ import type { TopologyImportResult, TopologyRecord, TopologyStore } from '../../
 import { compactJson, fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
 import { withBusyRetry } from './busy-retry.js';
 import type { Db } from './orm.types.js';
-import { chunks } from './row-codec.js';
+import { chunks, upsertSql } from './row-codec.js';
 
 const CHUNK = 500;
 type FileDecky = TopologyFile['deckies'][number];
@@ -107,12 +107,12 @@ async function soleIdByName(trx: Db, name: string): Promise<string | undefined> 
 async function upsertDeckies(trx: Db, topologyId: string, deckies: FileDecky[], now: string, withState: boolean): Promise<void> {
   for (const part of chunks(deckies, CHUNK)) {
     const merge: Record<string, unknown> = {
-      services: trx.raw('excluded.services'),
+      services: trx.raw(upsertSql(trx, 'excluded.services')),
       // an ip the file does not give is one discovery may know: keep it.
-      ip: trx.raw('coalesce(excluded.ip, topology_deckies.ip)'),
-      updated_at: trx.raw('excluded.updated_at'),
+      ip: trx.raw(upsertSql(trx, 'coalesce(excluded.ip, topology_deckies.ip)')),
+      updated_at: trx.raw(upsertSql(trx, 'excluded.updated_at')),
     };
-    if (withState) merge.state = trx.raw('excluded.state');
+    if (withState) merge.state = trx.raw(upsertSql(trx, 'excluded.state'));
     await trx('topology_deckies')
       .insert(
         part.map((d) => ({

@@ -4,7 +4,7 @@ import type { Db } from '../orm.types.js';
 import { LEGACY_TABLES, reshapeLegacy } from './legacy-upgrade.js';
 import type { StoreOwner } from '../../../store.port.js';
 import { checkDecnetSchema, listTables } from './ownership.js';
-import { OWN_INDEXES, OWN_TABLES } from './own-tables.js';
+import { OWN_TABLES, ownIndexes } from './own-tables.js';
 import { createTableSql, type Dialect, SHARED_TABLES } from './shared-tables.js';
 
 /** The project's migrations table: never DECNET's `alembic_version`. */
@@ -29,7 +29,7 @@ export const OWN_MIGRATIONS: readonly SchemaMigration[] = [
 export const SHARED_MIGRATIONS: readonly SchemaMigration[] = [
   {
     name: 'decnet-0001-shared-tables',
-    up: (trx, d, legacy) => (legacy ? reshapeLegacy(trx, d) : run(trx, [...SHARED_TABLES.flatMap((t) => createTableSql(t, d)), ...OWN_INDEXES])),
+    up: (trx, d, legacy) => (legacy ? reshapeLegacy(trx, d) : run(trx, [...SHARED_TABLES.flatMap((t) => createTableSql(t, d)), ...ownIndexes(d)])),
   },
 ];
 
@@ -74,7 +74,7 @@ async function recorded(db: Db, tables: Set<string>): Promise<Set<string>> {
 // one transaction per migration; the record is re-read inside it, so a concurrent opener that
 // committed it first makes this one a no-op (SQLite: or a busy error, retried whole by the caller).
 async function apply(db: Db, d: Dialect, list: readonly SchemaMigration[], legacy: boolean): Promise<string[]> {
-  const ts = d === 'sqlite' ? 'DATETIME' : 'timestamp(6) without time zone';
+  const ts = d === 'postgresql' ? 'timestamp(6) without time zone' : 'DATETIME';
   await db.raw(`create table if not exists ${MIGRATIONS_TABLE} (name varchar(128) not null primary key, applied_at ${ts} not null)`);
   const done: string[] = [];
   for (const m of list) {

@@ -89,3 +89,8 @@ export const OWN_INDEXES = [
   'CREATE INDEX orch_ix_orchestrator_emails_message_id ON orchestrator_emails (message_id)',
   'CREATE INDEX orch_ix_orchestrator_emails_pair_ts ON orchestrator_emails (lower(sender_email), lower(recipient_email), ts)',
 ];
+
+/** OWN_INDEXES as `d` takes them: MariaDB has no index on an expression, so MySQL gets the Message-ID one only. */
+export function ownIndexes(d: 'sqlite' | 'postgresql' | 'mysql'): string[] {
+  return d === 'mysql' ? OWN_INDEXES.filter((sql) => !sql.includes('lower(')) : [...OWN_INDEXES];
+}

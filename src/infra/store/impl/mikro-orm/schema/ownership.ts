@@ -8,12 +8,13 @@ export type { StoreOwner } from '../../../store.port.js';
 /** DECNET alembic revisions whose shared tables this orchestrator knows (1.2.1's baseline). */
 export const KNOWN_DECNET_REVISIONS: readonly string[] = ['4a914b1d62a0'];
 
-/** Every table of the database (SQLite: main; PostgreSQL: the current schema). */
+/** Every table of the database (SQLite: main; PostgreSQL: the current schema; MySQL: the current database). */
 export async function listTables(db: Db, dialect: Dialect): Promise<Set<string>> {
+  const schema = dialect === 'mysql' ? 'database()' : 'current_schema()';
   const query =
     dialect === 'sqlite'
       ? "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
-      : "select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'";
+      : `select table_name as name from information_schema.tables where table_schema = ${schema} and table_type = 'BASE TABLE'`;
   return new Set((await rawRows<{ name: string }>(db, query)).map((r) => r.name));
 }
 
@@ -21,9 +22,11 @@ async function columnsOf(db: Db, dialect: Dialect, table: string): Promise<Set<s
   const rows =
     dialect === 'sqlite'
       ? await rawRows<{ name: string }>(db, 'select name from pragma_table_info(?)', [table])
-      : await rawRows<{ name: string }>(db, 'select column_name as name from information_schema.columns where table_schema = current_schema() and table_name = ?', [
-          table,
-        ]);
+      : await rawRows<{ name: string }>(
+          db,
+          `select column_name as name from information_schema.columns where table_schema = ${dialect === 'mysql' ? 'database()' : 'current_schema()'} and table_name = ?`,
+          [table],
+        );
   return new Set(rows.map((r) => r.name));
 }
 

@@ -1,7 +1,8 @@
 /**
  * DECNET's tables the orchestrator shares (DECNET-COMPAT §2, alembic baseline `4a914b1d62a0`),
  * as data: rendered to DDL for a database this project owns, and checked column by column in a
- * database DECNET owns. Types: `S` VARCHAR, `S(n)`, `T` TEXT, `DT` DATETIME, `B` BOOLEAN,
+ * database DECNET owns. Types: `S` VARCHAR (VARCHAR(255) on MySQL), `S(n)`, `T` TEXT, `BT` TEXT
+ * (MEDIUMTEXT on MySQL, as DECNET's `with_variant`), `DT` DATETIME, `B` BOOLEAN,
  * `I` INTEGER, `F` FLOAT; `?` marks a nullable column.
  */
 export interface TableSpec {
@@ -19,8 +20,8 @@ export interface TableSpec {
 }
 
 const HOST_DECKY_COLUMNS = [
-  ['services', 'T'],
-  ['decky_config', 'T?'],
+  ['services', 'BT'],
+  ['decky_config', 'BT?'],
   ['decky_ip', 'S?'],
   ['state', 'S'],
   ['last_error', 'T?'],
@@ -61,13 +62,13 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['name', 'S'],
       ['mode', 'S(16)'],
       ['target_host_uuid', 'S?'],
-      ['config_snapshot', 'T'],
+      ['config_snapshot', 'BT'],
       ['status', 'S(32)'],
       ['status_changed_at', 'DT'],
       ['created_at', 'DT'],
       ['version', 'I'],
       ['needs_resync', 'B'],
-      ['email_personas', 'T'],
+      ['email_personas', 'BT'],
       ['language_default', 'S(8)'],
     ],
     primaryKey: ['id'],
@@ -86,8 +87,8 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['uuid', 'S'],
       ['topology_id', 'S'],
       ['name', 'S'],
-      ['services', 'T'],
-      ['decky_config', 'T?'],
+      ['services', 'BT'],
+      ['decky_config', 'BT?'],
       ['ip', 'S?'],
       ['state', 'S(32)'],
       ['last_error', 'T?'],
@@ -266,40 +267,50 @@ export const SHARED_TABLES: readonly TableSpec[] = [
 ];
 
 /** SQL dialects the store speaks. */
-export type Dialect = 'sqlite' | 'postgresql';
+export type Dialect = 'sqlite' | 'postgresql' | 'mysql';
 
-// rowid: SQLite has one; PostgreSQL gets an identity column of that name where the repositories
-// break `ts` ties by insertion order (events, emails, files). DECNET never reads PostgreSQL.
-const PG_ROWID = new Set(['orchestrator_events', 'orchestrator_emails', 'synthetic_files']);
-// PostgreSQL enforces what SQLite only declares: a shard of a host not registered here (an
-// engine discovery found) must still be recordable, so that foreign key stays SQLite-only.
-const PG_SKIPPED_FKS = new Set(['decky_shards.host_uuid', 'topologies.target_host_uuid']);
+// rowid: SQLite has one; PostgreSQL (identity) and MySQL (auto_increment) get a column of that
+// name where the repositories break `ts` ties by insertion order (events, emails, files), in a
+// database this project owns. DECNET ignores a column it does not know.
+export const ROWID_TABLES = new Set(['orchestrator_events', 'orchestrator_emails', 'synthetic_files']);
+// PostgreSQL and MySQL enforce what SQLite only declares: a shard of a host not registered here
+// (an engine discovery found) must still be recordable, so that foreign key stays SQLite-only.
+const SKIPPED_FKS = new Set(['decky_shards.host_uuid', 'topologies.target_host_uuid']);
 
 function sqlType(t: string, dialect: Dialect): string {
   const base = t.replace('?', '');
   const n = /^S\((\d+)\)$/.exec(base)?.[1];
   if (dialect === 'sqlite') {
     if (n) return `VARCHAR(${n})`;
-    return { S: 'VARCHAR', T: 'TEXT', DT: 'DATETIME', B: 'BOOLEAN', I: 'INTEGER', F: 'FLOAT' }[base]!;
+    return { S: 'VARCHAR', T: 'TEXT', BT: 'TEXT', DT: 'DATETIME', B: 'BOOLEAN', I: 'INTEGER', F: 'FLOAT' }[base]!;
+  }
+  if (dialect === 'mysql') {
+    if (n) return `VARCHAR(${n})`;
+    return { S: 'VARCHAR(255)', T: 'TEXT', BT: 'MEDIUMTEXT', DT: 'DATETIME', B: 'BOOL', I: 'INTEGER', F: 'FLOAT' }[base]!;
   }
   if (n) return `varchar(${n})`;
-  return { S: 'varchar', T: 'text', DT: 'timestamp(6) without time zone', B: 'boolean', I: 'integer', F: 'double precision' }[base]!;
+  return { S: 'varchar', BT: 'text', T: 'text', DT: 'timestamp(6) without time zone', B: 'boolean', I: 'integer', F: 'double precision' }[base]!;
 }
 
-const quote = (c: string) => (c === 'key' ? '"key"' : c);
+// `key` is a keyword on MySQL too, quoted there with backticks
+const quoteFor = (d: Dialect) => (c: string) => (c !== 'key' ? c : d === 'mysql' ? '`key`' : '"key"');
 
 /** The DDL statements that create `t` in `dialect`, one statement per string. */
 export function createTableSql(t: TableSpec, dialect: Dialect): string[] {
+  const quote = quoteFor(dialect);
   const lines = t.columns.map(([c, type]) => `${quote(c)} ${sqlType(type, dialect)}${type.endsWith('?') ? '' : ' NOT NULL'}`);
-  if (dialect === 'postgresql' && PG_ROWID.has(t.name)) lines.unshift('rowid bigint generated always as identity');
+  const rowid = ROWID_TABLES.has(t.name);
+  if (dialect === 'postgresql' && rowid) lines.unshift('rowid bigint generated always as identity');
+  if (dialect === 'mysql' && rowid) lines.unshift('rowid BIGINT NOT NULL AUTO_INCREMENT');
   lines.push(`PRIMARY KEY (${t.primaryKey.join(', ')})`);
+  if (dialect === 'mysql' && rowid) lines.push(`UNIQUE KEY orch_ix_${t.name}_rowid (rowid)`);
   for (const [column, target] of t.foreignKeys ?? []) {
-    if (dialect === 'postgresql' && PG_SKIPPED_FKS.has(`${t.name}.${column}`)) continue;
+    if (dialect !== 'sqlite' && SKIPPED_FKS.has(`${t.name}.${column}`)) continue;
     lines.push(`FOREIGN KEY (${column}) REFERENCES ${target}`);
   }
   for (const [name, cols] of t.uniques ?? []) lines.push(`CONSTRAINT ${name} UNIQUE (${cols.join(', ')})`);
   const out = [`CREATE TABLE ${t.name} (\n  ${lines.join(',\n  ')}\n)`];
   for (const [name, cols, unique] of t.indexes) out.push(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${t.name} (${cols.map(quote).join(', ')})`);
-  if (dialect === 'postgresql' && PG_ROWID.has(t.name)) out.push(`CREATE UNIQUE INDEX orch_ix_${t.name}_rowid ON ${t.name} (rowid)`);
+  if (dialect === 'postgresql' && rowid) out.push(`CREATE UNIQUE INDEX orch_ix_${t.name}_rowid ON ${t.name} (rowid)`);
   return out;
 }
