@@ -131,8 +131,9 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
     expect(await d.sql(db, 'select * from orch_migrations')).toHaveLength(NAMES.length);
   });
 
-  // the earlier schema never ran on MySQL: there is nothing to upgrade there
-  it.skipIf(d.name === 'mariadb')('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
+  // the earlier schema only ever ran on SQLite and PostgreSQL: MySQL has nothing to upgrade
+  if (d.name !== 'mariadb')
+  it('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
     const db = await d.fresh();
     await buildLegacyDb(d, db);
     await seedLegacyRows(d, db);
@@ -178,7 +179,8 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
     }
   });
 
-  it.skipIf(d.name === 'mariadb')('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
+  if (d.name !== 'mariadb')
+  it('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
     const db = await d.fresh();
     await buildLegacyDb(d, db, '0001-inventory-and-events');
     const upgraded = await openStore({ dbPath: db });
