@@ -27,7 +27,7 @@ import { warmPublicHolidays } from '../machines/realism/public-holidays.js';
 export type { TimerClock } from './worker/start-worker.js';
 
 /** The worker name in heartbeat and control topics (SPEC §5). */
-export const WORKER = 'orchestrator';
+const WORKER = 'orchestrator';
 
 /** Scheduling and bounds of one orchestrator run; only `intervalMs` is required. */
 export interface OrchestratorSettings extends WorkerSettings {

@@ -14,7 +14,7 @@ export interface DeckySpec {
 }
 
 /** How to lay the deckies out on their network. */
-export interface LaunchOptions {
+interface LaunchOptions {
   /** create the network with this IPv4 subnet (`a.b.c.0/24`) and give each base a static address in it */
   subnet?: string;
   /** add the labels docker compose would (`com.docker.compose.project=decnet`, `…service=<decky>-<svc>`) */
@@ -134,7 +134,7 @@ export async function removeDeckies(docker: Docker, launched: LaunchedNetwork): 
 }
 
 /** Force-removes containers by name (a base may go before the services sharing its network); never throws. */
-export async function removeContainers(docker: Docker, names: readonly string[]): Promise<void> {
+async function removeContainers(docker: Docker, names: readonly string[]): Promise<void> {
   await Promise.all(
     names.map((name) =>
       docker

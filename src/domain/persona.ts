@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 /** Tones a persona writes in (SPEC §6.1); `custom` takes its words from `tone_custom`, as DECNET 1.2 does. */
-export const TONES = ['formal', 'direct', 'casual', 'technical', 'custom'] as const;
+const TONES = ['formal', 'direct', 'casual', 'technical', 'custom'] as const;
 /** How quickly a persona answers (SPEC §6.1). */
-export const REPLY_LATENCIES = ['fast', 'normal', 'slow'] as const;
+const REPLY_LATENCIES = ['fast', 'normal', 'slow'] as const;
 /** Active hours when a persona does not say (SPEC §6.1). */
-export const DEFAULT_ACTIVE_HOURS = '09:00-18:00';
+const DEFAULT_ACTIVE_HOURS = '09:00-18:00';
 
 // The rules below are DECNET's (realism/personas.py, pydantic v2 in lax mode), field by field:
 // a pool DECNET accepts loses no entry here and an entry DECNET drops is dropped here too. Nothing
@@ -101,20 +101,20 @@ export const PersonaSchema = z
   });
 
 /** A persona as validated, before its language is resolved. */
-export type PersonaRecord = z.output<typeof PersonaSchema>;
+type PersonaRecord = z.output<typeof PersonaSchema>;
 
 /** A persona ready to use: its language is always set. */
 export type Persona = Omit<PersonaRecord, 'language'> & { language: string };
 
 /** Where unset persona fields come from: the topology, else the host. */
-export interface PersonaDefaults {
+interface PersonaDefaults {
   languageDefault: string;
   /** IANA zone applied to personas that set none; absent → the host's zone at use time */
   timezoneDefault?: string;
 }
 
 /** Outcome of a lenient parse: the valid personas and one warning per dropped entry or ignored field. */
-export interface PersonaPoolParse {
+interface PersonaPoolParse {
   personas: Persona[];
   warnings: string[];
 }
@@ -144,7 +144,7 @@ export function parsePersonaPool(raw: unknown, defaults: PersonaDefaults): Perso
 }
 
 /** Fills a validated persona's language (and zone, when a default is given). */
-export function resolvePersona(record: PersonaRecord, defaults: PersonaDefaults): Persona {
+function resolvePersona(record: PersonaRecord, defaults: PersonaDefaults): Persona {
   // DECNET keeps a blank language as it is; a prompt asking for "" would be useless, so it reads as the default
   const language = record.language === null || isPyBlank(record.language) ? defaults.languageDefault : record.language;
   const persona: Persona = { ...record, language };

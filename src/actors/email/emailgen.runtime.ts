@@ -25,7 +25,7 @@ import { createPruneEmailsLogic } from './prune-emails.actor.js';
 import { createRecordEmailLogic } from './record-email.actor.js';
 
 /** The worker name in heartbeat and control topics (SPEC §5). */
-export const EMAILGEN_WORKER = 'emailgen';
+const EMAILGEN_WORKER = 'emailgen';
 
 /** Scheduling and bounds of one emailgen run; `intervalMs` and `spoolRoot` are required. */
 export interface EmailgenSettings extends WorkerSettings {

@@ -4,9 +4,9 @@ import type { RunningDecky } from '../../domain/decky.js';
 import { isDeckyName } from '../drivers/validate.js';
 
 /** Largest /etc/passwd read (a real one is a few KiB; a decky is attacker-controlled). */
-export const PASSWD_MAX_BYTES = 256 * 1024;
+const PASSWD_MAX_BYTES = 256 * 1024;
 /** How long a decky's accounts are trusted before they are read again. */
-export const USERS_TTL_MS = 3 * 60_000;
+const USERS_TTL_MS = 3 * 60_000;
 /** Bound on one passwd read. */
 const READ_TIMEOUT_MS = 5000;
 

@@ -8,7 +8,7 @@ import { subscribeControl } from '../control-topic.js';
 export type TimerClock = NonNullable<ActorOptions<AnyActorLogic>['clock']>;
 
 /** What a worker runtime hands `startWorker`: its provided root machine and what differs around it. */
-export interface WorkerStart<TMachine extends AnyStateMachine> {
+interface WorkerStart<TMachine extends AnyStateMachine> {
   /** the worker name in heartbeat and control topics (SPEC §5) */
   worker: string;
   /** the root machine, every named actor and action provided */
@@ -32,7 +32,7 @@ export interface WorkerStart<TMachine extends AnyStateMachine> {
 }
 
 /** A running worker. */
-export interface WorkerRun<TMachine extends AnyStateMachine> {
+interface WorkerRun<TMachine extends AnyStateMachine> {
   actor: Actor<TMachine>;
   /** resolves after the machine stopped and `finish` ran; rejects if the machine failed */
   done: Promise<OutputFrom<TMachine>>;

@@ -13,12 +13,12 @@ import { type NatsSecuritySettings, planNats } from './nats-settings.js';
 export { BusConfigError } from './bus-config-error.js';
 
 /** The DECNET_BUS values understood, in the order the error message lists them. */
-export const BUS_CHOICES = ['memory', 'nats://host:4222', 'tls://host:4222'] as const;
+const BUS_CHOICES = ['memory', 'nats://host:4222', 'tls://host:4222'] as const;
 /** The DECNET_BUS_TYPE values understood: `unix` is DECNET's bus, `fake` and `memory` the in-process one. */
-export const BUS_TYPE_CHOICES = ['unix', 'fake', 'memory'] as const;
+const BUS_TYPE_CHOICES = ['unix', 'fake', 'memory'] as const;
 
 /** A bus as the daemons hold it: the port, its counters, and a close for shutdown. */
-export interface BusHandle extends BusPort {
+interface BusHandle extends BusPort {
   stats(): BusStats;
   close(): Promise<void>;
 }
@@ -43,7 +43,7 @@ export interface BusFactoryOptions {
 }
 
 /** Which bus the options select, before anything is opened. */
-export type BusChoice = { kind: 'memory' } | { kind: 'nats'; url: string } | { kind: 'decnet-unix'; socket?: string };
+type BusChoice = { kind: 'memory' } | { kind: 'nats'; url: string } | { kind: 'decnet-unix'; socket?: string };
 
 /**
  * Picks a bus the way DECNET's factory does, with the in-process bus as our default: disabled →

@@ -16,7 +16,7 @@ const Health = Payload.and(z.object({ worker: z.string().optional(), ts: z.strin
 const Control = Payload.and(z.object({ action: z.string().max(32) }));
 
 /** An inbound message accepted as an envelope, or why it was refused. */
-export type InboundResult = { ok: true; envelope: Envelope } | { ok: false; reason: string };
+type InboundResult = { ok: true; envelope: Envelope } | { ok: false; reason: string };
 
 /**
  * Validates a message another process put on the bus before any subscriber sees it: the subject

@@ -23,7 +23,7 @@ export interface NatsSecuritySettings {
 }
 
 /** How the client proves who it is; exactly one kind per connection. */
-export type NatsAuth =
+type NatsAuth =
   | { kind: 'none' }
   | { kind: 'user'; user: string; password: string; from: string }
   | { kind: 'token'; token: string; from: string }

@@ -103,7 +103,7 @@ export interface Config {
 }
 
 /** The DECNET_NATS_* variables, as the bus factory takes them. */
-export interface NatsSecurityConfig {
+interface NatsSecurityConfig {
   user?: string;
   password?: string;
   token?: string;

@@ -2,7 +2,7 @@ import { isMysqlUrl } from '../store/store-target.js';
 import { ConfigError } from './config.js';
 
 /** The database variables DECNET reads (DECNET-COMPAT §2), plus the project's `DECNET_DB` shorthand. */
-export interface DbEnv {
+interface DbEnv {
   DECNET_DB?: string;
   DECNET_DB_TYPE?: string;
   DECNET_DB_PATH?: string;

@@ -4,13 +4,13 @@ import { ConfigError } from './config.js';
  * DECNET's decnet.ini key → the environment variable it seeds, for the sections this daemon
  * shares with DECNET (COMPAT §4: `[database]` and `[bus]`, as DECNET's ini loader maps them).
  */
-export const INI_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+const INI_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   database: { type: 'DECNET_DB_TYPE', url: 'DECNET_DB_URL', host: 'DECNET_DB_HOST', port: 'DECNET_DB_PORT', name: 'DECNET_DB_NAME', user: 'DECNET_DB_USER' },
   bus: { enabled: 'DECNET_BUS_ENABLED', type: 'DECNET_BUS_TYPE', socket: 'DECNET_BUS_SOCKET', group: 'DECNET_BUS_GROUP' },
 };
 
 /** What decnet.ini seeds: variables, and keys of known sections it does not know (DECNET warns on those too). */
-export interface IniSettings {
+interface IniSettings {
   vars: Record<string, string>;
   unknownKeys: string[];
 }

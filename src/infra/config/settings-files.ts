@@ -4,15 +4,15 @@ import { parseDecnetIni } from './decnet-ini.js';
 import { parseEnvFile } from './env-file.js';
 
 /** The env file the units name in EnvironmentFile=; `DECNET_ENV_FILE` points elsewhere, empty reads none. */
-export const DEFAULT_ENV_FILE = '/etc/decnet/decnet.env';
+const DEFAULT_ENV_FILE = '/etc/decnet/decnet.env';
 /** DECNET's INI file; `DECNET_CONFIG` points elsewhere (COMPAT §4). */
-export const DEFAULT_DECNET_CONFIG = '/etc/decnet/decnet.ini';
+const DEFAULT_DECNET_CONFIG = '/etc/decnet/decnet.ini';
 
 /** Reads a settings file: its text, undefined when it does not exist; any other failure throws. */
-export type SettingsReader = (path: string) => string | undefined;
+type SettingsReader = (path: string) => string | undefined;
 
 /** What the settings files add to the environment. */
-export interface SettingsFromFiles {
+interface SettingsFromFiles {
   /** variables the environment did not have, to be set before anything reads it */
   vars: Record<string, string>;
   /** the files read, in order */

@@ -15,7 +15,7 @@ export interface KnownHost {
 }
 
 /** What known_hosts says of the key a host presented. */
-export type HostKeyVerdict =
+type HostKeyVerdict =
   | { status: 'known'; line: number }
   | { status: 'unknown' }
   | { status: 'changed'; line: number }

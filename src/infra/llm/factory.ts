@@ -5,7 +5,7 @@ import { FakeLlm, type FakeMode } from './impl/fake.js';
 import { OllamaBackend } from './impl/ollama.js';
 
 /** Accepted values of DECNET_REALISM_LLM; a new provider is one entry here and one branch below. */
-export const LLM_PROVIDERS = ['ollama', 'fake'] as const;
+const LLM_PROVIDERS = ['ollama', 'fake'] as const;
 /** A provider name. */
 type LlmProvider = (typeof LLM_PROVIDERS)[number];
 /** Model used when DECNET_REALISM_MODEL is unset. */

@@ -18,7 +18,7 @@ const toAscii = (domain: string) => (URL_DELIMS.test(domain) ? '' : domainToASCI
 /** Longest Message-ID domain: `<32 hex>_at_<domain>.eml` must stay a safe spool file name (eml-path.ts). */
 const MAX_ID_DOMAIN = 150;
 /** Right side of a Message-ID when the sender's domain cannot be one, as a misconfigured host would send. */
-export const FALLBACK_ID_DOMAIN = 'localhost.localdomain';
+const FALLBACK_ID_DOMAIN = 'localhost.localdomain';
 
 function split(email: string): { local: string; domain: string } {
   if (!isPersonaEmail(email)) throw new EmlError('EML_INVALID_ADDRESS', `invalid address: ${JSON.stringify(email)}`);

@@ -6,7 +6,7 @@ import { formatMailDate } from './mail-date.js';
 import { encodeQuotedPrintable, encodeWords, foldHeader, isPrintableAscii } from './mime-encoding.js';
 
 /** A mailbox as the builder needs it; persona objects fit. */
-export interface Mailbox {
+interface Mailbox {
   name: string;
   email: string;
 }
@@ -29,7 +29,7 @@ export interface EmlInput {
 }
 
 /** What was written, for the record and for `touch -d`. */
-export interface EmlHeaders {
+interface EmlHeaders {
   messageId: string;
   /** the Date header value */
   date: string;
@@ -44,7 +44,7 @@ export interface EmlHeaders {
 }
 
 /** A built message: its bytes (CRLF; 7-bit clean unless an address is not ASCII, then UTF-8 as RFC 6532 allows) and its header values. */
-export interface Eml {
+interface Eml {
   bytes: Buffer;
   headers: EmlHeaders;
 }
@@ -85,7 +85,7 @@ function needsEncoding(text: string): boolean {
 }
 
 /** Subject header value: leading plain words (`Re:`) stay readable, the rest is encoded when it must be. */
-export function encodeSubject(subject: string): string {
+function encodeSubject(subject: string): string {
   if (!needsEncoding(subject)) return subject;
   const words = subject.split(' ');
   const plain: string[] = [];

@@ -4,7 +4,7 @@ import { headerAddrSpec, messageIdDomain } from './address.js';
 import { formatMailDate } from './mail-date.js';
 
 /** What a stored copy's trace says: who sent to whom, when, and which host took it in. */
-export interface TraceInput {
+interface TraceInput {
   /** the message's Message-ID: every choice below is seeded by it */
   messageId: string;
   /** envelope sender (Return-Path) */

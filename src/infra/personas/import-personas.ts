@@ -25,7 +25,7 @@ interface ImportResult {
 }
 
 /** Mode of the written pool: personas name real-looking people and addresses, so not world-readable (issue 15). */
-export const POOL_FILE_MODE = 0o640;
+const POOL_FILE_MODE = 0o640;
 
 /** Validates FILE with the persona schema and writes the normalised list atomically to `dest`, mode 0640 (SPEC §6.2). */
 export async function importPersonas(file: string, dest: string, opts: { languageDefault: string }): Promise<ImportResult> {

@@ -6,11 +6,11 @@ import type { Logger } from '../log/logger.port.js';
 import { type Persona, parsePersonaPool } from '../../domain/persona.js';
 
 /** Environment variables naming the host-wide pool file, first set wins: DECNET 1.2's name, then the seed's (SPEC §6.2). */
-export const POOL_ENVS = ['DECNET_REALISM_PERSONAS', 'DECNET_EMAILGEN_PERSONAS'] as const;
+const POOL_ENVS = ['DECNET_REALISM_PERSONAS', 'DECNET_EMAILGEN_PERSONAS'] as const;
 /** System-wide pool directory, used when its pool file exists or it is writable (SPEC §6.2, DECNET's rule). */
-export const ETC_POOL_DIR = '/etc/decnet';
+const ETC_POOL_DIR = '/etc/decnet';
 /** File name of the pool inside its directory. */
-export const POOL_FILE = 'email_personas.json';
+const POOL_FILE = 'email_personas.json';
 
 /** The slice of the file system the pool needs; node:fs by default, injectable in tests. */
 export interface PoolFs {
@@ -64,7 +64,7 @@ export function resolvePoolPath(loc: PoolLocation = {}): string {
 }
 
 /** Options of the host-wide pool. */
-export interface PersonaPoolOptions extends PoolLocation {
+interface PersonaPoolOptions extends PoolLocation {
   logger: Logger;
   /** language of personas whose language is null; the pool has no topology, so `en` by default */
   languageDefault?: string;

@@ -2,7 +2,7 @@ import type { ObservedDecky, RunningDecky } from '../../domain/decky.js';
 import { hostOf } from '../policy/pick.js';
 
 /** Why a row of someone else's inventory is not acted on. */
-export type NotLiveReason =
+type NotLiveReason =
   /** its host's engine has not been read yet (or never answered) */
   | 'engine not read yet'
   /** no container of the decky on its host's engine */
@@ -13,7 +13,7 @@ export type NotLiveReason =
   | 'listed services not running';
 
 /** A row left out, and why. */
-export interface NotLive {
+interface NotLive {
   decky: RunningDecky;
   reason: NotLiveReason;
   /** the row's services whose containers are not running (for `listed services not running`) */
@@ -21,7 +21,7 @@ export interface NotLive {
 }
 
 /** The union view seen through the engine. */
-export interface LiveOnEngine {
+interface LiveOnEngine {
   /** rows whose decky runs, services narrowed to those whose containers run */
   live: RunningDecky[];
   /** live rows that lost some of their listed services to stopped containers */

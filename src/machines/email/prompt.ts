@@ -23,7 +23,7 @@ const TONE_WORDS: Readonly<Record<Exclude<Persona['tone'], 'custom'>, string>> =
 };
 
 /** The tone line of a prompt: a canned description, or the persona's own words for `custom`. */
-export function toneLine(persona: Pick<Persona, 'tone' | 'tone_custom'>): string {
+function toneLine(persona: Pick<Persona, 'tone' | 'tone_custom'>): string {
   if (persona.tone !== 'custom') return `Your tone is ${persona.tone}: ${TONE_WORDS[persona.tone]}.`;
   // the schema guarantees non-blank words for custom; one line, so they cannot open a new prompt section
   const words = (persona.tone_custom ?? '').replace(/\s+/g, ' ').trim();

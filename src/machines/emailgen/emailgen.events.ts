@@ -4,10 +4,10 @@ import type { PersonaReport } from '../persona/persona.events.js';
 import type { DiscoveryReport } from '../worker/worker.events.js';
 
 /** Commands the emailgen supervisor accepts from outside (runtime, control topic, signals). */
-export type EmailgenCommand = { type: 'EMAILGEN.STOP'; reason?: string };
+type EmailgenCommand = { type: 'EMAILGEN.STOP'; reason?: string };
 
 /** Events the supervisor raises to itself. */
-export type EmailgenInternal =
+type EmailgenInternal =
   | { type: 'EMAILGEN.HEARTBEAT' }
   /** the scope was read after a discovery sync */
   | { type: 'EMAILGEN.SCOPE_LOADED' };

@@ -47,7 +47,7 @@ export type GroupCommand =
 export type GroupReport = { type: 'GROUP.DROPPED'; id: string; command: string };
 
 /** Every event a group handles: its commands and its actors' reports, which it passes up. */
-export type GroupEvent = GroupCommand | GroupReport | PersonaReport | MailReport;
+type GroupEvent = GroupCommand | GroupReport | PersonaReport | MailReport;
 
 /**
  * A slice of the emailgen supervisor's mail decky and persona actors. xstate copies a machine's

@@ -80,7 +80,7 @@ function samePersonas(a: readonly Persona[], b: readonly Persona[]): boolean {
 }
 
 /** Actor ids of the live personas, by the mail decky they write on. */
-export function personasByDecky(personaDecky: Record<string, string>): Map<string, string[]> {
+function personasByDecky(personaDecky: Record<string, string>): Map<string, string[]> {
   const byDecky = new Map<string, string[]>();
   for (const [id, uuid] of Object.entries(personaDecky)) {
     const ids = byDecky.get(uuid);

@@ -3,12 +3,12 @@ import type { EventDraft } from '../../domain/event.js';
 import type { DiscoveryReport } from '../worker/worker.events.js';
 
 /** Commands the supervisor accepts from outside (runtime, control topic, signals). */
-export type SupervisorCommand =
+type SupervisorCommand =
   /** stop scheduling, drain in-flight actions within `drainTimeout`, then stop */
   { type: 'SUPERVISOR.STOP'; reason?: string };
 
 /** Events the supervisor raises to itself (heartbeat timer, decky restart timer). */
-export type SupervisorInternal =
+type SupervisorInternal =
   | { type: 'SUPERVISOR.HEARTBEAT' }
   | { type: 'SUPERVISOR.RESTART_DECKY'; uuid: string }
   /** the running set was read after a discovery sync */

@@ -39,7 +39,7 @@ export interface SupervisorInput {
  * idle report not seen yet (a command sent now could be overtaken by that stale report).
  * `scheduled`: picked by a tick, its command waits for its moment inside the tick interval.
  */
-export type BusyStatus = 'starting' | 'scheduled' | 'acting' | 'backingOff' | 'restarting';
+type BusyStatus = 'starting' | 'scheduled' | 'acting' | 'backingOff' | 'restarting';
 
 /** Serialisable state of the supervisor. */
 export interface SupervisorContext {

@@ -14,7 +14,7 @@ function planOf<C, E, P>(plan: (context: C, event: E) => P) {
 }
 
 /** What differs between the inventory regions of two workers. */
-export interface InventoryRegion<C, E, P, O, S extends string, I> {
+interface InventoryRegion<C, E, P, O, S extends string, I> {
   descriptions: { current: string; reading: string };
   /** the reader actor and its input for a read after a sync */
   src: S;
@@ -30,7 +30,7 @@ export interface InventoryRegion<C, E, P, O, S extends string, I> {
 }
 
 /** What differs between the tick states of two workers. */
-export interface TickStates<C, P, O, S extends string, I, A extends string, SP extends string> {
+interface TickStates<C, P, O, S extends string, I, A extends string, SP extends string> {
   /** where the last tick goes: `#<machine id>.draining` */
   drain: `#${string}.draining`;
   refreshing: {

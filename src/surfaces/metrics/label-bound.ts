@@ -1,7 +1,7 @@
 import type { Counter } from './registry.js';
 
 /** The label value every value past the bound is folded into. */
-export const OTHER_LABEL = 'other';
+const OTHER_LABEL = 'other';
 
 /** Options of `createLabelBound`. */
 interface LabelBoundOptions {

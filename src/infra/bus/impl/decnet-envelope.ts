@@ -1,7 +1,7 @@
 import type { Envelope } from '../bus.port.js';
 
 /** DECNET's envelope on the wire: `ts` is epoch seconds and `id` a dashless uuid4 (COMPAT §3). */
-export interface DecnetWireEnvelope {
+interface DecnetWireEnvelope {
   v: 1;
   id: string;
   topic: string;

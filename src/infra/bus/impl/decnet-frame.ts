@@ -1,10 +1,10 @@
 /** Longest header line DECNET's bus accepts, newline included. */
-export const MAX_HEADER_BYTES = 4096;
+const MAX_HEADER_BYTES = 4096;
 /** Largest frame body DECNET's bus accepts. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** The verbs of DECNET's unix-socket bus (COMPAT §3). */
-export const VERBS = ['HELLO', 'SUB', 'UNSUB', 'PUB', 'EVT', 'BYE'] as const;
+const VERBS = ['HELLO', 'SUB', 'UNSUB', 'PUB', 'EVT', 'BYE'] as const;
 export type Verb = (typeof VERBS)[number];
 
 /** One decoded frame: the verb, the rest of the header line (trimmed) and the raw body. */
@@ -15,7 +15,7 @@ export interface Frame {
 }
 
 /** What was wrong with bytes that are not a frame; the connection that sent them is dropped. */
-export type FrameProblem = 'header-too-long' | 'bad-header' | 'unknown-verb' | 'body-too-large' | 'bad-json' | 'not-object';
+type FrameProblem = 'header-too-long' | 'bad-header' | 'unknown-verb' | 'body-too-large' | 'bad-json' | 'not-object';
 
 /** A malformed frame; `sample` is a short sanitized prefix of the offending bytes, never more. */
 export class FrameError extends Error {
@@ -142,7 +142,7 @@ export function createFrameDecoder(): FrameDecoder {
 }
 
 /** Up to `max` bytes as printable ASCII (anything else becomes `?`), for a log line. */
-export function sanitize(bytes: Buffer, max = 32): string {
+function sanitize(bytes: Buffer, max = 32): string {
   const head = bytes.subarray(0, max);
   let out = '';
   for (const b of head) out += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '?';

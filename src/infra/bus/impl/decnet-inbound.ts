@@ -16,7 +16,7 @@ export interface InboundConn {
 }
 
 /** What the reading side needs from the bus. */
-export interface InboundDeps {
+interface InboundDeps {
   log: Logger;
   counters: { received: number; rejected: number };
   now: () => Date;

@@ -1,11 +1,11 @@
 /** A frame waiting for the socket, with the topic it carries (for the drop log). */
-export interface OutboxEntry {
+interface OutboxEntry {
   topic: string;
   frame: Buffer;
 }
 
 /** A FIFO of frames bounded in count and bytes; adding past either bound drops the oldest. */
-export interface Outbox {
+interface Outbox {
   /** queues `entry`; returns what had to be dropped to make room (oldest first) */
   push(entry: OutboxEntry): OutboxEntry[];
   shift(): OutboxEntry | undefined;

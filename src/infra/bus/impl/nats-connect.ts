@@ -4,7 +4,7 @@ import { BusConfigError } from '../bus-config-error.js';
 import type { NatsPlan } from '../nats-settings.js';
 
 /** What a plan turns into for the `nats` client: servers, one authenticator, and TLS when required. */
-export type NatsConnectSecurity = Pick<ConnectionOptions, 'servers' | 'authenticator' | 'tls'>;
+type NatsConnectSecurity = Pick<ConnectionOptions, 'servers' | 'authenticator' | 'tls'>;
 
 /**
  * Turns a plan into client options, reading the key files now so that an unreadable or malformed

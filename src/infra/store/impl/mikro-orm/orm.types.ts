@@ -4,9 +4,6 @@ import type { AbstractSqlDriver, Knex, SqlEntityManager } from '@mikro-orm/knex'
 /** The MikroORM instance this store runs on: SQLite, PostgreSQL or MySQL, all knex-based SQL drivers. */
 export type SqlOrm = MikroORM<AbstractSqlDriver, SqlEntityManager<AbstractSqlDriver>>;
 
-/** The same type under the name the first repositories used. */
-export type SqliteOrm = SqlOrm;
-
 /** Knex, as MikroORM exposes it: the query builder for hot paths and bulk statements. */
 export type Db = Knex;
 

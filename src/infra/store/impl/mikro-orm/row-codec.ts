@@ -42,7 +42,7 @@ export function fromDbBool(v: unknown): boolean {
 }
 
 /** The SQL dialect knex speaks on `db`. */
-export type SqlDialect = 'sqlite' | 'postgresql' | 'mysql';
+type SqlDialect = 'sqlite' | 'postgresql' | 'mysql';
 
 /** Which dialect `db` speaks (a transaction answers as its connection does). */
 export function dialectOf(db: Db): SqlDialect {

@@ -2,7 +2,7 @@ import { EntitySchema } from '@mikro-orm/core';
 import { DecnetDateType } from '../decnet-date.type.js';
 
 /** A `topologies` row, DECNET's columns (DECNET-COMPAT §2); `emailPersonas` is json.dumps text. */
-export interface TopologyRow {
+interface TopologyRow {
   id: string;
   name: string;
   mode: string;
@@ -18,7 +18,7 @@ export interface TopologyRow {
 }
 
 /** A `topology_deckies` row; `services` is compact JSON text, decoded leniently by the union view. */
-export interface TopologyDeckyRow {
+interface TopologyDeckyRow {
   uuid: string;
   topologyId: string;
   name: string;
@@ -35,7 +35,7 @@ export interface TopologyDeckyRow {
 }
 
 /** A `fleet_deckies` row (keyed by host and name) or a `decky_shards` row (keyed by `decky_name`). */
-export interface HostDeckyRow {
+interface HostDeckyRow {
   hostUuid: string;
   name: string;
   services: string;

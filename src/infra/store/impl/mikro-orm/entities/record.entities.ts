@@ -16,7 +16,7 @@ interface EventRow {
 }
 
 /** An `orchestrator_emails` row (SPEC §4.2). */
-export interface EmailRow {
+interface EmailRow {
   uuid: string;
   ts: Date;
   mailDeckyUuid: string;

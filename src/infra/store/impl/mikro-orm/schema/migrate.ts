@@ -8,7 +8,7 @@ import { OWN_TABLES, ownIndexes } from './own-tables.js';
 import { createTableSql, type Dialect, SHARED_TABLES } from './shared-tables.js';
 
 /** The project's migrations table: never DECNET's `alembic_version`. */
-export const MIGRATIONS_TABLE = 'orch_migrations';
+const MIGRATIONS_TABLE = 'orch_migrations';
 
 /** One step of the project's schema; `up` runs inside the transaction that records it. */
 interface SchemaMigration {

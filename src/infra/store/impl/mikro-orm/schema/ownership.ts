@@ -6,7 +6,7 @@ import { type Dialect, SHARED_TABLES } from './shared-tables.js';
 export type { StoreOwner } from '../../../store.port.js';
 
 /** DECNET alembic revisions whose shared tables this orchestrator knows (1.2.1's baseline). */
-export const KNOWN_DECNET_REVISIONS: readonly string[] = ['4a914b1d62a0'];
+const KNOWN_DECNET_REVISIONS: readonly string[] = ['4a914b1d62a0'];
 
 /** Every table of the database (SQLite: main; PostgreSQL: the current schema; MySQL: the current database). */
 export async function listTables(db: Db, dialect: Dialect): Promise<Set<string>> {

@@ -272,7 +272,7 @@ export type Dialect = 'sqlite' | 'postgresql' | 'mysql';
 // rowid: SQLite has one; PostgreSQL (identity) and MySQL (auto_increment) get a column of that
 // name where the repositories break `ts` ties by insertion order (events, emails, files), in a
 // database this project owns. DECNET ignores a column it does not know.
-export const ROWID_TABLES = new Set(['orchestrator_events', 'orchestrator_emails', 'synthetic_files']);
+const ROWID_TABLES = new Set(['orchestrator_events', 'orchestrator_emails', 'synthetic_files']);
 // PostgreSQL and MySQL enforce what SQLite only declares: a shard of a host not registered here
 // (an engine discovery found) must still be recordable, so that foreign key stays SQLite-only.
 const SKIPPED_FKS = new Set(['decky_shards.host_uuid', 'topologies.target_host_uuid']);
