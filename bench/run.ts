@@ -72,7 +72,16 @@ try {
     // MariaDB beside SQLite (issue 11): DECNET_BENCH_MARIADB_URL, default the test server scripts/setup.sh starts
     const mariadbUrl = process.env.DECNET_BENCH_MARIADB_URL ?? 'mysql://decnet:decnet@127.0.0.1:3306/';
     scenarios.push(
-      await eventStoreScenario({ seconds: 8, dir, destinations: 20, keep: 1_000, pruneEveryRows: 10_000, batch: DEFAULT_MAX_BATCH, rounds: 4, mariadbUrl }),
+      await eventStoreScenario({
+        seconds: 8,
+        dir,
+        destinations: 20,
+        keep: 1_000,
+        pruneEveryRows: 10_000,
+        batch: DEFAULT_MAX_BATCH,
+        rounds: 4,
+        mariadbUrl,
+      }),
     );
   }
   if (wants('email')) {
@@ -97,6 +106,8 @@ if (args.includes('--json')) process.stdout.write(`${JSON.stringify(report, null
 else {
   const growth = scenarios.find((s) => s.id === 'growth');
   process.stdout.write(`${formatTable(report)}\n`);
-  process.stdout.write(`load average (1 min): ${report.loadAverage.before.toFixed(1)} before, ${report.loadAverage.after.toFixed(1)} after; ${Math.round(report.durationMs / 1000)} s\n`);
+  process.stdout.write(
+    `load average (1 min): ${report.loadAverage.before.toFixed(1)} before, ${report.loadAverage.after.toFixed(1)} after; ${Math.round(report.durationMs / 1000)} s\n`,
+  );
   if (growth) process.stdout.write(`\n${String(growth.info.markdown)}\n`);
 }

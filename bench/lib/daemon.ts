@@ -1,5 +1,10 @@
 import { destination, pino } from 'pino';
-import { type OrchestratorHandle, type OrchestratorSettings, startOrchestrator, type TimerClock } from '../../src/actors/orchestrator.runtime.js';
+import {
+  type OrchestratorHandle,
+  type OrchestratorSettings,
+  startOrchestrator,
+  type TimerClock,
+} from '../../src/actors/orchestrator.runtime.js';
 import { createMemoryBus } from '../../src/infra/bus/impl/memory.js';
 import type { DockerPort, ExecRequest, ExecResult } from '../../src/infra/docker/docker.port.js';
 import type { Logger } from '../../src/infra/log/logger.port.js';

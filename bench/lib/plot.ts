@@ -74,7 +74,9 @@ function panel(p: Panel, xs: readonly number[], x0: number, y0: number): string 
   for (const x of xs) {
     out.push(`<text x="${px(x)}" y="${y0 + PAD.top + ih + 14}" text-anchor="middle" font-size="10">${label(x)}</text>`);
   }
-  out.push(`<text x="${x0 + 12}" y="${y0 + PAD.top + ih / 2}" font-size="10" transform="rotate(-90 ${x0 + 12} ${y0 + PAD.top + ih / 2})" text-anchor="middle">${esc(p.unit)}</text>`);
+  out.push(
+    `<text x="${x0 + 12}" y="${y0 + PAD.top + ih / 2}" font-size="10" transform="rotate(-90 ${x0 + 12} ${y0 + PAD.top + ih / 2})" text-anchor="middle">${esc(p.unit)}</text>`,
+  );
   p.series.forEach((s, k) => {
     const pts = s.values.map((v, i) => (v === null || !Number.isFinite(v) || (p.log && v <= 0) ? null : `${px(xs[i]!)},${py(v)}`));
     const path = pts.filter((q): q is string => q !== null).join(' ');

@@ -163,7 +163,14 @@ export async function startFakeEngine(opts: { socketPath: string; containers: En
       return;
     }
     stats.inspects += 1;
-    json(res, 200, { ID: id, Running: false, ExitCode: e.exitCode, Pid: e.exitCode === null ? 0 : 4242, OpenStdin: e.stdin, ContainerID: e.container });
+    json(res, 200, {
+      ID: id,
+      Running: false,
+      ExitCode: e.exitCode,
+      Pid: e.exitCode === null ? 0 : 4242,
+      OpenStdin: e.stdin,
+      ContainerID: e.container,
+    });
     // the exec is done with once its exit code was read
     if (e.exitCode !== null) execs.delete(id);
   }
@@ -200,7 +207,9 @@ export async function startFakeEngine(opts: { socketPath: string; containers: En
       }
       if (bodyLeft === 0 && !upgraded) {
         upgraded = true;
-        socket.write('HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n');
+        socket.write(
+          'HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.multiplexed-stream\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\n',
+        );
         if (!e.stdin) answer();
       }
       if (upgraded) stats.stdinBytes += rest.length;

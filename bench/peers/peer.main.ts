@@ -19,9 +19,7 @@ const engine = socket
     })
   : undefined;
 const replyFile = opt('--ollama');
-const ollama = replyFile
-  ? await startOllamaServer({ defaultReply: { kind: 'answer', text: readFileSync(replyFile, 'utf8') } })
-  : undefined;
+const ollama = replyFile ? await startOllamaServer({ defaultReply: { kind: 'answer', text: readFileSync(replyFile, 'utf8') } }) : undefined;
 
 const shutdown = async () => {
   await engine?.close();

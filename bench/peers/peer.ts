@@ -41,7 +41,8 @@ export async function startPeer(opts: PeerOptions): Promise<Peer> {
 
 async function startInline(opts: PeerOptions): Promise<Peer> {
   const engine = opts.engine ? await startFakeEngine(opts.engine) : undefined;
-  const ollama = opts.ollamaReply === undefined ? undefined : await startOllamaServer({ defaultReply: { kind: 'answer', text: opts.ollamaReply } });
+  const ollama =
+    opts.ollamaReply === undefined ? undefined : await startOllamaServer({ defaultReply: { kind: 'answer', text: opts.ollamaReply } });
   return {
     ...(engine ? { socketPath: engine.socketPath } : {}),
     ...(ollama ? { ollamaUrl: ollama.url } : {}),

@@ -37,7 +37,12 @@ export interface CapacityResult {
 }
 
 function numbers(r: LoopResult): CapacityNumbers {
-  return { actions: r.actions, failed: r.failed, actionsPerS: (r.actions * 1000) / r.wallMs, cpuMsPerAction: r.cpuMs / Math.max(r.actions, 1) };
+  return {
+    actions: r.actions,
+    failed: r.failed,
+    actionsPerS: (r.actions * 1000) / r.wallMs,
+    cpuMsPerAction: r.cpuMs / Math.max(r.actions, 1),
+  };
 }
 
 /** A DockerPort answering every exec on the next turn of the loop, in process: no HTTP at all. */
@@ -72,7 +77,11 @@ function instantPort(deckies: number): DockerPort {
 }
 
 // the daemon saturated over `opts.deckies` deckies for `seconds`; `port` decides what an exec costs
-async function saturatedDaemon(opts: CapacityOptions, dbPath: string, port: DockerPort): Promise<{ numbers: CapacityResult['daemon']; requests: ExecRequest[] }> {
+async function saturatedDaemon(
+  opts: CapacityOptions,
+  dbPath: string,
+  port: DockerPort,
+): Promise<{ numbers: CapacityResult['daemon']; requests: ExecRequest[] }> {
   const store = await openStore({ dbPath });
   const tap = newTap();
   const handle = startDaemon({ store, docker: tapPort(port, tap, true), discover: true, settings: saturatingSettings(opts.intervalMs) });

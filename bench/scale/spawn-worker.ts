@@ -17,7 +17,11 @@ export interface WorkerRoles {
  * Runs one measured worker: in a fresh `node --expose-gc` process when compiled (its RSS and CPU
  * are its own), inline under vitest.
  */
-export async function runWorker<R extends keyof WorkerRoles>(role: R, opts: WorkerRoles[R][0], timeoutMs = 600_000): Promise<WorkerRoles[R][1]> {
+export async function runWorker<R extends keyof WorkerRoles>(
+  role: R,
+  opts: WorkerRoles[R][0],
+  timeoutMs = 600_000,
+): Promise<WorkerRoles[R][1]> {
   if (!COMPILED) return inline(role, opts);
   const main = fileURLToPath(new URL('./worker.main.js', import.meta.url));
   const child = spawn(process.execPath, ['--expose-gc', main, role, JSON.stringify(opts)], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -49,7 +49,11 @@ export async function emailScenario(opts: EmailOptions): Promise<ScenarioResult>
   mkdirSync(dir, { recursive: true });
   const poolFile = join(dir, 'personas.json');
   writeFileSync(poolFile, JSON.stringify(Array.from({ length: opts.personas }, (_, i) => ({ ...benchPersona(i), reply_latency: 'fast' }))));
-  const specs = Array.from({ length: opts.mailDeckies }, (_, i) => ({ name: `${tag}-m${i}`, services: ['imap'], labels: { 'decnet.scope': tag } }));
+  const specs = Array.from({ length: opts.mailDeckies }, (_, i) => ({
+    name: `${tag}-m${i}`,
+    services: ['imap'],
+    labels: { 'decnet.scope': tag },
+  }));
   let launched: LaunchedNetwork | undefined;
   const peer = await startPeer({ dir, ollamaReply: LLM_REPLY });
   try {
@@ -59,7 +63,13 @@ export async function emailScenario(opts: EmailOptions): Promise<ScenarioResult>
     const tap = newTap();
     const logger = daemonLogger();
     const handle = startEmailgen({
-      settings: { intervalMs: 300_000, spoolRoot: '/var/spool/decnet-emails', resyncMs: 600_000, heartbeatMs: 600_000, persona: { meanGapMs: 200 } },
+      settings: {
+        intervalMs: 300_000,
+        spoolRoot: '/var/spool/decnet-emails',
+        resyncMs: 600_000,
+        heartbeatMs: 600_000,
+        persona: { meanGapMs: 200 },
+      },
       inventory: store.inventory,
       topologies: store.inventory,
       emails: store.emails,
@@ -97,9 +107,18 @@ export async function emailScenario(opts: EmailOptions): Promise<ScenarioResult>
       figure('CPU per email', 'ms', emails.cpuMsPerEmail, { baseline: { name: 'raw dockerode exec', value: raw.cpuMsPerExec } }),
     ];
     if (opts.rawCeiling !== undefined) {
-      figures.splice(1, 0, figure('emails vs exec ceiling', 'emails/s', emails.perS, { baseline: { name: 'scenario 1 raw exec', value: opts.rawCeiling } }));
+      figures.splice(
+        1,
+        0,
+        figure('emails vs exec ceiling', 'emails/s', emails.perS, { baseline: { name: 'scenario 1 raw exec', value: opts.rawCeiling } }),
+      );
     }
-    return { id, title, figures, info: { mailDeckies: opts.mailDeckies, personaActors: opts.mailDeckies * opts.personas, emails, raw, path: 'emailgen runtime' } };
+    return {
+      id,
+      title,
+      figures,
+      info: { mailDeckies: opts.mailDeckies, personaActors: opts.mailDeckies * opts.personas, emails, raw, path: 'emailgen runtime' },
+    };
   } finally {
     if (launched) await removeDeckies(docker, launched);
     await peer.close();

@@ -54,7 +54,15 @@ export function draftFor(i: number, destinations: number): EventDraft {
     srcDeckyUuid: `local:d${(i + 1) % destinations}`,
     dstDeckyUuid: dst,
     success: true,
-    payload: { src_decky: 'web01', dst_decky: 'db01', dst_ip: '10.0.0.7', dst_port: 22, rc: 0, duration_ms: 41, banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' },
+    payload: {
+      src_decky: 'web01',
+      dst_decky: 'db01',
+      dst_ip: '10.0.0.7',
+      dst_port: 22,
+      rc: 0,
+      duration_ms: 41,
+      banner: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3',
+    },
   };
 }
 
@@ -65,13 +73,24 @@ interface Session {
 }
 
 function totals(t: { events: number; wallMs: number; cpuMs: number; prunes: number; pruned: number }): StoreNumbers {
-  return { events: t.events, eventsPerS: (t.events * 1000) / t.wallMs, cpuUsPerEvent: (t.cpuMs * 1000) / t.events, prunes: t.prunes, pruned: t.pruned };
+  return {
+    events: t.events,
+    eventsPerS: (t.events * 1000) / t.wallMs,
+    cpuUsPerEvent: (t.cpuMs * 1000) / t.events,
+    prunes: t.prunes,
+    pruned: t.pruned,
+  };
 }
 
 /** Through the daemon's path: EVENT.RECORD to the event-writer actor, batched by the writer, MikroORM/knex, bus publish. */
 async function writerSession(opts: EventStoreOptions, dbPath = join(opts.dir, 'writer.sqlite')): Promise<Session> {
   const store = await openStore({ dbPath });
-  const writer = createEventWriter({ events: store.events, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, maxBatch: opts.batch });
+  const writer = createEventWriter({
+    events: store.events,
+    bus: createMemoryBus({ logger: silentLogger }),
+    logger: silentLogger,
+    maxBatch: opts.batch,
+  });
   const actor = createActor(createEventWriterLogic({ writer })).start();
   const t = { events: 0, wallMs: 0, cpuMs: 0, prunes: 0, pruned: 0 };
   let i = 0;
@@ -90,10 +109,12 @@ async function writerSession(opts: EventStoreOptions, dbPath = join(opts.dir, 'w
         if (i >= nextPrune) {
           // as the supervisor does: the prune runs beside the writes, on the same connection
           // one prune at a time: the run awaits the last, so none outlives the store
-          pruning = pruning.then(() => store.events.pruneEvents(opts.keep)).then((n) => {
-            t.prunes += 1;
-            t.pruned += n;
-          });
+          pruning = pruning
+            .then(() => store.events.pruneEvents(opts.keep))
+            .then((n) => {
+              t.prunes += 1;
+              t.pruned += n;
+            });
           nextPrune += opts.pruneEveryRows;
         }
         await sleep(0);
@@ -143,7 +164,9 @@ async function rawSession(opts: EventStoreOptions, form: RawForm = 'values'): Pr
       : `insert into orchestrator_events (${columns}) select ${Array.from({ length: 9 }, (_, c) => `value ->> ${c}`).join(', ')} from json_each(?)`,
   );
   const runInsert = (params: unknown[]) =>
-    new Promise<void>((resolve, reject) => insert.run(form === 'values' ? params : [JSON.stringify(params)], (err: Error | null) => (err ? reject(err) : resolve())));
+    new Promise<void>((resolve, reject) =>
+      insert.run(form === 'values' ? params : [JSON.stringify(params)], (err: Error | null) => (err ? reject(err) : resolve())),
+    );
   const pruneSql = `delete from orchestrator_events where rowid in (select rowid from (
        select rowid, row_number() over (partition by dst_decky_uuid order by ts desc, rowid desc) as rn
          from orchestrator_events
@@ -160,7 +183,17 @@ async function rawSession(opts: EventStoreOptions, form: RawForm = 'values'): Pr
         const params: unknown[] = [];
         for (let k = 0; k < opts.batch; k++) {
           const d = draftFor(i++, opts.destinations);
-          const row = [randomUUID(), new Date(d.ts!).toISOString(), d.kind, d.protocol, d.action, d.srcDeckyUuid, d.dstDeckyUuid, d.success ? 1 : 0, JSON.stringify(d.payload)];
+          const row = [
+            randomUUID(),
+            new Date(d.ts!).toISOString(),
+            d.kind,
+            d.protocol,
+            d.action,
+            d.srcDeckyUuid,
+            d.dstDeckyUuid,
+            d.success ? 1 : 0,
+            JSON.stringify(d.payload),
+          ];
           if (form === 'values') params.push(...row);
           else params.push(row);
         }
@@ -227,7 +260,17 @@ async function rawMysqlSession(opts: EventStoreOptions, url: string): Promise<Se
         for (let k = 0; k < opts.batch; k++) {
           const d = draftFor(i++, opts.destinations);
           const ts = new Date(d.ts!).toISOString().slice(0, 23).replace('T', ' ');
-          rows.push([randomUUID(), ts, d.kind, d.protocol, d.action, d.srcDeckyUuid, d.dstDeckyUuid, d.success ? 1 : 0, JSON.stringify(d.payload)]);
+          rows.push([
+            randomUUID(),
+            ts,
+            d.kind,
+            d.protocol,
+            d.action,
+            d.srcDeckyUuid,
+            d.dstDeckyUuid,
+            d.success ? 1 : 0,
+            JSON.stringify(d.payload),
+          ]);
         }
         await conn.query(`insert into orchestrator_events (${columns}) values ?`, [rows]);
         t.events += opts.batch;
@@ -253,7 +296,9 @@ async function rawMysqlSession(opts: EventStoreOptions, url: string): Promise<Se
  * The writer against a raw mysql2 batch on MariaDB, on DECNET's schema in two fresh databases;
  * null when the server does not answer (the run says so rather than failing).
  */
-async function mariadbComparison(opts: EventStoreOptions): Promise<{ writer: StoreNumbers; raw: StoreNumbers } | { skipped: string } | null> {
+async function mariadbComparison(
+  opts: EventStoreOptions,
+): Promise<{ writer: StoreNumbers; raw: StoreNumbers } | { skipped: string } | null> {
   if (!opts.mariadbUrl) return null;
   let dbs: Array<{ url: string; drop: () => Promise<void> }>;
   try {
@@ -304,7 +349,9 @@ export async function eventStoreScenario(opts: EventStoreOptions): Promise<Scena
             baseline: { name: 'raw mysql2 batch', value: maria.raw.eventsPerS },
             target: atLeast(maria.writer.eventsPerS / maria.raw.eventsPerS, 0.8, '≥ 0.8 × raw'),
           }),
-          figure('MariaDB writer CPU per event', 'µs', maria.writer.cpuUsPerEvent, { baseline: { name: 'raw mysql2 batch', value: maria.raw.cpuUsPerEvent } }),
+          figure('MariaDB writer CPU per event', 'µs', maria.writer.cpuUsPerEvent, {
+            baseline: { name: 'raw mysql2 batch', value: maria.raw.cpuUsPerEvent },
+          }),
         ]
       : [];
   return {

@@ -60,7 +60,11 @@ export async function execPathScenario(opts: ExecPathOptions): Promise<ScenarioR
     return { id, title, figures: [], info: {}, skipped: `no Docker engine or image ${DECKY_IMAGE}: ${(err as Error).message}` };
   }
   const tag = `bench${randomBytes(3).toString('hex')}`;
-  const specs = Array.from({ length: opts.deckies }, (_, i) => ({ name: `${tag}-d${i}`, services: ['ssh'], labels: { 'decnet.scope': tag } }));
+  const specs = Array.from({ length: opts.deckies }, (_, i) => ({
+    name: `${tag}-d${i}`,
+    services: ['ssh'],
+    labels: { 'decnet.scope': tag },
+  }));
   let launched: LaunchedNetwork | undefined;
   try {
     launched = await launchDeckies(docker, `${tag}-net`, specs);
@@ -104,18 +108,33 @@ export async function execPathScenario(opts: ExecPathOptions): Promise<ScenarioR
           baseline: { name: 'docker exec CLI', value: cli.cpuMsPerAction },
           target: atMost(d.cpuMsPerAction / cli.cpuMsPerAction, 0.2, '≤ 0.2 × CLI'),
         }),
-        figure('port (driver exec) throughput', 'actions/s', viaPort.actionsPerS, { baseline: { name: 'raw dockerode', value: raw.actionsPerS } }),
-        figure('port (driver exec) CPU per action', 'ms', viaPort.cpuMsPerAction, { baseline: { name: 'raw dockerode', value: raw.cpuMsPerAction } }),
+        figure('port (driver exec) throughput', 'actions/s', viaPort.actionsPerS, {
+          baseline: { name: 'raw dockerode', value: raw.actionsPerS },
+        }),
+        figure('port (driver exec) CPU per action', 'ms', viaPort.cpuMsPerAction, {
+          baseline: { name: 'raw dockerode', value: raw.cpuMsPerAction },
+        }),
         figure('docker exec CLI throughput', 'actions/s', cli.actionsPerS, { baseline: { name: 'raw dockerode', value: raw.actionsPerS } }),
       ],
-      info: { deckies: opts.deckies, concurrency: opts.deckies, daemonMeanInFlight: daemon.meanInFlight, daemon: d, port: viaPort, raw, cli },
+      info: {
+        deckies: opts.deckies,
+        concurrency: opts.deckies,
+        daemonMeanInFlight: daemon.meanInFlight,
+        daemon: d,
+        port: viaPort,
+        raw,
+        cli,
+      },
     };
   } finally {
     if (launched) await removeDeckies(docker, launched);
   }
 }
 
-async function runDaemon(opts: ExecPathOptions, port: ReturnType<typeof createDocker>): Promise<{ numbers: VariantNumbers; requests: ExecRequest[]; meanInFlight: number }> {
+async function runDaemon(
+  opts: ExecPathOptions,
+  port: ReturnType<typeof createDocker>,
+): Promise<{ numbers: VariantNumbers; requests: ExecRequest[]; meanInFlight: number }> {
   const store = await openStore({ dbPath: join(opts.dir, `exec-path-${Date.now()}.sqlite`) });
   const tap = newTap();
   const handle = startDaemon({ store, docker: tapPort(port, tap, true), settings: saturatingSettings(), discover: true });

@@ -44,7 +44,8 @@ export function growthPoints(rows: readonly GrowthRow[]): GrowthPoint[] {
 
 /** The growth table as markdown. */
 export function growthMarkdown(points: readonly GrowthPoint[]): string {
-  const head = '| actors (deckies + personas) | start-up µs/decky | start-up µs/persona | heap KB/decky | heap KB/persona | RSS KB/decky | RSS KB/persona | orchestrator CPU % | CPU ms/action | CPU ms/email | lag p50 ms | lag p99 ms | persona lag p99 ms | stop ms |';
+  const head =
+    '| actors (deckies + personas) | start-up µs/decky | start-up µs/persona | heap KB/decky | heap KB/persona | RSS KB/decky | RSS KB/persona | orchestrator CPU % | CPU ms/action | CPU ms/email | lag p50 ms | lag p99 ms | persona lag p99 ms | stop ms |';
   const sep = '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const lines = points.map(
     (p) =>

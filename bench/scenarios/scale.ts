@@ -41,11 +41,20 @@ export interface GrowthRow {
 }
 
 /** The reply the zero-latency LLM gives to every prompt. */
-export const LLM_REPLY = 'Subject: Backup window moved to Thursday\n\nHi,\n\nthe storage team needs Wednesday night, so the backup window moves to Thursday 22:00.\nPlease keep your jobs out of it.\n\nThanks\n';
+export const LLM_REPLY =
+  'Subject: Backup window moved to Thursday\n\nHi,\n\nthe storage team needs Wednesday night, so the backup window moves to Thursday 22:00.\nPlease keep your jobs out of it.\n\nThanks\n';
 
 /** Persona `i` of the bench pool: always active, UTC, plain ASCII. */
 export function benchPersona(i: number) {
-  return { name: `Person ${i}`, email: `person${i}@corp.example.com`, role: 'Engineer', tone: 'direct', active_hours: '00:00-00:00', timezone: 'UTC', reply_latency: 'normal' };
+  return {
+    name: `Person ${i}`,
+    email: `person${i}@corp.example.com`,
+    role: 'Engineer',
+    tone: 'direct',
+    active_hours: '00:00-00:00',
+    timezone: 'UTC',
+    reply_latency: 'normal',
+  };
 }
 
 /**
@@ -60,7 +69,11 @@ export function benchContainers(tag: string, n: number, mailDeckies: number): En
     const services = i < mailDeckies ? ['ssh', 'imap'] : ['ssh'];
     out.push({ name, labels: {}, ip });
     for (const service of services) {
-      out.push({ name: `${name}-${service}`, labels: { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: name, [FleetLabel.SERVICE_NAME]: service }, netnsOf: name });
+      out.push({
+        name: `${name}-${service}`,
+        labels: { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: name, [FleetLabel.SERVICE_NAME]: service },
+        netnsOf: name,
+      });
     }
   }
   return out;
@@ -74,11 +87,22 @@ async function runSize(opts: ScaleOptions, n: number): Promise<GrowthRow> {
   const poolFile = join(dir, 'personas.json');
   writeFileSync(poolFile, JSON.stringify(Array.from({ length: opts.poolSize }, (_, i) => benchPersona(i))));
   const socketPath = join(dir, 'engine.sock');
-  const peer = await startPeer({ dir, engine: { socketPath, containers: benchContainers('s', n, mailDeckies), log: true }, ollamaReply: LLM_REPLY });
+  const peer = await startPeer({
+    dir,
+    engine: { socketPath, containers: benchContainers('s', n, mailDeckies), log: true },
+    ollamaReply: LLM_REPLY,
+  });
   try {
     const dbPath = join(dir, 'decnet.sqlite');
     // one daemon at a time: on two cores, the other daemon and the fake engine would be measured too
-    const deckies = await runWorker('deckies', { socketPath, dbPath, deckies: n, intervalMs: opts.intervalMs, ratePerDeckyPerHour: opts.ratePerDeckyPerHour, seconds: opts.seconds });
+    const deckies = await runWorker('deckies', {
+      socketPath,
+      dbPath,
+      deckies: n,
+      intervalMs: opts.intervalMs,
+      ratePerDeckyPerHour: opts.ratePerDeckyPerHour,
+      seconds: opts.seconds,
+    });
     await peer.resetEngine();
     const personaOpts = {
       socketPath,
@@ -155,13 +179,19 @@ export async function scaleScenario(opts: ScaleOptions): Promise<{ result: Scena
     }),
     figure(`dispatch lag p99, ${top.size} deckies`, 'ms', top.deckies.lag.p99, { target: atMost(top.deckies.lag.p99, 50, '≤ 50 ms') }),
     figure(`dispatch lag p50, ${top.size} deckies`, 'ms', top.deckies.lag.p50),
-    figure(`persona timer lag p99, ${top.personas.personas} personas`, 'ms', top.personas.lag.p99, { target: atMost(top.personas.lag.p99, 50, '≤ 50 ms') }),
+    figure(`persona timer lag p99, ${top.personas.personas} personas`, 'ms', top.personas.lag.p99, {
+      target: atMost(top.personas.lag.p99, 50, '≤ 50 ms'),
+    }),
     figure('daemon throughput, saturated', 'actions/s', capacity.daemon.actionsPerS, {
       baseline: { name: 'raw dockerode', value: capacity.raw.actionsPerS },
       target: atLeast(capacity.daemon.actionsPerS / capacity.raw.actionsPerS, 0.9, '≥ 0.9 × raw'),
     }),
-    figure('daemon CPU per action, saturated', 'ms', capacity.daemon.cpuMsPerAction, { baseline: { name: 'raw dockerode', value: capacity.raw.cpuMsPerAction } }),
-    figure('port exec CPU, saturated', 'ms', capacity.port.cpuMsPerAction, { baseline: { name: 'raw dockerode', value: capacity.raw.cpuMsPerAction } }),
+    figure('daemon CPU per action, saturated', 'ms', capacity.daemon.cpuMsPerAction, {
+      baseline: { name: 'raw dockerode', value: capacity.raw.cpuMsPerAction },
+    }),
+    figure('port exec CPU, saturated', 'ms', capacity.port.cpuMsPerAction, {
+      baseline: { name: 'raw dockerode', value: capacity.raw.cpuMsPerAction },
+    }),
     figure('runtime CPU per action, no exec', 'ms', capacity.runtimeOnly.cpuMsPerAction, {
       note: 'the daemon on an instant in-process port: supervisor, decky actors, event row, bus, log',
     }),
@@ -173,7 +203,9 @@ export async function scaleScenario(opts: ScaleOptions): Promise<{ result: Scena
       target: atMost(top.deckies.stopMs / 1000, 30, '≤ 30 s'),
       note: 'drain, flush and every actor stopped; systemd allows 30 s (TimeoutStopSec)',
     }),
-    figure(`graceful stop, ${top.personas.personas} persona actors`, 's', top.personas.stopMs / 1000, { note: 'drain and every actor stopped; systemd allows 30 s (TimeoutStopSec)' }),
+    figure(`graceful stop, ${top.personas.personas} persona actors`, 's', top.personas.stopMs / 1000, {
+      note: 'drain and every actor stopped; systemd allows 30 s (TimeoutStopSec)',
+    }),
   ];
   const settings = {
     ratePerDeckyPerHour: opts.ratePerDeckyPerHour,

@@ -153,9 +153,20 @@ export function createNewDeckyBackfill(deps: NewDeckyBackfillDeps): RunningFeed 
       failures.set(decky.uuid, { n, nextAt: at.getTime() + Math.min(retryMs * 2 ** (n - 1), retryMaxMs) });
     }
     const level = status === 'failed' ? 'warn' : 'info';
-    log[level]({ decky: decky.uuid, name: decky.name, status, items: out.items, failures: out.failures, detail: out.skipped ?? null }, 'backfill finished');
+    log[level](
+      { decky: decky.uuid, name: decky.name, status, items: out.items, failures: out.failures, detail: out.skipped ?? null },
+      'backfill finished',
+    );
     try {
-      await deps.log.recordBackfill({ deckyUuid: decky.uuid, kind: deps.kind, status, at, items: out.items, failures: out.failures, detail: out.skipped ?? null });
+      await deps.log.recordBackfill({
+        deckyUuid: decky.uuid,
+        kind: deps.kind,
+        status,
+        at,
+        items: out.items,
+        failures: out.failures,
+        detail: out.skipped ?? null,
+      });
     } catch (err) {
       // a lost row means the decky is tried again later: never a second past, the run avoids what the store holds
       log.warn({ decky: decky.uuid, err: errText(err) }, 'backfill outcome not recorded');
@@ -233,4 +244,3 @@ export function feedRunning<T extends Pick<InventoryPort, 'listRunningDeckies'>>
     },
   });
 }
-

@@ -62,11 +62,24 @@ export function filesAutoBackfill(deps: FilesAutoBackfill): (dockerFor: (decky: 
       run: async (d, req) => {
         const r = await backfillDecky(
           d,
-          { dockerFor, files: deps.files, events: deps.events, personasFor: deps.personasFor, hostZone: deps.hostZone, logger: deps.logger, ...(deps.limits ? { limits: deps.limits } : {}) },
+          {
+            dockerFor,
+            files: deps.files,
+            events: deps.events,
+            personasFor: deps.personasFor,
+            hostZone: deps.hostZone,
+            logger: deps.logger,
+            ...(deps.limits ? { limits: deps.limits } : {}),
+          },
           { days: deps.days ?? DEFAULT_BACKFILL_DAYS, now: now(), seed, existing: req.existing, signal: req.signal },
         );
         // with `avoid`, a skip can only be an engine that is not there (yet)
-        return { items: r.files, failures: r.failed.length, ...(r.skipped ? { skipped: r.skipped, retry: true } : {}), ...(r.abandoned ? { abandoned: true } : {}) };
+        return {
+          items: r.files,
+          failures: r.failed.length,
+          ...(r.skipped ? { skipped: r.skipped, retry: true } : {}),
+          ...(r.abandoned ? { abandoned: true } : {}),
+        };
       },
       logger: deps.logger,
       concurrency: deps.concurrency ?? 2,
@@ -76,7 +89,9 @@ export function filesAutoBackfill(deps: FilesAutoBackfill): (dockerFor: (decky: 
 }
 
 /** Binds the email backfill to a runtime's engines and LLM: pass the result as emailgen's `backfill`. */
-export function emailsAutoBackfill(deps: EmailsAutoBackfill): (engines: { dockerFor: (decky: RunningDecky) => DockerPort; llm: LLMBackend }) => RunningFeed {
+export function emailsAutoBackfill(
+  deps: EmailsAutoBackfill,
+): (engines: { dockerFor: (decky: RunningDecky) => DockerPort; llm: LLMBackend }) => RunningFeed {
   const now = deps.now ?? (() => new Date());
   const seed = deps.seed ?? Math.floor(Math.random() * 2 ** 32);
   return ({ dockerFor, llm }) =>
@@ -94,8 +109,23 @@ export function emailsAutoBackfill(deps: EmailsAutoBackfill): (engines: { docker
         const r = await backfillEmails(
           d,
           await deps.personasFor(d),
-          { dockerFor, emails: deps.emails, llm, spoolRoot: deps.spoolRoot, hostZone: deps.hostZone, logger: deps.logger, ...(deps.limits ? { limits: deps.limits } : {}) },
-          { days: deps.days ?? DEFAULT_BACKFILL_DAYS, now: now(), seed, existing: req.existing, signal: req.signal, ...(deps.maxEmails === undefined ? {} : { maxEmails: deps.maxEmails }) },
+          {
+            dockerFor,
+            emails: deps.emails,
+            llm,
+            spoolRoot: deps.spoolRoot,
+            hostZone: deps.hostZone,
+            logger: deps.logger,
+            ...(deps.limits ? { limits: deps.limits } : {}),
+          },
+          {
+            days: deps.days ?? DEFAULT_BACKFILL_DAYS,
+            now: now(),
+            seed,
+            existing: req.existing,
+            signal: req.signal,
+            ...(deps.maxEmails === undefined ? {} : { maxEmails: deps.maxEmails }),
+          },
         );
         return {
           items: r.delivered,

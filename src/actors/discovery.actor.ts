@@ -48,9 +48,7 @@ export interface DiscoveryDeps {
  * container events (debounced) and every `resyncMs`; reports SYNCED/DEGRADED to its parent. It
  * never throws: sync failures are logged and retried at the next trigger.
  */
-export function createDiscoveryLogic(
-  deps: DiscoveryDeps,
-): CallbackActorLogic<DiscoveryCommand, DiscoveryInput> {
+export function createDiscoveryLogic(deps: DiscoveryDeps): CallbackActorLogic<DiscoveryCommand, DiscoveryInput> {
   const hostUuid = deps.hostUuid ?? deps.docker.hostId;
   const debounceMs = deps.debounceMs ?? 200;
   const settleMs = deps.settleMs ?? 1_000;
@@ -94,7 +92,13 @@ export function createDiscoveryLogic(
           if (running !== lastRunning) log.info({ running, deckies: observed.length }, 'discovery: running set changed');
           lastRunning = running;
           if (troubled) log.info({ running }, 'discovery: Docker engine answers again');
-          report({ type: 'DISCOVERY.SYNCED', hostUuid, running, deckies: observed.length, ...(troubled ? { recovered: true as const } : {}) });
+          report({
+            type: 'DISCOVERY.SYNCED',
+            hostUuid,
+            running,
+            deckies: observed.length,
+            ...(troubled ? { recovered: true as const } : {}),
+          });
           troubled = false;
         } while (again && !stopped);
       } catch (err) {

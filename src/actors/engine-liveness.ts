@@ -30,20 +30,29 @@ export function createEngineLiveness(inventory: Pick<InventoryPort, 'listRunning
       for (const { decky, reason, stopped } of view.notLive) {
         heard.add(decky.uuid);
         sayOnce(decky.uuid, reason, () =>
-          log.info({ decky: decky.name, uuid: decky.uuid, reason, ...(stopped ? { stopped } : {}) }, `decky listed in DECNET's tables but not live on its engine (${reason}); not acted on`),
+          log.info(
+            { decky: decky.name, uuid: decky.uuid, reason, ...(stopped ? { stopped } : {}) },
+            `decky listed in DECNET's tables but not live on its engine (${reason}); not acted on`,
+          ),
         );
       }
       for (const { decky, stopped } of view.narrowed) {
         heard.add(decky.uuid);
         sayOnce(decky.uuid, `narrowed:${stopped.join(',')}`, () =>
-          log.info({ decky: decky.name, uuid: decky.uuid, stopped }, 'decky runs but some listed services are stopped; only its running services are acted on'),
+          log.info(
+            { decky: decky.name, uuid: decky.uuid, stopped },
+            'decky runs but some listed services are stopped; only its running services are acted on',
+          ),
         );
       }
       for (const o of view.unlisted) {
         const key = `unlisted\u0000${o.hostUuid}\u0000${o.name}\u0000${o.topologyId ?? ''}`;
         heard.add(key);
         sayOnce(key, 'unlisted', () =>
-          log.info({ decky: o.name, host: o.hostUuid, ...(o.topologyId ? { topologyId: o.topologyId } : {}) }, "decky runs on the engine but no running row of DECNET's tables lists it; not acted on (DECNET's reconciler owns the rows)"),
+          log.info(
+            { decky: o.name, host: o.hostUuid, ...(o.topologyId ? { topologyId: o.topologyId } : {}) },
+            "decky runs on the engine but no running row of DECNET's tables lists it; not acted on (DECNET's reconciler owns the rows)",
+          ),
         );
       }
       for (const d of view.live) {

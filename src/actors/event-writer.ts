@@ -160,7 +160,10 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
     const watchdog = setTimeout(() => {
       if (stalled) return;
       stalled = true;
-      log.warn({ rows: batch.length, buffered: buffer.length, waitingMs: Date.now() - t0 }, 'event store write stalled (database locked or busy?); rows kept in memory');
+      log.warn(
+        { rows: batch.length, buffered: buffer.length, waitingMs: Date.now() - t0 },
+        'event store write stalled (database locked or busy?); rows kept in memory',
+      );
     }, slowMs);
     watchdog.unref();
     try {
@@ -172,7 +175,8 @@ export function createEventWriter(opts: EventWriterOptions): EventWriter {
       buffer = batch.concat(buffer);
       trim();
       const fields = { err: errText(err), rows: buffer.length };
-      if (failures === 1) log.error({ ...fields, retryMs: retryDelay() }, 'event store write failed; keeping rows and retrying with backoff');
+      if (failures === 1)
+        log.error({ ...fields, retryMs: retryDelay() }, 'event store write failed; keeping rows and retrying with backoff');
       else log.debug({ ...fields, failures }, 'event store write failed again');
       return false;
     }

@@ -27,7 +27,8 @@ export function createListRunningLogic(deps: ListRunningDeps) {
   let last: { deckies: RunningDecky[]; at: number } | null = null;
   return fromPromise<RunningSnapshot, ListRunningInput>(async ({ input, signal }) => {
     // the union view of 10,000 deckies costs ~100 ms of main-thread row decoding: not per tick
-    if (last && input.reason === 'tick' && performance.now() - last.at < maxAge) return { deckies: last.deckies, at: now().toISOString(), fresh: false };
+    if (last && input.reason === 'tick' && performance.now() - last.at < maxAge)
+      return { deckies: last.deckies, at: now().toISOString(), fresh: false };
     const deckies = await read(signal);
     last = { deckies, at: performance.now() };
     return { deckies, at: now().toISOString() };

@@ -90,10 +90,19 @@ export function startOrchestrator(deps: OrchestratorDeps): OrchestratorHandle {
       // one driver for every decky's actions, not a promise actor per action
       deckyDriver: deckyDriver({
         sendTraffic: createSendTrafficCall({ dockerFor, limits, now }),
-        plantFile: createPlantFileCall({ dockerFor, limits, now, ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}) }),
+        plantFile: createPlantFileCall({
+          dockerFor,
+          limits,
+          now,
+          ...(fileBook ? { live: { ...deps.liveFiles, files: fileBook, backfillOf } } : {}),
+        }),
       }),
       // with discovery on, every sync is read: a tick may reuse a read up to a resync period old
-      listRunning: createListRunningLogic({ inventory: feedRunning(hosts?.inventory ?? inventory, backfill), now, tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000) }),
+      listRunning: createListRunningLogic({
+        inventory: feedRunning(hosts?.inventory ?? inventory, backfill),
+        now,
+        tickMaxAgeMs: deps.discover === false ? 0 : (s.resyncMs ?? 30_000),
+      }),
       pruneEvents: createPruneEventsLogic({ events: deps.events, keep: s.eventsKeepPerDecky ?? 10_000 }),
       discovery: discovery(hosts?.discovery),
       eventWriter: createEventWriterLogic({ writer, now }),

@@ -51,6 +51,12 @@ export const brokenThreadsCheck: RealismCheck = {
     if (replies.length === 0) return skipped(NAME, '<=', 0, 'no replies');
     const byId = new Map(sent.map((e) => [e.messageId, e]));
     const bad = replies.map((e) => [e, threadProblem(e, byId)] as const).filter(([, p]) => p !== null);
-    return verdict(NAME, bad.length, '<=', 0, `${bad.length} of ${replies.length} replies${bad.length ? `: ${sample(bad.map(([e, p]) => `${e.messageId}: ${p}`))}` : ''}`);
+    return verdict(
+      NAME,
+      bad.length,
+      '<=',
+      0,
+      `${bad.length} of ${replies.length} replies${bad.length ? `: ${sample(bad.map(([e, p]) => `${e.messageId}: ${p}`))}` : ''}`,
+    );
   },
 };

@@ -96,13 +96,7 @@ export interface RealismCheck {
 }
 
 /** A result held to `figure <= threshold` (or `>=`). */
-export function verdict(
-  name: string,
-  figure: number,
-  comparison: '<=' | '>=',
-  threshold: number,
-  detail: string,
-): CheckResult {
+export function verdict(name: string, figure: number, comparison: '<=' | '>=', threshold: number, detail: string): CheckResult {
   const pass = comparison === '<=' ? figure <= threshold : figure >= threshold;
   return { name, figure: round(figure), comparison, threshold, pass, skipped: false, detail };
 }

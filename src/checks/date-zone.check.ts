@@ -28,7 +28,8 @@ export const dateZoneCheck: RealismCheck = {
       const at = Date.parse(date);
       if (!persona || !Number.isFinite(at)) continue;
       const offset = (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
-      if (offset !== wallClock(new Date(at), persona.timeZone).offsetMinutes) bad.push(`${e.emlPath}: ${date} (sender in ${persona.timeZone})`);
+      if (offset !== wallClock(new Date(at), persona.timeZone).offsetMinutes)
+        bad.push(`${e.emlPath}: ${date} (sender in ${persona.timeZone})`);
     }
     if (judged === 0) return skipped(NAME, '<=', 0, 'no spool messages read (needs --inspect-deckies and a mail decky)');
     return verdict(NAME, bad.length, '<=', 0, `${bad.length} of ${judged} messages${bad.length ? `: ${sample(bad)}` : ''}`);

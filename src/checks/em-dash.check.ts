@@ -24,6 +24,12 @@ export const emDashCheck: RealismCheck = {
     const rates = [...perPersona].map(([p, s]) => [p, s.dashed / s.total] as const).sort((a, b) => b[1] - a[1]);
     const worst = rates[0]!;
     const offenders = rates.filter(([, r]) => r > 0).map(([p, r]) => `${p} ${(r * 100).toFixed(1)}%`);
-    return verdict(NAME, worst[1], '<=', 0, offenders.length ? `with em-dashes: ${sample(offenders)}` : `${rates.length} personas, none with em-dashes`);
+    return verdict(
+      NAME,
+      worst[1],
+      '<=',
+      0,
+      offenders.length ? `with em-dashes: ${sample(offenders)}` : `${rates.length} personas, none with em-dashes`,
+    );
   },
 };

@@ -26,6 +26,12 @@ export const emailsOutsideHoursCheck: RealismCheck = {
     if (judged === 0) return skipped(NAME, '<=', EMAIL_HOURS_THRESHOLD, unknown ? `${unknown} emails from unknown senders` : 'no emails');
     const share = outsideShare(outside.length, judged);
     const note = unknown ? `; ${unknown} from unknown senders not judged` : '';
-    return verdict(NAME, share, '<=', EMAIL_HOURS_THRESHOLD, `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}${note}`);
+    return verdict(
+      NAME,
+      share,
+      '<=',
+      EMAIL_HOURS_THRESHOLD,
+      `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}${note}`,
+    );
   },
 };

@@ -25,6 +25,12 @@ export const filesOutsideHoursCheck: RealismCheck = {
       if (stamps.some((t) => outsideHours(persona, t))) outside.push(`${f.path} (${f.lastModified.toISOString()})`);
     }
     if (judged === 0) return skipped(NAME, '<=', FILE_HOURS_THRESHOLD, 'no user files with a known author');
-    return verdict(NAME, outsideShare(outside.length, judged), '<=', FILE_HOURS_THRESHOLD, `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}`);
+    return verdict(
+      NAME,
+      outsideShare(outside.length, judged),
+      '<=',
+      FILE_HOURS_THRESHOLD,
+      `${outside.length} of ${judged} outside hours${outside.length ? `: ${sample(outside)}` : ''}`,
+    );
   },
 };

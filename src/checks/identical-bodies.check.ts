@@ -28,6 +28,12 @@ export const identicalBodiesCheck: RealismCheck = {
     for (const [key, body] of files) if (norm(body).length >= MIN_LENGTH) add(`file\u0000${norm(body)}`, key.replace('\u0000', ':'));
     if (groups.size === 0) return skipped(NAME, '<=', 0, 'no bodies to compare (emails need --inspect-deckies)');
     const dupes = [...groups.values()].filter((g) => g.length > 1);
-    return verdict(NAME, dupes.length, '<=', 0, `${dupes.length} repeated bodies${dupes.length ? `: ${sample(dupes.map((g) => g.join(' = ')))}` : ''}`);
+    return verdict(
+      NAME,
+      dupes.length,
+      '<=',
+      0,
+      `${dupes.length} repeated bodies${dupes.length ? `: ${sample(dupes.map((g) => g.join(' = ')))}` : ''}`,
+    );
   },
 };

@@ -60,12 +60,26 @@ export function runChecks(corpus: RealismCorpus, checks: readonly RealismCheck[]
     try {
       return c.run(corpus);
     } catch (err) {
-      return { name: c.name, figure: Number.NaN, comparison: '<=', threshold: 0, pass: false, skipped: false, detail: `check crashed: ${(err as Error).message}` };
+      return {
+        name: c.name,
+        figure: Number.NaN,
+        comparison: '<=',
+        threshold: 0,
+        pass: false,
+        skipped: false,
+        detail: `check crashed: ${(err as Error).message}`,
+      };
     }
   });
   const failed = results.filter((r) => !r.pass).length;
   const skippedCount = results.filter((r) => r.skipped).length;
-  const size = { emails: corpus.emails.length, files: corpus.files.length, events: corpus.events.length, personas: corpus.personas.size, inspected: corpus.inspected };
+  const size = {
+    emails: corpus.emails.length,
+    files: corpus.files.length,
+    events: corpus.events.length,
+    personas: corpus.personas.size,
+    inspected: corpus.inspected,
+  };
   // a store with nothing in it is not evidence of realism, even when a settings-only check passes
   const empty = size.emails + size.files + size.events === 0;
   const ran = results.length - skippedCount;

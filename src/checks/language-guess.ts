@@ -37,7 +37,11 @@ export function guessLanguage(text: string, candidates?: readonly string[]): str
 }
 
 /** How a body compares with the language its persona declared. */
-type LanguageReading = { verdict: 'declared' } | { verdict: 'other'; language: string } | { verdict: 'unsure' } | { verdict: 'unrecognisable' };
+type LanguageReading =
+  | { verdict: 'declared' }
+  | { verdict: 'other'; language: string }
+  | { verdict: 'unsure' }
+  | { verdict: 'unrecognisable' };
 
 /**
  * Whether `text` reads as `declared`, judged against the core languages and `others` (the other

@@ -27,12 +27,19 @@ export const languageSwitchCheck: RealismCheck = {
       if (text === undefined) continue;
       const reading = readLanguage(text, declared, corpusLanguages);
       if (reading.verdict === 'other') langs.add(reading.language);
-      else if (reading.verdict === 'unrecognisable') unjudged.set(primaryLanguage(declared), (unjudged.get(primaryLanguage(declared)) ?? 0) + 1);
+      else if (reading.verdict === 'unrecognisable')
+        unjudged.set(primaryLanguage(declared), (unjudged.get(primaryLanguage(declared)) ?? 0) + 1);
     }
     if (seen.size === 0) return skipped(NAME, '<=', 0, 'no emails');
     const switching = [...seen].filter(([, langs]) => langs.size > 1).map(([p, langs]) => `${p} (${[...langs].join('/')})`);
     const notJudged = [...unjudged].map(([lang, n]) => `${n} in ${lang}`);
     const tail = notJudged.length ? `; bodies not judged (no model for the language): ${notJudged.join(', ')}` : '';
-    return verdict(NAME, switching.length, '<=', 0, `${switching.length} of ${seen.size} personas${switching.length ? `: ${sample(switching)}` : ''}${tail}`);
+    return verdict(
+      NAME,
+      switching.length,
+      '<=',
+      0,
+      `${switching.length} of ${seen.size} personas${switching.length ? `: ${sample(switching)}` : ''}${tail}`,
+    );
   },
 };

@@ -3,7 +3,18 @@ import { header, headerCount, parseEml } from './eml-parse.js';
 
 const NAME = 'mime-headers';
 // headers RFC 5322 / 2045 allow once; a second copy is what the original emitted
-const SINGLE = ['mime-version', 'from', 'to', 'subject', 'date', 'message-id', 'in-reply-to', 'references', 'content-type', 'content-transfer-encoding'];
+const SINGLE = [
+  'mime-version',
+  'from',
+  'to',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'content-type',
+  'content-transfer-encoding',
+];
 
 /** What is wrong with one message's MIME, or null. */
 export function mimeProblem(eml: string): string | null {
@@ -24,6 +35,12 @@ export const mimeHeadersCheck: RealismCheck = {
     const emls = corpus.emails.filter((e) => e.eml !== undefined);
     if (emls.length === 0) return skipped(NAME, '<=', 0, 'no spool messages read (needs --inspect-deckies and a mail decky)');
     const bad = emls.map((e) => [e, mimeProblem(e.eml!)] as const).filter(([, p]) => p !== null);
-    return verdict(NAME, bad.length, '<=', 0, `${bad.length} of ${emls.length} messages${bad.length ? `: ${sample(bad.map(([e, p]) => `${e.emlPath}: ${p}`))}` : ''}`);
+    return verdict(
+      NAME,
+      bad.length,
+      '<=',
+      0,
+      `${bad.length} of ${emls.length} messages${bad.length ? `: ${sample(bad.map(([e, p]) => `${e.emlPath}: ${p}`))}` : ''}`,
+    );
   },
 };

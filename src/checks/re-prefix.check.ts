@@ -11,6 +11,12 @@ export const rePrefixCheck: RealismCheck = {
     const sent = corpus.emails.filter((e) => e.success);
     if (sent.length === 0) return skipped(NAME, '<=', 0, 'no emails');
     const bad = sent.filter((e) => DOUBLE.test(e.subject));
-    return verdict(NAME, bad.length, '<=', 0, `${bad.length} of ${sent.length}${bad.length ? `: ${sample(bad.map((e) => e.subject))}` : ''}`);
+    return verdict(
+      NAME,
+      bad.length,
+      '<=',
+      0,
+      `${bad.length} of ${sent.length}${bad.length ? `: ${sample(bad.map((e) => e.subject))}` : ''}`,
+    );
   },
 };

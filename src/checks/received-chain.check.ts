@@ -12,7 +12,13 @@ interface Hop {
 function hopOf(value: string): Hop {
   const semi = value.lastIndexOf(';');
   // a trailing zone comment such as `(UTC)` is not part of the date
-  const stamp = semi < 0 ? '' : value.slice(semi + 1).replace(/\([^()]*\)\s*$/, '').trim();
+  const stamp =
+    semi < 0
+      ? ''
+      : value
+          .slice(semi + 1)
+          .replace(/\([^()]*\)\s*$/, '')
+          .trim();
   const by = /\bby\s+([^\s;()]+)/i.exec(value)?.[1]?.toLowerCase() ?? null;
   return { by, at: stamp ? Date.parse(stamp) : Number.NaN };
 }
@@ -43,7 +49,8 @@ export const receivedChainCheck: RealismCheck = {
   description: 'Received chain out of order, earlier than Date, or by a host that is not the mail decky',
   run(corpus) {
     const emls = corpus.emails.filter((e) => e.eml !== undefined && /^received:/im.test(e.eml));
-    if (emls.length === 0) return skipped(NAME, '<=', 0, 'no spool messages with a Received chain read (needs --inspect-deckies and a mail decky)');
+    if (emls.length === 0)
+      return skipped(NAME, '<=', 0, 'no spool messages with a Received chain read (needs --inspect-deckies and a mail decky)');
     const bad = emls.map((e) => [e, receivedProblem(e.eml!, e.mailHost)] as const).filter(([, p]) => p !== null);
     const which = bad.map(([e, p]) => `${e.emlPath}: ${p}`);
     return verdict(NAME, bad.length, '<=', 0, `${bad.length} of ${emls.length} messages${bad.length ? `: ${sample(which)}` : ''}`);

@@ -10,6 +10,12 @@ export const senderRecipientCheck: RealismCheck = {
     const sent = corpus.emails.filter((e) => e.success);
     if (sent.length === 0) return skipped(NAME, '<=', 0, 'no emails');
     const self = sent.filter((e) => e.sender.trim().toLowerCase() === e.recipient.trim().toLowerCase());
-    return verdict(NAME, self.length, '<=', 0, `${self.length} of ${sent.length}${self.length ? `: ${sample(self.map((e) => e.sender))}` : ''}`);
+    return verdict(
+      NAME,
+      self.length,
+      '<=',
+      0,
+      `${self.length} of ${sent.length}${self.length ? `: ${sample(self.map((e) => e.sender))}` : ''}`,
+    );
   },
 };

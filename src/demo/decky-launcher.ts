@@ -93,7 +93,9 @@ export async function launchDecky(
 ): Promise<LaunchedDecky> {
   const base = baseNameOf({ decky: spec.name, topologyId: spec.topologyId });
   const baseLabels: Record<string, string> =
-    spec.topologyId === undefined ? {} : { [TopologyLabel.ID]: spec.topologyId, [TopologyLabel.DECKY]: spec.name, [TopologyLabel.ROLE]: 'base' };
+    spec.topologyId === undefined
+      ? {}
+      : { [TopologyLabel.ID]: spec.topologyId, [TopologyLabel.DECKY]: spec.name, [TopologyLabel.ROLE]: 'base' };
   const container = await docker.createContainer({
     name: base,
     Hostname: spec.name,

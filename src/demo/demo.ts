@@ -43,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
   let launched: LaunchedNetwork | undefined;
   try {
     launched = await launchDeckies(docker, NETWORK, DECKIES);
-    out(`demo: started ${DECKIES.map((d) => `${d.name} (${d.services.join(', ')})`).join(', ')} on ${NETWORK}; Ctrl-C stops and removes them`);
+    out(
+      `demo: started ${DECKIES.map((d) => `${d.name} (${d.services.join(', ')})`).join(', ')} on ${NETWORK}; Ctrl-C stops and removes them`,
+    );
     process.env.DECNET_DOCKER_SCOPE = SCOPE;
     process.env.DECNET_DB ??= join(mkdtempSync(join(tmpdir(), 'decnet-demo-')), 'decnet.sqlite');
     out(`demo: events are recorded in ${process.env.DECNET_DB}`);

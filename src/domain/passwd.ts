@@ -52,7 +52,10 @@ export function parsePasswd(text: string): PasswdUser[] {
 
 // the first GECOS field, printable only: it ends up in signatures
 function displayName(gecos: string): string {
-  return (gecos.split(',')[0] ?? '').replace(/[^\p{L}\p{N} .'-]/gu, '').trim().slice(0, 64);
+  return (gecos.split(',')[0] ?? '')
+    .replace(/[^\p{L}\p{N} .'-]/gu, '')
+    .trim()
+    .slice(0, 64);
 }
 
 /** True when the account can log in: a shell that is not nologin/false (an empty one is /bin/sh). */
@@ -70,5 +73,7 @@ export function hasUsableHome(u: Pick<PasswdUser, 'home'>): boolean {
  * uid order. A decky without any has nobody whose home a user's file could go in.
  */
 export function loginAccounts(users: readonly PasswdUser[]): PasswdUser[] {
-  return users.filter((u) => u.uid >= 1000 && u.uid !== 65534 && u.uid < 4_000_000_000 && hasLoginShell(u) && hasUsableHome(u)).sort((a, b) => a.uid - b.uid);
+  return users
+    .filter((u) => u.uid >= 1000 && u.uid !== 65534 && u.uid < 4_000_000_000 && hasLoginShell(u) && hasUsableHome(u))
+    .sort((a, b) => a.uid - b.uid);
 }

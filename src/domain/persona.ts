@@ -30,10 +30,13 @@ export function isPyBlank(s: string): boolean {
 
 /** A string of `min`..`max` characters counted as Python does; any characters. */
 const text = (min: number, max: number) =>
-  z.string().refine((s) => {
-    const n = pyLength(s);
-    return n >= min && n <= max;
-  }, { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` });
+  z.string().refine(
+    (s) => {
+      const n = pyLength(s);
+      return n >= min && n <= max;
+    },
+    { error: min > 0 ? `must be ${min} to ${max} characters` : `must be at most ${max} characters` },
+  );
 
 /** DECNET's address rule: an `@`, and around the last one a non-empty local part and a domain holding a dot. */
 export function isPersonaEmail(email: string): boolean {

@@ -88,9 +88,11 @@ function rowFor(ev, nameOf, fresh) {
   const p = ev.payload && typeof ev.payload === 'object' ? ev.payload : {};
   const kind = KINDS.has(ev.kind) ? ev.kind : 'other';
   const result =
-    ev.success === true ? h('span', { className: 'badge res-ok' }, 'ok')
-    : ev.success === false ? h('span', { className: 'badge res-bad' }, 'failed')
-    : h('span', { className: 'badge res-none' }, '–');
+    ev.success === true
+      ? h('span', { className: 'badge res-ok' }, 'ok')
+      : ev.success === false
+        ? h('span', { className: 'badge res-bad' }, 'failed')
+        : h('span', { className: 'badge res-none' }, '–');
   const detail = detailOf(ev, p);
   const route = routeOf(ev, p, nameOf);
   return h(

@@ -13,7 +13,11 @@ export function renderWorkers(box, workers, now) {
     ...workers.map((w) => {
       const status = STATUS.has(w.status) ? w.status : 'unknown';
       const title = w.last_seen ? `last heartbeat ${fmtAgo(w.last_seen, now)}` : 'no heartbeat seen';
-      return h('span', { className: `pill pill-${status}`, title, dataset: { worker: str(w.worker, 64) } }, `${str(w.worker, 64)} ${status}`);
+      return h(
+        'span',
+        { className: `pill pill-${status}`, title, dataset: { worker: str(w.worker, 64) } },
+        `${str(w.worker, 64)} ${status}`,
+      );
     }),
   );
 }

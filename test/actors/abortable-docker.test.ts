@@ -15,7 +15,9 @@ class StuckEngine implements DockerPort {
   exec(req: ExecRequest): Promise<ExecResult> {
     this.requests.push(req);
     return new Promise((resolve) => {
-      req.signal?.addEventListener('abort', () => resolve({ rc: 125, stdout: '', stderr: 'aborted', timedOut: false, truncated: false, durationMs: 0 }));
+      req.signal?.addEventListener('abort', () =>
+        resolve({ rc: 125, stdout: '', stderr: 'aborted', timedOut: false, truncated: false, durationMs: 0 }),
+      );
     });
   }
   listDeckyContainers(): Promise<never> {
@@ -52,7 +54,10 @@ describe('driver calls › when their signal aborts mid-exec (drain bound passed
   it('plantFile aborts its exec instead of leaving it to the timeout', async () => {
     const engine = new StuckEngine();
     const controller = new AbortController();
-    const call = createPlantFileCall({ dockerFor: () => engine })({ dst: decky('web01'), plan: { path: '/tmp/x.txt', content: 'x\n' } }, controller.signal);
+    const call = createPlantFileCall({ dockerFor: () => engine })(
+      { dst: decky('web01'), plan: { path: '/tmp/x.txt', content: 'x\n' } },
+      controller.signal,
+    );
     expect(engine.requests).toHaveLength(1);
     controller.abort();
     expect(engine.requests[0]!.signal?.aborted).toBe(true);
@@ -60,7 +65,7 @@ describe('driver calls › when their signal aborts mid-exec (drain bound passed
   });
 });
 
-describe('a decky actor on the runtime\'s driver › when stopped mid-exec', () => {
+describe("a decky actor on the runtime's driver › when stopped mid-exec", () => {
   it('aborts the exec its driver runs, whichever action it is', async () => {
     for (const command of [
       { type: 'DECKY.SEND_TRAFFIC' as const, dst: { uuid: 'local:web02', name: 'web02', ip: '10.0.0.3' } },
@@ -93,13 +98,19 @@ describe('a decky actor on the runtime\'s driver › when stopped mid-exec', () 
     const host = setup({ actors: { decky: deckyMachine, driver } }).createMachine({
       invoke: [{ src: 'driver', id: 'driver', systemId: DRIVER_ID }],
       on: {
-        SPAWN: { actions: assign(({ spawn }) => ({ a: spawn('decky', { id: 'a', input: { decky: decky('a') } }), b: spawn('decky', { id: 'b', input: { decky: decky('b') } }) })) },
+        SPAWN: {
+          actions: assign(({ spawn }) => ({
+            a: spawn('decky', { id: 'a', input: { decky: decky('a') } }),
+            b: spawn('decky', { id: 'b', input: { decky: decky('b') } }),
+          })),
+        },
         STOP_A: { actions: stopChild('a') },
       },
     });
     const root = createActor(host).start();
     root.send({ type: 'SPAWN' });
-    for (const id of ['a', 'b']) root.getSnapshot().children[id]!.send({ type: 'DECKY.PLANT_FILE', plan: { path: '/tmp/x.txt', content: 'x\n' } });
+    for (const id of ['a', 'b'])
+      root.getSnapshot().children[id]!.send({ type: 'DECKY.PLANT_FILE', plan: { path: '/tmp/x.txt', content: 'x\n' } });
     await new Promise((r) => setImmediate(r));
     expect(engine.requests.map((r) => r.signal?.aborted)).toEqual([false, false]);
     root.send({ type: 'STOP_A' });
@@ -114,7 +125,13 @@ describe('a decky actor on the runtime\'s driver › when stopped mid-exec', () 
     const deps = { dockerFor: () => engine };
     const driver = deckyDriver({ sendTraffic: createSendTrafficCall(deps), plantFile: createPlantFileCall(deps) });
     // a decky bug: its UPDATE handler throws, which fails the actor
-    const buggy = deckyMachine.provide({ actions: { updateDecky: () => { throw new Error('decky bug'); } } });
+    const buggy = deckyMachine.provide({
+      actions: {
+        updateDecky: () => {
+          throw new Error('decky bug');
+        },
+      },
+    });
     const host = setup({ actors: { decky: buggy, driver } }).createMachine({
       invoke: [
         { src: 'decky', id: 'decky', input: { decky: decky('web01') }, onError: {} },

@@ -1,11 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type BackfillRunOutcome, type BackfillRunRequest, createNewDeckyBackfill, feedRunning } from '../../src/actors/backfill-new-deckies.js';
+import {
+  type BackfillRunOutcome,
+  type BackfillRunRequest,
+  createNewDeckyBackfill,
+  feedRunning,
+} from '../../src/actors/backfill-new-deckies.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import type { RunningDecky } from '../../src/domain/decky.js';
 import { openStore, type Store } from '../../src/infra/store/store.factory.js';
 import { tempDir } from '../infra/store/store-fixtures.js';
 
-const decky = (name: string, services = ['ssh']): RunningDecky => ({ uuid: `local:${name}`, name, ip: '10.0.0.2', services, source: 'fleet', hostUuid: 'local' });
+const decky = (name: string, services = ['ssh']): RunningDecky => ({
+  uuid: `local:${name}`,
+  name,
+  ip: '10.0.0.2',
+  services,
+  source: 'fleet',
+  hostUuid: 'local',
+});
 
 /** A run that waits until the test releases it, recording what it was asked. */
 function gatedRuns(outcome: (d: RunningDecky) => BackfillRunOutcome = () => ({ items: 3, failures: 0 })) {
@@ -137,12 +149,19 @@ describe('createNewDeckyBackfill', () => {
     await feed.idle();
     expect(runs).toEqual([]);
     expect(since).toEqual(seen);
-    expect(await store.backfills.getBackfill('local:web01', 'files')).toMatchObject({ status: 'skipped', detail: 'had a past before it was first seen' });
+    expect(await store.backfills.getBackfill('local:web01', 'files')).toMatchObject({
+      status: 'skipped',
+      detail: 'had a past before it was first seen',
+    });
   });
 
   it('logs a failure and retries it on a later appearance, only once the wait has passed', async () => {
     let clock = Date.parse('2025-03-01T10:00:00Z');
-    const outcomes: BackfillRunOutcome[] = [{ items: 0, failures: 9 }, { skipped: 'no engine', retry: true, items: 0, failures: 0 }, { items: 5, failures: 0 }];
+    const outcomes: BackfillRunOutcome[] = [
+      { items: 0, failures: 9 },
+      { skipped: 'no engine', retry: true, items: 0, failures: 0 },
+      { items: 5, failures: 0 },
+    ];
     let calls = 0;
     const feed = make({
       now: () => new Date(clock),
@@ -245,7 +264,13 @@ describe('feedRunning', () => {
         this.calls += 100;
       },
     };
-    const fed = feedRunning(inventory, { offer: (ds) => offered.push(ds.map((d) => d.uuid)), abandon: () => {}, settle: async () => {}, idle: async () => {}, runningFor: () => undefined });
+    const fed = feedRunning(inventory, {
+      offer: (ds) => offered.push(ds.map((d) => d.uuid)),
+      abandon: () => {},
+      settle: async () => {},
+      idle: async () => {},
+      runningFor: () => undefined,
+    });
     expect(await fed.listRunningDeckies()).toEqual([decky('web01')]);
     await fed.reconcileHost();
     expect(offered).toEqual([['local:web01']]);

@@ -46,7 +46,13 @@ const persona = (email: string): Persona => ({
   uses_llms_heavily: false,
   timezone: 'Europe/Berlin',
 });
-const common = (store: Store) => ({ log: store.backfills, personasFor: async () => [persona('ann@corp.example'), persona('bob@corp.example')], hostZone: 'UTC', logger: silentLogger, seed: 3 });
+const common = (store: Store) => ({
+  log: store.backfills,
+  personasFor: async () => [persona('ann@corp.example'), persona('bob@corp.example')],
+  hostZone: 'UTC',
+  logger: silentLogger,
+  seed: 3,
+});
 
 describe('automatic backfill in the orchestrator runtime', () => {
   const orchestrate = async (store: Store, docker: FakeDocker, backfill: boolean) => {
@@ -96,7 +102,12 @@ describe('automatic backfill in the orchestrator runtime', () => {
 describe('automatic backfill in the emailgen runtime', () => {
   it('gives a new mail decky past threads once, beside the live emails', async () => {
     const { store } = await openWorld();
-    const topo = parseTopologyFile({ name: 'office', language_default: 'en', email_personas: [persona('ann@corp.example'), persona('bob@corp.example')], deckies: [{ name: 'mail01', services: ['imap'] }] });
+    const topo = parseTopologyFile({
+      name: 'office',
+      language_default: 'en',
+      email_personas: [persona('ann@corp.example'), persona('bob@corp.example')],
+      deckies: [{ name: 'mail01', services: ['imap'] }],
+    });
     const { id } = await store.inventory.importTopology(topo);
     const docker = new FakeMailDocker();
     docker.addDecky('mail01', { services: ['imap'], topologyId: id });

@@ -18,10 +18,14 @@ describe('boundedSingleFlight', () => {
   it('rejects with a retryable timeout naming the call, while the call carries on', async () => {
     const g = gate<number>();
     let calls = 0;
-    const call = boundedSingleFlight(() => {
-      calls += 1;
-      return g.promise;
-    }, 30, 'the inventory read');
+    const call = boundedSingleFlight(
+      () => {
+        calls += 1;
+        return g.promise;
+      },
+      30,
+      'the inventory read',
+    );
     const err = await call().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreTimeoutError);
     expect(err).toMatchObject({ retryable: true, message: expect.stringContaining('the inventory read did not answer within 30 ms') });
@@ -47,9 +51,13 @@ describe('boundedSingleFlight', () => {
   });
 
   it('passes a rejection of the call through', async () => {
-    const call = boundedSingleFlight(async () => {
-      throw new Error('SQLITE_CORRUPT');
-    }, 100, 'the read');
+    const call = boundedSingleFlight(
+      async () => {
+        throw new Error('SQLITE_CORRUPT');
+      },
+      100,
+      'the read',
+    );
     await expect(call()).rejects.toThrow('SQLITE_CORRUPT');
   });
 });

@@ -79,11 +79,16 @@ describe('discovery actor (fake engine)', () => {
       backoffMaxMs: 200,
       ...(opts.settleMs === undefined ? {} : { settleMs: opts.settleMs }),
     });
-    return { docker, inventory, logic, start: () => {
-      const p = startParent(logic, opts.resyncMs ?? 0);
-      actors.push(p.actor);
-      return p;
-    } };
+    return {
+      docker,
+      inventory,
+      logic,
+      start: () => {
+        const p = startParent(logic, opts.resyncMs ?? 0);
+        actors.push(p.actor);
+        return p;
+      },
+    };
   }
 
   it('syncs at start and reports how many deckies run', async () => {
@@ -94,7 +99,10 @@ describe('discovery actor (fake engine)', () => {
     await vi.waitFor(() => expect(p.synced()).toHaveLength(1));
     expect(p.synced()[0]).toEqual({ type: 'DISCOVERY.SYNCED', hostUuid: 'local', running: 1, deckies: 2 });
     expect(t.inventory.reconciles[0]).toMatchObject({ hostUuid: 'local', remote: false });
-    expect(t.inventory.last().map((d) => [d.name, d.running])).toEqual([['db01', false], ['web01', true]]);
+    expect(t.inventory.last().map((d) => [d.name, d.running])).toEqual([
+      ['db01', false],
+      ['web01', true],
+    ]);
   });
 
   it('passes remote through, so a swarm host fills the shard table', async () => {
@@ -215,7 +223,12 @@ describe('discovery actor (fake engine)', () => {
     await vi.waitFor(() => expect(p.synced().some((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered)).toBe(true));
     const from = p.synced().findIndex((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered);
     await vi.waitFor(() => expect(p.synced().length).toBeGreaterThan(from + 2));
-    expect(p.synced().slice(from + 1).some((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered)).toBe(false);
+    expect(
+      p
+        .synced()
+        .slice(from + 1)
+        .some((r) => r.type === 'DISCOVERY.SYNCED' && r.recovered),
+    ).toBe(false);
   });
 
   it('unsubscribes and stops syncing when stopped', async () => {

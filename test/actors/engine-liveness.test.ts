@@ -10,8 +10,21 @@ function recordingLogger(lines: Array<Record<string, unknown>>): Logger {
   return l;
 }
 
-const row = (name: string, services = ['ssh']): RunningDecky => ({ uuid: `local:${name}`, name, ip: '10.0.0.1', services, source: 'fleet', hostUuid: 'local' });
-const seen = (name: string, running = true, services = ['ssh']): ObservedDecky => ({ name, hostUuid: 'local', services, ip: '10.0.0.1', running });
+const row = (name: string, services = ['ssh']): RunningDecky => ({
+  uuid: `local:${name}`,
+  name,
+  ip: '10.0.0.1',
+  services,
+  source: 'fleet',
+  hostUuid: 'local',
+});
+const seen = (name: string, running = true, services = ['ssh']): ObservedDecky => ({
+  name,
+  hostUuid: 'local',
+  services,
+  ip: '10.0.0.1',
+  running,
+});
 
 describe('createEngineLiveness', () => {
   it('answers only the rows whose deckies the last sync saw running, and writes nothing', async () => {

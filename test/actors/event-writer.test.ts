@@ -67,7 +67,12 @@ describe('event writer', () => {
       ['orchestrator.traffic.local:b', 'traffic.sent', traffic.uuid],
       ['orchestrator.file.local:web01', 'file.failed', failedFile.uuid],
     ]);
-    expect(published[0]!.payload).toMatchObject({ kind: 'traffic', success: true, srcDeckyUuid: 'local:a', ts: '2025-01-01T00:00:00.000Z' });
+    expect(published[0]!.payload).toMatchObject({
+      kind: 'traffic',
+      success: true,
+      srcDeckyUuid: 'local:a',
+      ts: '2025-01-01T00:00:00.000Z',
+    });
   });
 
   it('names facts in past tense by kind and outcome', () => {
@@ -110,7 +115,9 @@ describe('event writer', () => {
     const started = Date.now();
     await writer.flush(80);
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(logs).toContainEqual(expect.objectContaining({ level: 'error', msg: 'event store unavailable at flush: rows not written', obj: { lost: 1 } }));
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'error', msg: 'event store unavailable at flush: rows not written', obj: { lost: 1 } }),
+    );
   });
 
   it('after close(), refuses new rows and counts them as dropped', async () => {

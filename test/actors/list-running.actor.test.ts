@@ -20,7 +20,8 @@ function counting(): InventoryPort & { reads: number } {
   return inv;
 }
 
-const read = (logic: ReturnType<typeof createListRunningLogic>, reason: 'sync' | 'tick') => toPromise(createActor(logic, { input: { reason } }).start());
+const read = (logic: ReturnType<typeof createListRunningLogic>, reason: 'sync' | 'tick') =>
+  toPromise(createActor(logic, { input: { reason } }).start());
 
 describe('listRunning actor › reusing a recent read on ticks', () => {
   it('reads on every tick by default', async () => {

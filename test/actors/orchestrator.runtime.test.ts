@@ -175,7 +175,9 @@ describe("startOrchestrator › on DECNET's database (issue 11)", () => {
     expect([...touched].sort()).toEqual(['web01-ssh', 'web02-ssh']);
     const rows = (await r.store.events.listEvents({ limit: 1000, offset: 0 })).data;
     expect(rows.length).toBeGreaterThan(0);
-    expect(new Set(rows.flatMap((e) => [e.srcDeckyUuid, e.dstDeckyUuid]).filter((u) => u !== null))).toEqual(new Set(['local:web01', 'local:web02']));
+    expect(new Set(rows.flatMap((e) => [e.srcDeckyUuid, e.dstDeckyUuid]).filter((u) => u !== null))).toEqual(
+      new Set(['local:web01', 'local:web02']),
+    );
     expect(await all(r.db, 'SELECT * FROM fleet_deckies ORDER BY rowid')).toEqual(before);
     const said = (decky: string) => r.lines.filter((l) => l.obj.decky === decky);
     expect(said('ghost')).toEqual([expect.objectContaining({ obj: expect.objectContaining({ reason: 'no containers on the engine' }) })]);

@@ -82,7 +82,12 @@ describe('plantFile call with the store', () => {
     const { docker, fs } = world();
     const c = clock(DAY);
     const out = await act({ dockerFor: () => docker, now: c.now, live: { files: store.files } }, decky, plan(1));
-    expect(out).toMatchObject({ kind: 'file', action: 'file:create', success: true, payload: { dst_decky: 'web01', rc: 0, edit: 'create' } });
+    expect(out).toMatchObject({
+      kind: 'file',
+      action: 'file:create',
+      success: true,
+      payload: { dst_decky: 'web01', rc: 0, edit: 'create' },
+    });
     const path = out.payload.path as string;
     expect(path).not.toMatch(/\d{9,}/);
     expect(path).not.toBe(plan(1).path);
@@ -100,7 +105,15 @@ describe('plantFile call with the store', () => {
     const backfill = new Promise<void>((r) => {
       finish = r;
     });
-    const pending = act({ dockerFor: () => docker, now: clock(DAY).now, live: { files: store.files, backfillOf: (uuid) => (uuid === decky.uuid ? backfill : undefined) } }, decky, plan(7));
+    const pending = act(
+      {
+        dockerFor: () => docker,
+        now: clock(DAY).now,
+        live: { files: store.files, backfillOf: (uuid) => (uuid === decky.uuid ? backfill : undefined) },
+      },
+      decky,
+      plan(7),
+    );
     await new Promise((r) => setTimeout(r, 30));
     expect(docker.calls).toHaveLength(0);
     // what the backfill recorded meanwhile is seen by the plan that follows it
@@ -141,7 +154,10 @@ describe('plantFile call with the store', () => {
     const decky = { ...WEB, uuid: 'local:logs' };
     const big = Array.from({ length: 600 }, (_, i) => logLine(i)).join('');
     await store.files.putFiles(
-      ['backup', 'sync-agent', 'app/worker', 'inventory-agent'].map((d, i) => ({ ...sys(`/var/log/${d}.log`, 'daemon-log', big, 3 + i), deckyUuid: decky.uuid })),
+      ['backup', 'sync-agent', 'app/worker', 'inventory-agent'].map((d, i) => ({
+        ...sys(`/var/log/${d}.log`, 'daemon-log', big, 3 + i),
+        deckyUuid: decky.uuid,
+      })),
     );
     const { docker, fs } = world();
     const out = await act({ dockerFor: () => docker, now: () => NIGHT, live: { files: store.files } }, decky, plan(1));
@@ -157,8 +173,17 @@ describe('plantFile call with the store', () => {
 
   it('never plans an edit of a recorded path the writer would refuse', async () => {
     const decky = { ...WEB, uuid: 'local:hostile' };
-    const hostile = ['/var/log/../../etc/passwd', '/var/log/x\ntouch /tmp/canary.log', 'var/log/relative.log', '/var/cache/./x', '/var/log/decnet.log', '/usr/lib/x.log'];
-    await store.files.putFiles(hostile.map((p, i) => ({ ...sys(p, i % 2 ? 'cache' : 'daemon-log', logLine(i), 1), deckyUuid: decky.uuid })));
+    const hostile = [
+      '/var/log/../../etc/passwd',
+      '/var/log/x\ntouch /tmp/canary.log',
+      'var/log/relative.log',
+      '/var/cache/./x',
+      '/var/log/decnet.log',
+      '/usr/lib/x.log',
+    ];
+    await store.files.putFiles(
+      hostile.map((p, i) => ({ ...sys(p, i % 2 ? 'cache' : 'daemon-log', logLine(i), 1), deckyUuid: decky.uuid })),
+    );
     const { docker } = world();
     const c = clock(NIGHT);
     for (let i = 0; i < 6; i += 1) {
@@ -169,24 +194,33 @@ describe('plantFile call with the store', () => {
     expect(docker.calls.map((call) => call.argv[4])).not.toEqual(expect.arrayContaining(hostile));
   });
 
-  it.each(['web01; touch /tmp/canary', 'web01$(id)', "it's", 'a b', '../web01', 'web01\nx', ''])(
-    'refuses the hostile decky name %j without an exec or a store write',
-    async (name) => {
-      const docker = new FakeDocker();
-      const files = throwingFiles();
-      const out = await act({ dockerFor: () => docker, now: () => DAY, live: { files } }, { ...WEB, name }, plan(1));
-      expect(out).toMatchObject({ success: false, payload: { rc: null } });
-      expect(out.payload.stderr).toMatch(/refused/);
-      expect(docker.calls).toEqual([]);
-    },
-  );
+  it.each([
+    'web01; touch /tmp/canary',
+    'web01$(id)',
+    "it's",
+    'a b',
+    '../web01',
+    'web01\nx',
+    '',
+  ])('refuses the hostile decky name %j without an exec or a store write', async (name) => {
+    const docker = new FakeDocker();
+    const files = throwingFiles();
+    const out = await act({ dockerFor: () => docker, now: () => DAY, live: { files } }, { ...WEB, name }, plan(1));
+    expect(out).toMatchObject({ success: false, payload: { rc: null } });
+    expect(out.payload.stderr).toMatch(/refused/);
+    expect(docker.calls).toEqual([]);
+  });
 
   it('writes the supervisor plan as before when the store cannot be read, and says so', async () => {
     const docker = new FakeDocker();
     docker.addDecky('web01');
     const files = throwingFiles();
     const out = await act({ dockerFor: () => docker, now: () => DAY, live: { files } }, WEB, plan(7));
-    expect(out).toMatchObject({ action: 'file:create', success: true, payload: { path: plan(7).path, planner: 'fallback', recorded: false } });
+    expect(out).toMatchObject({
+      action: 'file:create',
+      success: true,
+      payload: { path: plan(7).path, planner: 'fallback', recorded: false },
+    });
     expect(docker.fileAt('web01-ssh', plan(7).path)?.content.toString()).toBe(plan(7).content);
   });
 
@@ -231,7 +265,11 @@ describe('plantFile call with the store', () => {
     const c = clock(DAY);
     const authors = new Set<unknown>();
     for (let i = 0; i < 10; i += 1) {
-      const out = await act({ dockerFor: () => docker, now: c.now, live: { files: store.files, personasFor, hostZone: 'UTC' } }, decky, plan(i));
+      const out = await act(
+        { dockerFor: () => docker, now: c.now, live: { files: store.files, personasFor, hostZone: 'UTC' } },
+        decky,
+        plan(i),
+      );
       authors.add(out.payload.author);
       if (out.payload.author === persona.email) {
         expect(out.payload.path).toMatch(/^\/home\/akeller\//);
@@ -248,7 +286,10 @@ describe('plantFile call with the store', () => {
   it('gives a new note, todo or draft the LLM body when enrichment is on, and records that body', async () => {
     const decky = { ...WEB, uuid: 'local:llm' };
     const { docker, fs } = world();
-    const llm = new FakeLlm({ output: '```\n- [ ] renew the VPN certificate before the 14th \u2014 ask Bob\n- [ ] move the backup window to 02:30\n- [x] close the printer ticket\n```' });
+    const llm = new FakeLlm({
+      output:
+        '```\n- [ ] renew the VPN certificate before the 14th \u2014 ask Bob\n- [ ] move the backup window to 02:30\n- [x] close the printer ticket\n```',
+    });
     const seen: string[] = [];
     const inner = createBodyEnricher(llm, { timeoutMs: 500 });
     const enrich: BodyEnricher = async (req) => {
@@ -264,7 +305,9 @@ describe('plantFile call with the store', () => {
     }
     expect(out?.payload.body_source).toBe('llm');
     const row = await store.files.getFile(decky.uuid, out!.payload.path as string);
-    expect(row?.body).toBe('- [ ] renew the VPN certificate before the 14th, ask Bob\n- [ ] move the backup window to 02:30\n- [x] close the printer ticket\n');
+    expect(row?.body).toBe(
+      '- [ ] renew the VPN certificate before the 14th, ask Bob\n- [ ] move the backup window to 02:30\n- [x] close the printer ticket\n',
+    );
     expect(seen.every((cls) => ['notes', 'todo', 'draft'].includes(cls))).toBe(true);
     await expectDeckyMatchesStore(fs, decky.uuid);
   });
@@ -279,10 +322,21 @@ describe('plantFile call with the store', () => {
       out = await act({ dockerFor: () => docker, now: c.now, live: { files: store.files, enrich } }, decky, plan(i));
       c.advance();
     }
-    expect(out).toMatchObject({ kind: 'file', action: 'file:create', success: false, payload: { rc: null, stderr: 'refused: body names the product', body_source: 'llm' } });
+    expect(out).toMatchObject({
+      kind: 'file',
+      action: 'file:create',
+      success: false,
+      payload: { rc: null, stderr: 'refused: body names the product', body_source: 'llm' },
+    });
     expect(fs.file('web01-ssh', out!.payload.path as string)).toBeUndefined();
     expect(await store.files.getFile(decky.uuid, out!.payload.path as string)).toBeNull();
-    expect(docker.calls.some((call) => Buffer.from(call.stdin ?? '').toString().includes('DecNet'))).toBe(false);
+    expect(
+      docker.calls.some((call) =>
+        Buffer.from(call.stdin ?? '')
+          .toString()
+          .includes('DecNet'),
+      ),
+    ).toBe(false);
   });
 });
 

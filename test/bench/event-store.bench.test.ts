@@ -25,14 +25,27 @@ describe('bench event-store scenario › a short run', () => {
     expect(r.figures.some((f) => f.name.startsWith('MariaDB'))).toBe(false);
   }, 30_000);
 
-  it.runIf(mariadb)('runs the writer and a raw mysql2 batch side by side on MariaDB, both pruning', async () => {
-    const r = await eventStoreScenario({ seconds: 0.6, dir, destinations: 4, keep: 100, pruneEveryRows: 400, batch: 100, rounds: 2, mariadbUrl: MARIADB_ADMIN_URL });
-    type Numbers = { events: number; prunes: number; pruned: number };
-    const maria = (r.info as { mariadb: { writer: Numbers; raw: Numbers } }).mariadb;
-    expect(maria.writer.events).toBeGreaterThan(400);
-    expect(maria.raw.events).toBeGreaterThan(400);
-    expect(maria.writer.prunes).toBeGreaterThan(0);
-    expect(maria.raw.pruned).toBeGreaterThan(0);
-    expect(r.figures.find((f) => f.name === 'MariaDB writer throughput')!.ratio).toBeGreaterThan(0);
-  }, 60_000);
+  it.runIf(mariadb)(
+    'runs the writer and a raw mysql2 batch side by side on MariaDB, both pruning',
+    async () => {
+      const r = await eventStoreScenario({
+        seconds: 0.6,
+        dir,
+        destinations: 4,
+        keep: 100,
+        pruneEveryRows: 400,
+        batch: 100,
+        rounds: 2,
+        mariadbUrl: MARIADB_ADMIN_URL,
+      });
+      type Numbers = { events: number; prunes: number; pruned: number };
+      const maria = (r.info as { mariadb: { writer: Numbers; raw: Numbers } }).mariadb;
+      expect(maria.writer.events).toBeGreaterThan(400);
+      expect(maria.raw.events).toBeGreaterThan(400);
+      expect(maria.writer.prunes).toBeGreaterThan(0);
+      expect(maria.raw.pruned).toBeGreaterThan(0);
+      expect(r.figures.find((f) => f.name === 'MariaDB writer throughput')!.ratio).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

@@ -4,7 +4,10 @@ import { percentile } from '../../bench/lib/measure.js';
 
 describe('bench report › figures, targets and the table', () => {
   it('computes the ratio to the baseline and judges targets', () => {
-    const f = figure('daemon throughput', 'actions/s', 45, { baseline: { name: 'raw', value: 50 }, target: atLeast(45 / 50, 0.9, '≥ 0.9 × raw') });
+    const f = figure('daemon throughput', 'actions/s', 45, {
+      baseline: { name: 'raw', value: 50 },
+      target: atLeast(45 / 50, 0.9, '≥ 0.9 × raw'),
+    });
     expect(f.ratio).toBeCloseTo(0.9);
     expect(f.target?.met).toBe(true);
     expect(atMost(Number.NaN, 50, '≤ 50 ms').met).toBe(false);

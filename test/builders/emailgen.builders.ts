@@ -47,7 +47,14 @@ const BASE = {
 
 /** An email ready to deliver. */
 export function emailDraft(over: Partial<EmailDraft> = {}): EmailDraft {
-  return { ...BASE, timezone: 'Europe/Berlin', references: [], subject: 'Budget review', body: 'Hi Bob,\n\nCould you send the figures?\n\nAlice', ...over };
+  return {
+    ...BASE,
+    timezone: 'Europe/Berlin',
+    references: [],
+    subject: 'Budget review',
+    body: 'Hi Bob,\n\nCould you send the figures?\n\nAlice',
+    ...over,
+  };
 }
 
 /** A failed generation to record. */

@@ -15,7 +15,11 @@ export const PERSONAS: CorpusPersona[] = [
   { email: 'bob.stone@corp.example', timeZone: 'America/New_York', activeHours: '08:00-17:00', usesLlmsHeavily: false, language: 'en' },
   { email: 'carla.ruiz@corp.example', timeZone: 'Europe/Madrid', activeHours: '09:00-19:00', usesLlmsHeavily: true, language: 'es' },
 ];
-const NAMES: Record<string, string> = { 'ann.keller@corp.example': 'Ann Keller', 'bob.stone@corp.example': 'Bob Stone', 'carla.ruiz@corp.example': 'Carla Ruiz' };
+const NAMES: Record<string, string> = {
+  'ann.keller@corp.example': 'Ann Keller',
+  'bob.stone@corp.example': 'Bob Stone',
+  'carla.ruiz@corp.example': 'Carla Ruiz',
+};
 const SPANISH = [
   'Hola equipo — os paso el resumen de la reunión de ayer.',
   'Gracias por la ayuda con el presupuesto, ya está todo listo para la revisión.',
@@ -42,7 +46,11 @@ interface Send {
 
 function sendsOf(sender: CorpusPersona, recipient: CorpusPersona, rng: () => number): Send[] {
   const profile = profileForPersona(persona(sender.email), { eventsPerDay: 5, seed: 11, fallbackZone: 'UTC' });
-  return sampleEventTimes(profile, FROM, TO, rng).map((ts) => ({ at: new Date(Math.floor(ts.getTime() / 1000) * 1000), sender, recipient }));
+  return sampleEventTimes(profile, FROM, TO, rng).map((ts) => ({
+    at: new Date(Math.floor(ts.getTime() / 1000) * 1000),
+    sender,
+    recipient,
+  }));
 }
 
 function buildEmails(sends: Send[], rng: () => number): CorpusEmail[] {
@@ -87,7 +95,14 @@ function buildEmails(sends: Send[], rng: () => number): CorpusEmail[] {
       success: true,
       body,
       // the stored copy, as delivery writes it: the trace of the receiving server on top
-      eml: withTraceHeaders(eml.bytes, { messageId, from: sender.email, to: recipient.email, sentAt: at, mailHost: MAIL_HOST, senderZone: sender.timeZone }).toString('ascii'),
+      eml: withTraceHeaders(eml.bytes, {
+        messageId,
+        from: sender.email,
+        to: recipient.email,
+        sentAt: at,
+        mailHost: MAIL_HOST,
+        senderZone: sender.timeZone,
+      }).toString('ascii'),
       spoolMtime: at,
       mailHost: MAIL_HOST,
     });
@@ -105,8 +120,18 @@ export function cleanCorpus(): RealismCorpus {
       {
         host,
         desks: [
-          { author: authorForPersona(persona(ann.email)), classes: PERSON_CLASSES, maxFiles: 6, profile: profileForPersona(persona(ann.email), { eventsPerDay: 3, seed: 5, fallbackZone: 'UTC' }) },
-          { author: SYSTEM_AUTHOR, classes: SYSTEM_CLASS_WEIGHTS, maxFiles: 4, profile: profileForSystem(`local:${host}`, { eventsPerDay: 6, seed: 5, timeZone: 'Europe/Berlin' }) },
+          {
+            author: authorForPersona(persona(ann.email)),
+            classes: PERSON_CLASSES,
+            maxFiles: 6,
+            profile: profileForPersona(persona(ann.email), { eventsPerDay: 3, seed: 5, fallbackZone: 'UTC' }),
+          },
+          {
+            author: SYSTEM_AUTHOR,
+            classes: SYSTEM_CLASS_WEIGHTS,
+            maxFiles: 4,
+            profile: profileForSystem(`local:${host}`, { eventsPerDay: 6, seed: 5, timeZone: 'Europe/Berlin' }),
+          },
         ],
         from: FROM,
         to: TO,
@@ -126,14 +151,16 @@ export function cleanCorpus(): RealismCorpus {
     }));
   });
   const events = ['web01', 'web02'].flatMap((host) =>
-    sampleEventTimes(profileForSystem(`local:${host}`, { eventsPerDay: 20, seed: 9, timeZone: 'Europe/Berlin' }), FROM, TO, rng).map((ts) => ({
-      kind: 'file',
-      ts,
-      dst: `local:${host}`,
-      src: null,
-      success: true,
-      backfilled: true,
-    })),
+    sampleEventTimes(profileForSystem(`local:${host}`, { eventsPerDay: 20, seed: 9, timeZone: 'Europe/Berlin' }), FROM, TO, rng).map(
+      (ts) => ({
+        kind: 'file',
+        ts,
+        dst: `local:${host}`,
+        src: null,
+        success: true,
+        backfilled: true,
+      }),
+    ),
   );
   return { personas: new Map(PERSONAS.map((p) => [p.email, p])), emails, files, events, spoolRoot: SPOOL, inspected: true };
 }

@@ -184,7 +184,8 @@ describe('language-switch', () => {
     const tell = withEmails(clean, (es) => {
       const e = firstFrom(es, ann);
       e.language = 'fi';
-      e.body = 'Hi Bob, thanks for the numbers. I went through them this morning and we cannot do it before Friday, please send me the list. Best regards, the meeting matters to us.';
+      e.body =
+        'Hi Bob, thanks for the numbers. I went through them this morning and we cannot do it before Friday, please send me the list. Best regards, the meeting matters to us.';
       return es.map((x) => (x.sender === ann ? { ...x, language: 'fi' } : x));
     });
     const r = languageSwitchCheck.run(tell);

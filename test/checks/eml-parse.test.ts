@@ -36,10 +36,26 @@ describe('parseEml', () => {
 
 describe('guessLanguage', () => {
   it('tells the office languages apart on a paragraph', () => {
-    expect(guessLanguage('Thanks for the update. We will have the report ready for the meeting and I will send it to you with the notes that we have.')).toBe('en');
-    expect(guessLanguage('Hola, gracias por la información. Para el lunes tenemos que revisar los datos con el equipo y una propuesta para la reunión.')).toBe('es');
-    expect(guessLanguage('Bonjour, merci pour le message. Nous avons la liste des points pour la réunion et une proposition pour vous avec les chiffres.')).toBe('fr');
-    expect(guessLanguage('Hallo, danke für die Nachricht. Wir haben die Liste und eine Idee für die Besprechung, bitte schick mir die Zahlen nicht zu spät.')).toBe('de');
+    expect(
+      guessLanguage(
+        'Thanks for the update. We will have the report ready for the meeting and I will send it to you with the notes that we have.',
+      ),
+    ).toBe('en');
+    expect(
+      guessLanguage(
+        'Hola, gracias por la información. Para el lunes tenemos que revisar los datos con el equipo y una propuesta para la reunión.',
+      ),
+    ).toBe('es');
+    expect(
+      guessLanguage(
+        'Bonjour, merci pour le message. Nous avons la liste des points pour la réunion et une proposition pour vous avec les chiffres.',
+      ),
+    ).toBe('fr');
+    expect(
+      guessLanguage(
+        'Hallo, danke für die Nachricht. Wir haben die Liste und eine Idee für die Besprechung, bitte schick mir die Zahlen nicht zu spät.',
+      ),
+    ).toBe('de');
     expect(guessLanguage('お疲れ様です。来週の会議の資料を送りますので、確認をお願いします。')).toBe('ja');
     expect(guessLanguage('各位好，附件是下周会议的资料，请大家在周五之前确认并回复。')).toBe('zh');
   });

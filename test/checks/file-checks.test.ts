@@ -20,7 +20,9 @@ describe('files-outside-hours', () => {
 
   it('fails when people’s files are stamped in the middle of their night', () => {
     const tell = withFiles(clean, (fs) =>
-      fs.map((f) => (f.author?.includes('@') ? { ...f, lastModified: new Date(`${f.lastModified.toISOString().slice(0, 10)}T01:30:00Z`) } : f)),
+      fs.map((f) =>
+        f.author?.includes('@') ? { ...f, lastModified: new Date(`${f.lastModified.toISOString().slice(0, 10)}T01:30:00Z`) } : f,
+      ),
     );
     const r = filesOutsideHoursCheck.run(tell);
     expect(r.pass).toBe(false);
@@ -28,7 +30,9 @@ describe('files-outside-hours', () => {
   });
 
   it('does not hold machines’ logs to office hours', () => {
-    const tell = withFiles(clean, (fs) => fs.map((f) => (f.contentClass === 'daemon-log' ? { ...f, lastModified: new Date('2025-02-10T02:00:00Z') } : f)));
+    const tell = withFiles(clean, (fs) =>
+      fs.map((f) => (f.contentClass === 'daemon-log' ? { ...f, lastModified: new Date('2025-02-10T02:00:00Z') } : f)),
+    );
     expect(filesOutsideHoursCheck.run(tell).pass).toBe(true);
   });
 });
@@ -133,7 +137,10 @@ describe('identical-bodies', () => {
       source,
     });
     expect(identicalBodiesCheck.run(withFiles(clean, (fs) => [...fs, note('local:a', 'store'), note('local:a', 'event')])).pass).toBe(true);
-    expect(identicalBodiesCheck.run(withFiles(clean, (fs) => [...fs, note('local:a', 'store'), note('local:b', 'store')]))).toMatchObject({ pass: false, figure: 1 });
+    expect(identicalBodiesCheck.run(withFiles(clean, (fs) => [...fs, note('local:a', 'store'), note('local:b', 'store')]))).toMatchObject({
+      pass: false,
+      figure: 1,
+    });
     expect(userFile(clean.files)).toBeDefined();
   });
 });

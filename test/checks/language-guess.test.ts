@@ -12,7 +12,8 @@ const BODIES: Record<string, string> = {
   tr: 'Herkese merhaba, rapor için teşekkürler. Yarın sabah rakamları gözden geçirip teklifi müşteriye göndereceğiz.',
 };
 const ENGLISH = 'Hi all, thanks for the report. We will go through the numbers tomorrow morning and then send the proposal to the client.';
-const PORTUGUESE = 'Olá equipe, obrigado pelo relatório. Vamos revisar os números amanhã de manhã e depois enviamos a proposta para o cliente.';
+const PORTUGUESE =
+  'Olá equipe, obrigado pelo relatório. Vamos revisar os números amanhã de manhã e depois enviamos a proposta para o cliente.';
 const NORWEGIAN = 'Hei alle sammen, takk for rapporten. Vi går gjennom tallene i morgen tidlig og sender deretter forslaget til kunden.';
 
 describe('guessLanguage', () => {
@@ -55,7 +56,31 @@ describe('readLanguage', () => {
   });
 
   it('has a model for every language the prompt names and for the common office languages', () => {
-    for (const code of ['en', 'es', 'pt', 'fr', 'de', 'it', 'nl', 'ja', 'zh', 'da', 'sv', 'no', 'fi', 'pl', 'cs', 'ru', 'uk', 'tr', 'ar', 'he', 'ko', 'hi', 'ca']) {
+    for (const code of [
+      'en',
+      'es',
+      'pt',
+      'fr',
+      'de',
+      'it',
+      'nl',
+      'ja',
+      'zh',
+      'da',
+      'sv',
+      'no',
+      'fi',
+      'pl',
+      'cs',
+      'ru',
+      'uk',
+      'tr',
+      'ar',
+      'he',
+      'ko',
+      'hi',
+      'ca',
+    ]) {
       expect(FRANC_CODES[code], code).toBeDefined();
     }
   });

@@ -78,7 +78,9 @@ describe('received-chain', () => {
   });
 
   it('fails on a stamp that does not parse, and never throws on hostile chains', () => {
-    expect(receivedProblem('Received: from x by y; not a date\r\nDate: Mon, 03 Feb 2025 10:00:00 +0000\r\n\r\nhi', 'y')).toBe('Received without a readable date');
+    expect(receivedProblem('Received: from x by y; not a date\r\nDate: Mon, 03 Feb 2025 10:00:00 +0000\r\n\r\nhi', 'y')).toBe(
+      'Received without a readable date',
+    );
     expect(receivedProblem('Received: garbage\r\n\r\n')).toBe('Received without a readable date');
     expect(receivedProblem('Subject: none\r\n\r\nbody')).toBeNull();
     expect(() => receivedProblem(`Received: ${';'.repeat(10_000)}(`)).not.toThrow();

@@ -73,7 +73,11 @@ describe.runIf(hasDocker)('launchDeckies on the real engine', () => {
     expect(banner).toMatch(/^SSH-2\.0-/);
 
     const gw = await docker.getContainer(gwBase).inspect();
-    expect(gw.Config.Labels).toMatchObject({ 'decnet.topology.id': TOPO, 'decnet.topology.decky': `${tag}-gw`, 'decnet.topology.role': 'base' });
+    expect(gw.Config.Labels).toMatchObject({
+      'decnet.topology.id': TOPO,
+      'decnet.topology.decky': `${tag}-gw`,
+      'decnet.topology.role': 'base',
+    });
     expect(gw.NetworkSettings.Networks[`${tag}-net`]?.IPAddress).toBe(`${prefix}.11`);
     const gwSsh = await docker.getContainer(`${tag}-gw-ssh`).inspect();
     expect(gwSsh.HostConfig.NetworkMode).toBe(`container:${gw.Id}`);

@@ -84,7 +84,8 @@ describe('systemd units', () => {
         expect(d.get('UMask')).toEqual(['0077']);
         expect(d.get('SystemCallFilter')?.[0]?.split(/\s+/)).toContain('@system-service');
         expect(d.get('SystemCallArchitectures')).toEqual(['native']);
-        for (const key of ['RestrictNamespaces', 'ProtectClock', 'ProtectKernelLogs', 'ProtectHostname']) expect(d.get(key), key).toEqual(['yes']);
+        for (const key of ['RestrictNamespaces', 'ProtectClock', 'ProtectKernelLogs', 'ProtectHostname'])
+          expect(d.get(key), key).toEqual(['yes']);
         expect(d.get('ProtectProc')).toEqual(['invisible']);
       });
       it('restarts on failure after 5 s and leaves room for the graceful stop', () => {
@@ -103,7 +104,13 @@ describe('systemd units', () => {
 
   it('names no unit, target or sysusers file as DECNET does, and stays outside its polkit rule', () => {
     const ours = [...readdirSync(unitsDir), ...readdirSync(join(deployDir, 'sysusers.d'))];
-    expect(ours.sort()).toEqual(['decnet-life-emailgen.service', 'decnet-life-orchestrator.service', 'decnet-life.conf', 'decnet-life.target', 'decnet.env.example']);
+    expect(ours.sort()).toEqual([
+      'decnet-life-emailgen.service',
+      'decnet-life-orchestrator.service',
+      'decnet-life.conf',
+      'decnet-life.target',
+      'decnet.env.example',
+    ]);
     for (const name of ours) {
       expect(DECNET_UNITS).not.toContain(name);
       expect(name).not.toMatch(DECNET_POLKIT);

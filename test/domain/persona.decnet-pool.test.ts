@@ -29,7 +29,14 @@ describe('parsePersonaPool on a pool of every DECNET shape', () => {
     expect(at(36).uses_llms_heavily).toBe(true);
     expect(at(47).uses_llms_heavily).toBe(false);
     expect(at(1)).toMatchObject({ tone: 'custom', tone_custom: 'dry, sarcastic, terse', language: 'pt-BR' });
-    expect(at(0)).toMatchObject({ tone: 'formal', mannerisms: [], language: 'en', signature: null, active_hours: '09:00-18:00', reply_latency: 'normal' });
+    expect(at(0)).toMatchObject({
+      tone: 'formal',
+      mannerisms: [],
+      language: 'en',
+      signature: null,
+      active_hours: '09:00-18:00',
+      reply_latency: 'normal',
+    });
     expect(at(7).name).toBe(' ');
     expect(at(38)).not.toHaveProperty('password');
     expect(at(38)).not.toHaveProperty('timezone');

@@ -28,9 +28,30 @@ const SPOOL = '/var/spool/mail-archive';
 const web = `${tag}-web`;
 const mail = `${tag}-mail`;
 const PERSONAS = [
-  { name: 'Anna Berg', email: 'anna.berg@corp.example', role: 'Controller', active_hours: '08:00-17:00', timezone: 'Europe/Berlin', language: 'en' },
-  { name: 'Dan Miller', email: 'dan.miller@corp.example', role: 'IT lead', active_hours: '09:00-17:30', timezone: 'America/New_York', language: 'en' },
-  { name: 'Kenji Sato', email: 'kenji.sato@corp.example', role: 'Buyer', active_hours: '09:30-18:00', timezone: 'Asia/Tokyo', language: 'en' },
+  {
+    name: 'Anna Berg',
+    email: 'anna.berg@corp.example',
+    role: 'Controller',
+    active_hours: '08:00-17:00',
+    timezone: 'Europe/Berlin',
+    language: 'en',
+  },
+  {
+    name: 'Dan Miller',
+    email: 'dan.miller@corp.example',
+    role: 'IT lead',
+    active_hours: '09:00-17:30',
+    timezone: 'America/New_York',
+    language: 'en',
+  },
+  {
+    name: 'Kenji Sato',
+    email: 'kenji.sato@corp.example',
+    role: 'Buyer',
+    active_hours: '09:30-18:00',
+    timezone: 'Asia/Tokyo',
+    language: 'en',
+  },
 ];
 
 function sh(container: string, args: string[]): string {
@@ -43,19 +64,35 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
   let ollama: OllamaTestServer;
   let topologyId = '';
 
-  const env = (db: string) => ({ DECNET_DB: db, DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`, DECNET_SPOOL_ROOT: SPOOL, DECNET_EXEC_TIMEOUT: '20' });
+  const env = (db: string) => ({
+    DECNET_DB: db,
+    DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`,
+    DECNET_SPOOL_ROOT: SPOOL,
+    DECNET_EXEC_TIMEOUT: '20',
+  });
   async function decnet(db: string, args: string[]): Promise<void> {
     const ctx: CliContext = { config: () => loadConfig(env(db)), logger: silentLogger, out: () => {} };
     const program = new Command('decnet').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
     registerOrchestrateCommand(program, ctx);
     const llm = () => getLlm({ DECNET_EMAILGEN_LLM: 'ollama', OLLAMA_HOST: ollama.url, DECNET_EMAILGEN_MODEL: 'llama3.1' });
-    registerEmailgenRunCommand(program.command('emailgen'), ctx, { createLlm: llm, pool: { env: { DECNET_EMAILGEN_PERSONAS: join(dir, 'no-pool.json') } } });
+    registerEmailgenRunCommand(program.command('emailgen'), ctx, {
+      createLlm: llm,
+      pool: { env: { DECNET_EMAILGEN_PERSONAS: join(dir, 'no-pool.json') } },
+    });
     await program.parseAsync(['node', 'decnet', ...args]);
   }
   async function freshDb(name: string): Promise<string> {
     const db = join(dir, `${name}.sqlite`);
     const store = await openStore({ dbPath: db });
-    await store.inventory.importTopology(parseTopologyFile({ id: topologyId, name: `${tag} office`, language_default: 'en', email_personas: PERSONAS, deckies: [{ name: mail, services: ['imap'] }] }));
+    await store.inventory.importTopology(
+      parseTopologyFile({
+        id: topologyId,
+        name: `${tag} office`,
+        language_default: 'en',
+        email_personas: PERSONAS,
+        deckies: [{ name: mail, services: ['imap'] }],
+      }),
+    );
     await store.close();
     return db;
   }
@@ -89,7 +126,12 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
     // the web decky has one person, as a deployed box would: people's files go in jdoe's home
     sh(`${web}-ssh`, ['useradd', '-m', '-s', '/bin/bash', 'jdoe']);
     ollama = await startOllamaServer();
-    ollama.enqueue(...Array.from({ length: 40 }, (_, i) => ({ kind: 'answer' as const, text: `Subject: Supplier question ${i + 1}\n\nHello,\n\nquestion ${i + 1} about the open orders.\n\nBest regards` })));
+    ollama.enqueue(
+      ...Array.from({ length: 40 }, (_, i) => ({
+        kind: 'answer' as const,
+        text: `Subject: Supplier question ${i + 1}\n\nHello,\n\nquestion ${i + 1} about the open orders.\n\nBest regards`,
+      })),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -108,7 +150,15 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
     expect(past.length).toBeGreaterThanOrEqual(5);
     expect(first.backfilledEvents.length).toBeGreaterThanOrEqual(past.length);
     expect(Math.min(...past.map((f) => f.createdAt.getTime()))).toBeGreaterThan(started - 15 * 86_400_000);
-    const out = sh(`${web}-ssh`, ['sh', '-c', 'for p in "$@"; do stat -c %Y -- "$p"; sha256sum -- "$p" | cut -d" " -f1; done', 'sh', ...past.map((f) => f.path)]).trim().split('\n');
+    const out = sh(`${web}-ssh`, [
+      'sh',
+      '-c',
+      'for p in "$@"; do stat -c %Y -- "$p"; sha256sum -- "$p" | cut -d" " -f1; done',
+      'sh',
+      ...past.map((f) => f.path),
+    ])
+      .trim()
+      .split('\n');
     past.forEach((f, i) => {
       expect(Number(out[2 * i]), f.path).toBe(Math.floor(f.lastModified.getTime() / 1000));
       expect(out[2 * i + 1], f.path).toBe(f.contentHash);
@@ -118,7 +168,13 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
     expect(homes.length).toBeGreaterThan(0);
     for (const p of homes) expect(p).toMatch(/^\/home\/jdoe\//);
     expect(sh(`${web}-ssh`, ['find', '/home', '-mindepth', '1', '-maxdepth', '1', '-printf', '%u %p\\n'])).toBe('jdoe /home/jdoe\n');
-    expect(new Set(sh(`${web}-ssh`, ['stat', '-c', '%U', '--', ...homes]).trim().split('\n'))).toEqual(new Set(['jdoe']));
+    expect(
+      new Set(
+        sh(`${web}-ssh`, ['stat', '-c', '%U', '--', ...homes])
+          .trim()
+          .split('\n'),
+      ),
+    ).toEqual(new Set(['jdoe']));
     await decnet(db, ['orchestrate', '--interval', '0.2', '--ticks', '5']);
     const second = await read(db);
     expect(second.backfilledEvents).toHaveLength(first.backfilledEvents.length);
@@ -137,7 +193,9 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
     // the spool as the container holds it, with every mtime read inside the container
     const out = join(dir, 'spool');
     mkdirSync(out);
-    execFileSync('tar', ['-xf', '-', '-C', out], { input: execFileSync('docker', ['exec', `${mail}-imap`, 'tar', '-C', SPOOL, '-cf', '-', '.'], { maxBuffer: 64 << 20 }) });
+    execFileSync('tar', ['-xf', '-', '-C', out], {
+      input: execFileSync('docker', ['exec', `${mail}-imap`, 'tar', '-C', SPOOL, '-cf', '-', '.'], { maxBuffer: 64 << 20 }),
+    });
     const mtimes = new Map(
       sh(`${mail}-imap`, ['find', SPOOL, '-type', 'f', '-exec', 'stat', '-c', '%Y %n', '{}', '+'])
         .trim()
@@ -166,7 +224,10 @@ describe.runIf(hasDocker)('automatic backfill on the real engine', () => {
       const parent = files.get(r.row.inReplyTo!)!;
       expect(parent).toBeDefined();
       expect(r.mail.inReplyTo).toBe(parent.row.messageId);
-      expect([r.mail.references].flat()).toEqual([...(parent.mail.references ? [parent.mail.references].flat() : []), parent.row.messageId]);
+      expect([r.mail.references].flat()).toEqual([
+        ...(parent.mail.references ? [parent.mail.references].flat() : []),
+        parent.row.messageId,
+      ]);
       expect(r.row.ts.getTime()).toBeGreaterThan(parent.row.ts.getTime());
       expect(r.row.threadId).toBe(parent.row.threadId);
       expect(r.mail.subject).toMatch(/^Re: (?!Re:)/);

@@ -64,7 +64,14 @@ describe.runIf(hasDocker && existsSync(CHROMIUM))('dashboard › in Chromium whi
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     for (let i = 0; ; i += 1) {

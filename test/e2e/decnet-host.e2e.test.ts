@@ -24,7 +24,10 @@ async function baseIp(decky: string): Promise<string> {
 }
 
 const orchestrate = (db: string, ticks: number) =>
-  runCli(['orchestrate', '--interval', '0.2', '--ticks', String(ticks), '--no-backfill'], { DECNET_DB: db, DECNET_DOCKER_SCOPE: `decnet.scope=${tag}` });
+  runCli(['orchestrate', '--interval', '0.2', '--ticks', String(ticks), '--no-backfill'], {
+    DECNET_DB: db,
+    DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`,
+  });
 
 const said = (run: CliRun, decky: string) => logLines(run.stdout).filter((l) => l.decky === decky);
 
@@ -103,7 +106,17 @@ describe.runIf(hasDocker)("decnet-orchestrator orchestrate › inside a DECNET h
       expect(Object.keys(page)).toEqual(['total', 'limit', 'offset', 'data']);
       expect(page.data).toHaveLength(page.total);
       for (const e of page.data) {
-        expect(Object.keys(e)).toEqual(['uuid', 'ts', 'kind', 'protocol', 'action', 'src_decky_uuid', 'dst_decky_uuid', 'success', 'payload']);
+        expect(Object.keys(e)).toEqual([
+          'uuid',
+          'ts',
+          'kind',
+          'protocol',
+          'action',
+          'src_decky_uuid',
+          'dst_decky_uuid',
+          'success',
+          'payload',
+        ]);
         expect(e.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
         expect(e.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$/);
         expect(typeof e.payload).toBe('string');
@@ -140,7 +153,9 @@ describe.runIf(hasDocker)("decnet-orchestrator orchestrate › inside a DECNET h
       const touched = page.data.flatMap((e) => [e.src_decky_uuid, e.dst_decky_uuid]);
       for (const n of ['delta', 'echo']) {
         expect(touched).not.toContain(`local:${name(n)}`);
-        expect(said(run, name(n))).toEqual([expect.objectContaining({ msg: expect.stringMatching(/no running row of DECNET's tables lists it; not acted on/) })]);
+        expect(said(run, name(n))).toEqual([
+          expect.objectContaining({ msg: expect.stringMatching(/no running row of DECNET's tables lists it; not acted on/) }),
+        ]);
       }
     });
   });
@@ -155,8 +170,12 @@ describe.runIf(hasDocker)("decnet-orchestrator orchestrate › inside a DECNET h
       await addFleetDecky(db, name('echo'), 'not-an-ip');
       const run = await orchestrate(db, 10);
       expect(run.code).toBe(0);
-      expect(said(run, name('delta'))).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/services are not a JSON list/) })]);
-      expect(said(run, name('echo'))).toEqual([expect.objectContaining({ level: 40, msg: expect.stringMatching(/ip is not an IP address/) })]);
+      expect(said(run, name('delta'))).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringMatching(/services are not a JSON list/) }),
+      ]);
+      expect(said(run, name('echo'))).toEqual([
+        expect.objectContaining({ level: 40, msg: expect.stringMatching(/ip is not an IP address/) }),
+      ]);
       const page = await decnetEventsPage(db, { limit: 1000 });
       expect(page.total).toBeGreaterThan(0);
       const touched = new Set(page.data.flatMap((e) => [e.src_decky_uuid, e.dst_decky_uuid]).filter((u) => u !== null));
@@ -164,18 +183,30 @@ describe.runIf(hasDocker)("decnet-orchestrator orchestrate › inside a DECNET h
     }, 120_000);
 
     it.each([
-      ['an alembic revision it does not know', { revision: 'ffffffffffff' }, /^[\w-]+: DECNET database at alembic revision ffffffffffff; .*\n$/],
-      ['a column missing', { dropColumn: { table: 'synthetic_files', column: 'last_body' } }, /^[\w-]+: .*table synthetic_files has no column last_body.*\n$/],
-    ])('refuses a DECNET database with %s: one line, exit non-zero, DECNET’s tables unchanged', async (_, spoil, line) => {
-      const db = join(dir, `spoiled-${Math.random().toString(36).slice(2)}.db`);
-      await makeDecnetDb(db, spoil);
-      await addFleetDecky(db, name('alpha'), ips.alpha!);
-      const before = await decnetChecksum(db);
-      const run = await orchestrate(db, 2);
-      expect(run.code).not.toBe(0);
-      expect(run.stderr).toMatch(line);
-      expect(run.stderr.trim().split('\n')).toHaveLength(1);
-      expect(await decnetChecksum(db)).toBe(before);
-    }, 60_000);
+      [
+        'an alembic revision it does not know',
+        { revision: 'ffffffffffff' },
+        /^[\w-]+: DECNET database at alembic revision ffffffffffff; .*\n$/,
+      ],
+      [
+        'a column missing',
+        { dropColumn: { table: 'synthetic_files', column: 'last_body' } },
+        /^[\w-]+: .*table synthetic_files has no column last_body.*\n$/,
+      ],
+    ])(
+      'refuses a DECNET database with %s: one line, exit non-zero, DECNET’s tables unchanged',
+      async (_, spoil, line) => {
+        const db = join(dir, `spoiled-${Math.random().toString(36).slice(2)}.db`);
+        await makeDecnetDb(db, spoil);
+        await addFleetDecky(db, name('alpha'), ips.alpha!);
+        const before = await decnetChecksum(db);
+        const run = await orchestrate(db, 2);
+        expect(run.code).not.toBe(0);
+        expect(run.stderr).toMatch(line);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        expect(await decnetChecksum(db)).toBe(before);
+      },
+      60_000,
+    );
   });
 });

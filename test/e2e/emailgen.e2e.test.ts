@@ -20,13 +20,39 @@ const SPOOL = '/var/spool/mail-archive';
 const DASHES = /[\u2012-\u2015\u2e3a\u2e3b]/;
 
 const PERSONAS = [
-  { name: 'Alice Martin', email: 'alice@acme.example', role: 'Finance lead', language: 'en', active_hours: '00:00-00:00', timezone: 'Europe/London', mannerisms: ['asks a direct question', 'keeps it short'] },
-  { name: 'Bruno Díaz', email: 'bruno@acme.example', role: 'Jefe de compras', language: 'es', active_hours: '00:00-24:00', timezone: 'Europe/Madrid', mannerisms: ['usa frases cortas', 'saluda con cordialidad'] },
-  { name: 'Chris Lee', email: 'chris@acme.example', role: 'IT manager', language: 'en', active_hours: '00:00-00:00', uses_llms_heavily: true, timezone: 'America/New_York' },
+  {
+    name: 'Alice Martin',
+    email: 'alice@acme.example',
+    role: 'Finance lead',
+    language: 'en',
+    active_hours: '00:00-00:00',
+    timezone: 'Europe/London',
+    mannerisms: ['asks a direct question', 'keeps it short'],
+  },
+  {
+    name: 'Bruno Díaz',
+    email: 'bruno@acme.example',
+    role: 'Jefe de compras',
+    language: 'es',
+    active_hours: '00:00-24:00',
+    timezone: 'Europe/Madrid',
+    mannerisms: ['usa frases cortas', 'saluda con cordialidad'],
+  },
+  {
+    name: 'Chris Lee',
+    email: 'chris@acme.example',
+    role: 'IT manager',
+    language: 'en',
+    active_hours: '00:00-00:00',
+    uses_llms_heavily: true,
+    timezone: 'America/New_York',
+  },
 ];
 const ANSWERS = {
-  English: 'Sure! Here is the email:\n\nSubject: Budget review — Q3\n\nHi,\n\nCould you send the figures — the 9–5 ones — before Friday?\n\nThanks',
-  Spanish: '```\nSubject: Revisión del presupuesto — T3\n\nHola,\n\n¿Podrías enviarme las cifras — las del trimestre — antes del viernes?\n\nGracias\n```',
+  English:
+    'Sure! Here is the email:\n\nSubject: Budget review — Q3\n\nHi,\n\nCould you send the figures — the 9–5 ones — before Friday?\n\nThanks',
+  Spanish:
+    '```\nSubject: Revisión del presupuesto — T3\n\nHola,\n\n¿Podrías enviarme las cifras — las del trimestre — antes del viernes?\n\nGracias\n```',
 };
 
 type Spooled = { path: string; thread: string; raw: Buffer; mail: ParsedMail; mtime: number };
@@ -46,10 +72,21 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
   beforeAll(async () => {
     const topologyId = randomUUID();
     const file = join(dir, 'topology.json');
-    writeFileSync(file, JSON.stringify({ id: topologyId, name: `${tag} office`, language_default: 'en', email_personas: PERSONAS, deckies: [{ name: mailName, services: ['imap'] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: topologyId,
+        name: `${tag} office`,
+        language_default: 'en',
+        email_personas: PERSONAS,
+        deckies: [{ name: mailName, services: ['imap'] }],
+      }),
+    );
     const imported = await runCli(['topology', 'import', file], { DECNET_DB: db });
     expect(imported.code, imported.stderr).toBe(0);
-    launched = await launchDeckies(docker, `${tag}-net`, [{ name: mailName, services: ['imap'], labels: { 'decnet.scope': tag }, topologyId }]);
+    launched = await launchDeckies(docker, `${tag}-net`, [
+      { name: mailName, services: ['imap'], labels: { 'decnet.scope': tag }, topologyId },
+    ]);
     llm = await startLanguageOllama(ANSWERS, ANSWERS.English);
     const t0 = performance.now();
     run = await runCli(['emailgen', '--interval', '0.2', '--ticks', '20'], {
@@ -68,8 +105,13 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
     // copy the spool out of the container, and read every mtime inside it
     const out = join(dir, 'spool');
     mkdirSync(out);
-    execFileSync('tar', ['-xf', '-', '-C', out], { input: execFileSync('docker', ['exec', container, 'tar', '-C', SPOOL, '-cf', '-', '.'], { maxBuffer: 64 << 20 }) });
-    const stats = execFileSync('docker', ['exec', container, 'find', SPOOL, '-type', 'f', '-exec', 'stat', '-c', '%Y %n', '{}', '+']).toString().trim().split('\n');
+    execFileSync('tar', ['-xf', '-', '-C', out], {
+      input: execFileSync('docker', ['exec', container, 'tar', '-C', SPOOL, '-cf', '-', '.'], { maxBuffer: 64 << 20 }),
+    });
+    const stats = execFileSync('docker', ['exec', container, 'find', SPOOL, '-type', 'f', '-exec', 'stat', '-c', '%Y %n', '{}', '+'])
+      .toString()
+      .trim()
+      .split('\n');
     const mtimes = new Map(stats.map((l) => [l.slice(l.indexOf(' ') + 1), Number(l.slice(0, l.indexOf(' ')))]));
     for (const thread of readdirSync(out)) {
       for (const name of readdirSync(join(out, thread))) {
@@ -94,7 +136,9 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
     expect(rows.length, `${rows.length} emails`).toBeGreaterThanOrEqual(10);
     const exec = rows.map((r) => Number(r.payload.duration_ms)).sort((a, b) => a - b);
     const median = exec[Math.floor(exec.length / 2)] ?? 0;
-    console.info(`emailgen e2e: ${rows.length} emails in ${seconds.toFixed(2)} s (${(rows.length / seconds).toFixed(2)} emails/s, ticks at 0.2 s; delivery exec median ${median} ms)`);
+    console.info(
+      `emailgen e2e: ${rows.length} emails in ${seconds.toFixed(2)} s (${(rows.length / seconds).toFixed(2)} emails/s, ticks at 0.2 s; delivery exec median ${median} ms)`,
+    );
   });
 
   it('logs one info line per email (kind email, success, dst, stage), each a row in the store', () => {
@@ -130,7 +174,10 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
       expect(to.name).toBe(byEmail.get(to.address!)!.name);
       expect(from.address).not.toBe(to.address);
       expect(f.mail.messageId).toMatch(/^<[0-9a-f]{32}@acme\.example>$/);
-      const rawDate = f.raw.toString('latin1').match(/^Date: (.*)$/m)![1]!.trim();
+      const rawDate = f.raw
+        .toString('latin1')
+        .match(/^Date: (.*)$/m)![1]!
+        .trim();
       expect(rawDate).toBe(formatMailDate(f.mail.date!, sender.timezone));
     }
   });
@@ -139,7 +186,10 @@ describe.runIf(hasDocker)('decnet-orchestrator emailgen › personas write into 
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const head = f.raw.toString('latin1').split('\r\n\r\n')[0]!;
-      const names = head.split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+      const names = head
+        .split('\r\n')
+        .filter((l) => !/^[ \t]/.test(l))
+        .map((l) => l.slice(0, l.indexOf(':')));
       expect(names.slice(0, 4), f.path).toEqual(['Return-Path', 'Delivered-To', 'Received', 'Received']);
       const from = f.mail.from?.value[0]?.address;
       const to = f.mail.to && !Array.isArray(f.mail.to) ? f.mail.to.value[0]?.address : undefined;

@@ -90,7 +90,9 @@ describe.runIf(hasDocker)('hostile deckies on the real engine', () => {
     clearInterval(sampler);
     const heap = (process.memoryUsage().heapUsed - heap0) / 1e6;
     const peak = (peakRss - rss0) / 1e6;
-    console.info(`16 concurrent floods (cap 64 KiB each): ${took.toFixed(0)} ms, heap +${heap.toFixed(1)} MB, peak rss +${peak.toFixed(1)} MB`);
+    console.info(
+      `16 concurrent floods (cap 64 KiB each): ${took.toFixed(0)} ms, heap +${heap.toFixed(1)} MB, peak rss +${peak.toFixed(1)} MB`,
+    );
     // on a busy engine some floods reach the clock before the cap: both are bounded failures
     expect(outcomes.every((o) => !o.success && (o.payload.truncated === true || o.payload.timed_out === true))).toBe(true);
     expect(took).toBeLessThan(TIMEOUT_MS + 2000);

@@ -49,7 +49,12 @@ describe.runIf(hasDocker)('injection attempts on the real engine', () => {
       const labels =
         i % 2 === 0
           ? fleet(attack)
-          : { 'decnet.topology.service': 'true', 'decnet.topology.id': attack, 'decnet.topology.decky': attack, 'decnet.topology.service_name': 'ssh' };
+          : {
+              'decnet.topology.service': 'true',
+              'decnet.topology.id': attack,
+              'decnet.topology.decky': attack,
+              'decnet.topology.service_name': 'ssh',
+            };
       started.push(await decky(`evil${i}`, labels));
     }
     good = await decky('good', fleet(`${fx.prefix}-good`));
@@ -64,7 +69,9 @@ describe.runIf(hasDocker)('injection attempts on the real engine', () => {
   it('discovery keeps hostile labels as data and takes each ip from the base the service shares a network with', async () => {
     const containers = (await port.listDeckyContainers()).filter((c) => c.name.startsWith(fx.prefix));
     const observed = observeDeckies(containers, 'local');
-    expect(observed.map((d) => d.name).sort()).toEqual([...ATTACKS.map((a) => a.trim()), `${fx.prefix}-good`, `${fx.prefix}-target`].sort());
+    expect(observed.map((d) => d.name).sort()).toEqual(
+      [...ATTACKS.map((a) => a.trim()), `${fx.prefix}-good`, `${fx.prefix}-target`].sort(),
+    );
     expect(observed.every((d) => d.running)).toBe(true);
     expect(observed.find((d) => d.name === `${fx.prefix}-good`)?.ip).toBe(good.ip);
     expect(observed.find((d) => d.name === ATTACKS[1])?.ip).toBe(started[1]!.ip);

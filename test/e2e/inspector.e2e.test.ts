@@ -45,7 +45,13 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate --inspect › against
     const port = await freePort();
     daemon = spawn(process.execPath, [CLI, 'orchestrate', '--interval', '0.3', '--inspect', String(port)], {
       // no backfill: its writes would compete with the actions this test waits for
-      env: { ...process.env, DECNET_DB: join(dir, 'decnet.sqlite'), DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`, DECNET_NO_BACKFILL: '1', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        DECNET_DB: join(dir, 'decnet.sqlite'),
+        DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`,
+        DECNET_NO_BACKFILL: '1',
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
     for (let i = 0; ; i += 1) {

@@ -4,7 +4,12 @@ import { createPlantFileCall } from '../../src/actors/plant-file.actor.js';
 import { backfillDecky } from '../../src/actors/realism/backfill.js';
 import { silentLogger } from '../../src/infra/log/logger.port.js';
 import { createDockerodePort } from '../../src/infra/docker/impl/dockerode.js';
-import { buildPlannedFileExecs, PLANNED_CHUNK_BYTES, runPlannedFile, writePlannedFile } from '../../src/actors/drivers/planned-file.driver.js';
+import {
+  buildPlannedFileExecs,
+  PLANNED_CHUNK_BYTES,
+  runPlannedFile,
+  writePlannedFile,
+} from '../../src/actors/drivers/planned-file.driver.js';
 import type { Persona } from '../../src/domain/persona.js';
 import type { RunningDecky } from '../../src/domain/decky.js';
 import { openStore, type Store } from '../../src/infra/store/store.factory.js';
@@ -24,7 +29,15 @@ const decky: RunningDecky = { uuid: `local:${DECKY}`, name: DECKY, ip: null, ser
 const NIGHT = Date.parse('2025-03-08T02:00:00Z');
 // a Tuesday morning: the persona is at work and writes most files
 const DAY = Date.parse('2025-03-04T09:00:00Z');
-const ANN: Persona = persona({ name: 'Ann Keller', email: 'ann.keller@corp.example', role: 'engineer', tone: 'direct', mannerisms: [], active_hours: '08:00-18:00', timezone: 'UTC' });
+const ANN: Persona = persona({
+  name: 'Ann Keller',
+  email: 'ann.keller@corp.example',
+  role: 'engineer',
+  tone: 'direct',
+  mannerisms: [],
+  active_hours: '08:00-18:00',
+  timezone: 'UTC',
+});
 
 async function sh(script: string, ...args: string[]): Promise<string> {
   const r = await port.exec({ container: CONTAINER, argv: ['sh', '-c', script, 'sh', ...args] });
@@ -78,7 +91,11 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
     await sh('useradd -m -s /bin/bash -- "$1"', 'akeller');
     let t = DAY;
     const personasFor = async () => [ANN];
-    const call = createPlantFileCall({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files, personasFor, hostZone: 'UTC' } });
+    const call = createPlantFileCall({
+      dockerFor: () => port,
+      now: () => new Date(t),
+      live: { files: store.files, personasFor, hostZone: 'UTC' },
+    });
     const mine: string[] = [];
     const machine: string[] = [];
     for (let i = 0; i < 30 && (mine.length === 0 || machine.length === 0); i += 1) {
@@ -155,7 +172,9 @@ describe.runIf(hasDocker)('live file actions on the real engine', () => {
     await sh('ln -sf -- "$2" "$1"', `${home}/notes.txt`, target);
     const w = await writePlannedFile(port, DECKY, { path: `${home}/notes.txt`, body: 'fresh\n', mtime, owner: 'akeller' });
     expect(w.success, w.stderr).toBe(true);
-    expect(await sh('cat -- "$1"; stat -c "%U %a" -- "$1"; test ! -L "$2" && cat -- "$2"', target, `${home}/notes.txt`)).toBe('root:x:0:0\nroot 600\nfresh\n');
+    expect(await sh('cat -- "$1"; stat -c "%U %a" -- "$1"; test ! -L "$2" && cat -- "$2"', target, `${home}/notes.txt`)).toBe(
+      'root:x:0:0\nroot 600\nfresh\n',
+    );
     expect(await sh('find "$1" -name "*.partial"', home)).toBe('');
   });
 });
@@ -164,7 +183,14 @@ describe.runIf(hasDocker)('files on the accounts a decky really has, on the real
   const acct = new EngineFixture('dnt-acct');
   const WITH = `${acct.prefix}-web01`;
   const WITHOUT = `${acct.prefix}-web02`;
-  const at = (name: string): RunningDecky => ({ uuid: `local:${name}`, name, ip: null, services: ['ssh'], source: 'fleet', hostUuid: 'local' });
+  const at = (name: string): RunningDecky => ({
+    uuid: `local:${name}`,
+    name,
+    ip: null,
+    services: ['ssh'],
+    source: 'fleet',
+    hostUuid: 'local',
+  });
   let tmp: Awaited<ReturnType<typeof tempDir>>;
   let store: Store;
   const homeListing = async (name: string) => {
@@ -174,13 +200,27 @@ describe.runIf(hasDocker)('files on the accounts a decky really has, on the real
   };
   // a backfilled past, then a working day of live actions, as the daemon would do them
   async function writeAll(name: string): Promise<number> {
-    const deps = { dockerFor: () => port, files: store.files, events: store.events, personasFor: async () => [ANN], hostZone: 'UTC', logger: silentLogger };
+    const deps = {
+      dockerFor: () => port,
+      files: store.files,
+      events: store.events,
+      personasFor: async () => [ANN],
+      hostZone: 'UTC',
+      logger: silentLogger,
+    };
     const past = await backfillDecky(at(name), deps, { days: 10, now: new Date(DAY), seed: 3 });
     expect(past.failed).toEqual([]);
     let t = DAY;
-    const call = createPlantFileCall({ dockerFor: () => port, now: () => new Date(t), live: { files: store.files, personasFor: async () => [ANN], hostZone: 'UTC' } });
+    const call = createPlantFileCall({
+      dockerFor: () => port,
+      now: () => new Date(t),
+      live: { files: store.files, personasFor: async () => [ANN], hostZone: 'UTC' },
+    });
     for (let i = 0; i < 12; i += 1) {
-      const out = await call({ dst: at(name), plan: { path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` } }, new AbortController().signal);
+      const out = await call(
+        { dst: at(name), plan: { path: `/home/admin/notes-${i}.txt`, content: `plan ${i}\n` } },
+        new AbortController().signal,
+      );
       expect(out.success, JSON.stringify(out.payload)).toBe(true);
       t += 29 * 60_000;
     }
@@ -211,7 +251,8 @@ describe.runIf(hasDocker)('files on the accounts a decky really has, on the real
     const recorded = (await store.files.filesOf(`local:${WITH}`)).filter((f) => f.author === ANN.email);
     expect(recorded.length).toBeGreaterThan(3);
     const modes = new Map(files.map((l) => [l.split(' ')[2]!, l.split(' ')[1]!]));
-    for (const f of recorded) expect(modes.get(f.path), f.path).toBe(f.contentClass === 'draft' ? '600' : f.contentClass === 'script' ? '755' : '644');
+    for (const f of recorded)
+      expect(modes.get(f.path), f.path).toBe(f.contentClass === 'draft' ? '600' : f.contentClass === 'script' ? '755' : '644');
   });
 
   it('gives a decky without a login account the machine’s files only: no /home/* at all', async () => {

@@ -20,7 +20,22 @@ const tag = `rz${Math.random().toString(36).slice(2, 7)}`;
 const SPOOL = '/var/spool/mail-archive';
 // offices around the world: the run uses the one whose working day is at its middle now, so the
 // live emails fall inside their authors' hours as they would for a real office
-const ZONES = ['Pacific/Auckland', 'Australia/Sydney', 'Asia/Tokyo', 'Asia/Shanghai', 'Asia/Kolkata', 'Asia/Dubai', 'Europe/Berlin', 'Europe/London', 'America/Sao_Paulo', 'America/New_York', 'America/Chicago', 'America/Denver', 'America/Los_Angeles', 'Pacific/Honolulu'];
+const ZONES = [
+  'Pacific/Auckland',
+  'Australia/Sydney',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Kolkata',
+  'Asia/Dubai',
+  'Europe/Berlin',
+  'Europe/London',
+  'America/Sao_Paulo',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'Pacific/Honolulu',
+];
 
 /** The zone whose local time is closest to 13:00 now. */
 function officeZone(now: Date): string {
@@ -64,7 +79,12 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
   let launched: LaunchedNetwork;
   let llm: OllamaTestServer;
   const steps: Record<string, CliRun> = {};
-  let report: { verdict: string; pass: boolean; corpus: Record<string, unknown>; checks: { name: string; pass: boolean; skipped: boolean; figure: number }[] };
+  let report: {
+    verdict: string;
+    pass: boolean;
+    corpus: Record<string, unknown>;
+    checks: { name: string; pass: boolean; skipped: boolean; figure: number }[];
+  };
   let text: CliRun;
 
   beforeAll(async () => {
@@ -96,11 +116,19 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
       report = JSON.parse(json.stdout.trim().split('\n').at(-1)!);
     } catch {
       const tail = (r?: CliRun) => `exit ${r?.code}\n${r?.stdout.slice(-2000)}\n${r?.stderr.slice(-2000)}`;
-      throw new Error(Object.entries({ ...steps, json }).map(([k, r]) => `--- ${k}: ${tail(r)}`).join('\n'));
+      throw new Error(
+        Object.entries({ ...steps, json })
+          .map(([k, r]) => `--- ${k}: ${tail(r)}`)
+          .join('\n'),
+      );
     }
     const out = process.env.DECNET_REALISM_REPORT;
     if (out) {
-      const header = [`# ${new Date().toISOString().slice(0, 16)}Z, office zone ${zone}, ${PERSONAS.length} personas, containers ${launched.containers.join(' ')}`, ...commands.map((c) => `$ ${c}`), ''];
+      const header = [
+        `# ${new Date().toISOString().slice(0, 16)}Z, office zone ${zone}, ${PERSONAS.length} personas, containers ${launched.containers.join(' ')}`,
+        ...commands.map((c) => `$ ${c}`),
+        '',
+      ];
       writeFileSync(out, `${header.join('\n')}${text.stdout}exit status ${text.code}\n`);
     }
   }, 900_000);
@@ -124,7 +152,20 @@ describe.runIf(hasDocker)('decnet-orchestrator realism check › a fresh daemon 
     expect(report.verdict).toBe('pass');
     expect(text.code, text.stdout).toBe(0);
     const ran = new Set(report.checks.filter((c) => !c.skipped).map((c) => c.name));
-    for (const name of ['emails-outside-hours', 'mtime-matches-date', 'mime-headers', 'trace-headers', 'received-chain', 'files-outside-hours', 'date-zone', 'identical-bodies', 'em-dash-rate', 'sender-is-recipient', 'product-name-visible', 'epoch-file-names']) {
+    for (const name of [
+      'emails-outside-hours',
+      'mtime-matches-date',
+      'mime-headers',
+      'trace-headers',
+      'received-chain',
+      'files-outside-hours',
+      'date-zone',
+      'identical-bodies',
+      'em-dash-rate',
+      'sender-is-recipient',
+      'product-name-visible',
+      'epoch-file-names',
+    ]) {
       expect(ran, name).toContain(name);
     }
   });

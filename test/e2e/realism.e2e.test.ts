@@ -70,7 +70,9 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
     // Ann's account: people's files go only in the homes of accounts the decky has
     await sh('useradd -m -s /bin/bash akeller');
     const store = await openStore({ dbPath });
-    await store.inventory.reconcileHost('local', [{ name: DECKY, hostUuid: 'local', services: ['ssh'], ip: c.ip, running: true }], { remote: false });
+    await store.inventory.reconcileHost('local', [{ name: DECKY, hostUuid: 'local', services: ['ssh'], ip: c.ip, running: true }], {
+      remote: false,
+    });
     await store.close();
   });
   afterAll(async () => {
@@ -115,7 +117,12 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
   it('writes hostile names literally, streams a large body in chunks, and runs nothing it was given', async () => {
     const mtime = new Date('2025-01-15T10:20:30Z');
     const body = 'log line\n'.repeat(Math.ceil((PLANNED_CHUNK_BYTES * 2.5) / 9));
-    for (const path of [`/home/ann/x'; touch ${CANARY}; '.txt`, `/home/ann/$(touch ${CANARY}).txt`, '/home/ann/`id` "q".txt', '/var/log/big.log']) {
+    for (const path of [
+      `/home/ann/x'; touch ${CANARY}; '.txt`,
+      `/home/ann/$(touch ${CANARY}).txt`,
+      '/home/ann/`id` "q".txt',
+      '/var/log/big.log',
+    ]) {
       const w = await writePlannedFile(port, DECKY, { path, body, mtime });
       expect(w.success, w.stderr).toBe(true);
       expect(await sh('stat -c %Y -- "$1"; sha256sum < "$1" | cut -d" " -f1', path)).toBe(
@@ -131,7 +138,17 @@ describe.runIf(hasDocker)('realism on the real engine', () => {
     expect(outcome.success).toBe(true);
     const store = await openStore({ dbPath });
     await store.events.recordEvents([
-      { uuid: randomUUID(), ts: new Date(), kind: 'file', protocol: 'ssh', action: outcome.action, srcDeckyUuid: null, dstDeckyUuid: `local:${DECKY}`, success: true, payload: outcome.payload },
+      {
+        uuid: randomUUID(),
+        ts: new Date(),
+        kind: 'file',
+        protocol: 'ssh',
+        action: outcome.action,
+        srcDeckyUuid: null,
+        dstDeckyUuid: `local:${DECKY}`,
+        success: true,
+        payload: outcome.payload,
+      },
     ]);
     await store.close();
     const r = await cli(dbPath, ['realism', 'check', '--json', '--inspect-deckies']);

@@ -61,7 +61,12 @@ describe.runIf(runs)('ssh:// Docker engines (Debian sshd on loopback in front of
       Cmd: ['sleep', 'infinity'],
       // no network needed: the test only execs in it
       HostConfig: { NetworkMode: 'none' },
-      Labels: { 'decnet.fleet.service': 'true', 'decnet.fleet.decky': `${tag}-web`, 'decnet.fleet.service_name': 'ssh', 'decnet.scope': tag },
+      Labels: {
+        'decnet.fleet.service': 'true',
+        'decnet.fleet.decky': `${tag}-web`,
+        'decnet.fleet.service_name': 'ssh',
+        'decnet.scope': tag,
+      },
     });
     await main.getContainer(container).start();
   }, 60_000);
@@ -81,7 +86,23 @@ describe.runIf(runs)('ssh:// Docker engines (Debian sshd on loopback in front of
   it('the real ssh client agrees with the test’s sshd, agent and known_hosts (the fixture is sound)', () => {
     const out = execFileSync(
       'ssh',
-      ['-p', String(sshd.port), '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=yes', '-o', `UserKnownHostsFile=${hashedKnownHosts}`, '-o', 'IdentitiesOnly=no', 'root@127.0.0.1', 'docker', 'version', '--format', '{{.Server.Version}}'],
+      [
+        '-p',
+        String(sshd.port),
+        '-o',
+        'BatchMode=yes',
+        '-o',
+        'StrictHostKeyChecking=yes',
+        '-o',
+        `UserKnownHostsFile=${hashedKnownHosts}`,
+        '-o',
+        'IdentitiesOnly=no',
+        'root@127.0.0.1',
+        'docker',
+        'version',
+        '--format',
+        '{{.Server.Version}}',
+      ],
       { env: { ...process.env, HOME: home, SSH_AUTH_SOCK: agent.socket }, encoding: 'utf8' },
     );
     expect(out.trim()).toMatch(/^\d+\.\d+/);
@@ -129,7 +150,9 @@ describe.runIf(runs)('ssh:// Docker engines (Debian sshd on loopback in front of
     const probe = await diagnose(p);
     expect(probe).toEqual({
       ok: false,
-      reason: expect.stringContaining(`refused ssh://root@127.0.0.1:${sshd.port}: host key CHANGED, now ssh-ed25519 ${hostFingerprint}, ${changed}:1 holds another`),
+      reason: expect.stringContaining(
+        `refused ssh://root@127.0.0.1:${sshd.port}: host key CHANGED, now ssh-ed25519 ${hostFingerprint}, ${changed}:1 holds another`,
+      ),
     });
   }, 30_000);
 

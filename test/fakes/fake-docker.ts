@@ -1,6 +1,14 @@
 import type { ContainerEvent, DockerPort, ExecRequest, ExecResult, FileReadResult } from '../../src/infra/docker/docker.port.js';
 import type { ContainerInfo } from '../../src/domain/container.js';
-import { baseNameOf, FLEET_NETWORK, FleetLabel, selectLayout, serviceIdentity, TopologyLabel, topologyPrefix } from '../../src/domain/decnet-layout.js';
+import {
+  baseNameOf,
+  FLEET_NETWORK,
+  FleetLabel,
+  selectLayout,
+  serviceIdentity,
+  TopologyLabel,
+  topologyPrefix,
+} from '../../src/domain/decnet-layout.js';
 import { FILE_SCRIPT } from '../../src/actors/drivers/file.driver.js';
 import { TRAFFIC_PROBE } from '../../src/actors/drivers/traffic.driver.js';
 
@@ -131,7 +139,12 @@ export class FakeDocker implements DockerPort {
         labels: {
           ...(topo === undefined
             ? { [FleetLabel.SERVICE]: 'true', [FleetLabel.DECKY]: name, [FleetLabel.SERVICE_NAME]: service }
-            : { [TopologyLabel.SERVICE]: 'true', [TopologyLabel.ID]: topo, [TopologyLabel.DECKY]: name, [TopologyLabel.SERVICE_NAME]: service }),
+            : {
+                [TopologyLabel.SERVICE]: 'true',
+                [TopologyLabel.ID]: topo,
+                [TopologyLabel.DECKY]: name,
+                [TopologyLabel.SERVICE_NAME]: service,
+              }),
           ...opts.labels,
         },
         running: opts.running,
@@ -228,7 +241,12 @@ export class FakeDocker implements DockerPort {
     if (isProbe(req.argv)) return this.probe(req.argv[3]!);
     if (isFileScript(req.argv)) {
       const mtime = req.argv[5] === undefined ? undefined : Number(req.argv[5]);
-      this.files.push({ container: req.container, path: req.argv[4]!, content: stdin ?? Buffer.alloc(0), ...(mtime === undefined ? {} : { mtime }) });
+      this.files.push({
+        container: req.container,
+        path: req.argv[4]!,
+        content: stdin ?? Buffer.alloc(0),
+        ...(mtime === undefined ? {} : { mtime }),
+      });
       return result({ rc: 0 });
     }
     const model = this.models.find((m) => m.matches(req));
@@ -242,7 +260,8 @@ export class FakeDocker implements DockerPort {
     if (!this.byName.has(container)) return { ok: false, reason: 'missing', detail: `no such container: ${container}` };
     const content = this.readable.get(`${container}\u0000${path}`);
     if (!content) throw new Error(`not implemented: readFile ${path} in ${container}`);
-    if (content.length > maxBytes) return { ok: false, reason: 'too-large', detail: `file is ${content.length} bytes, more than ${maxBytes}` };
+    if (content.length > maxBytes)
+      return { ok: false, reason: 'too-large', detail: `file is ${content.length} bytes, more than ${maxBytes}` };
     return { ok: true, content: Buffer.from(content) };
   }
 
@@ -269,7 +288,9 @@ export class FakeDocker implements DockerPort {
     const answer = this.probes.get(ip);
     if (answer && 'banner' in answer) return result({ rc: 0, stdout: answer.banner });
     if (answer) return result({ rc: answer.rc, stderr: answer.stderr });
-    return this.sshAnswersAt(ip) ? result({ rc: 0, stdout: FAKE_SSH_BANNER }) : result({ rc: 1, stderr: 'ConnectionRefusedError: [Errno 111] Connection refused\n' });
+    return this.sshAnswersAt(ip)
+      ? result({ rc: 0, stdout: FAKE_SSH_BANNER })
+      : result({ rc: 1, stderr: 'ConnectionRefusedError: [Errno 111] Connection refused\n' });
   }
 
   // a running `-ssh` service whose running base holds the address

@@ -14,7 +14,15 @@ export interface WrittenFile {
   mode?: string;
 }
 
-const ok = (r: Partial<ExecResult> = {}): ExecResult => ({ rc: 0, stdout: '', stderr: '', timedOut: false, truncated: false, durationMs: 1, ...r });
+const ok = (r: Partial<ExecResult> = {}): ExecResult => ({
+  rc: 0,
+  stdout: '',
+  stderr: '',
+  timedOut: false,
+  truncated: false,
+  durationMs: 1,
+  ...r,
+});
 
 /**
  * Teaches a FakeDocker the planned-file script and the settle script over an in-memory file

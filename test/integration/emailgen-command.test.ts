@@ -28,7 +28,13 @@ async function rig(llm: LLMBackend = new FakeLlm()) {
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const dbPath = join(dir, 'decnet.sqlite');
   const poolPath = join(dir, 'pool.json');
-  await writeFile(poolPath, JSON.stringify([{ name: 'Ana', email: 'ana@corp.example', role: 'CFO', active_hours: '00:00-00:00' }, { name: 'Ben', email: 'ben@corp.example', role: 'CTO', active_hours: '00:00-00:00' }]));
+  await writeFile(
+    poolPath,
+    JSON.stringify([
+      { name: 'Ana', email: 'ana@corp.example', role: 'CFO', active_hours: '00:00-00:00' },
+      { name: 'Ben', email: 'ben@corp.example', role: 'CTO', active_hours: '00:00-00:00' },
+    ]),
+  );
   const logs: { level: string; msg?: string; obj: Record<string, unknown> }[] = [];
   const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) => {
     logs.push({ level, obj: typeof obj === 'string' ? {} : obj, ...(msg === undefined ? {} : { msg }) });
@@ -77,7 +83,9 @@ describe('emailgen run command', () => {
     expect(rows.length).toBeGreaterThanOrEqual(1);
     expect(rows.every((row) => row.emlPath.startsWith('/srv/mail/'))).toBe(true);
     expect(r.logs.filter((l) => l.msg === 'email' && l.obj.kind === 'email')).toHaveLength(rows.length);
-    expect(r.logs).toContainEqual(expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'ticks', ticks: 2 }) }));
+    expect(r.logs).toContainEqual(
+      expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'ticks', ticks: 2 }) }),
+    );
     expect(r.signals.listenerCount('SIGTERM') + r.signals.listenerCount('SIGINT')).toBe(0);
   });
 
@@ -124,7 +132,9 @@ describe('emailgen run command', () => {
     expect(inFlight).toBeGreaterThanOrEqual(1);
     expect(rows).toHaveLength(inFlight);
     expect(rows.every((row) => row.success)).toBe(true);
-    expect(r.logs).toContainEqual(expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'signal', abandoned: 0 }) }));
+    expect(r.logs).toContainEqual(
+      expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'signal', abandoned: 0 }) }),
+    );
   });
 
   it('stops on {action:"stop"} on system.emailgen.control and beats on system.emailgen.health', async () => {
@@ -135,8 +145,15 @@ describe('emailgen run command', () => {
       onStart: () => setTimeout(() => r.bus.publish('system.emailgen.control', 'worker.control', { action: 'stop' }), 30),
     });
     await done;
-    expect(r.logs).toContainEqual(expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'control' }) }));
-    expect(beats[0]).toMatchObject({ worker: 'emailgen', ts: expect.any(String), llm: { backend: 'fake', model: 'fake', breaker: 'closed' }, actors: expect.any(Object) });
+    expect(r.logs).toContainEqual(
+      expect.objectContaining({ msg: 'emailgen stopped', obj: expect.objectContaining({ reason: 'control' }) }),
+    );
+    expect(beats[0]).toMatchObject({
+      worker: 'emailgen',
+      ts: expect.any(String),
+      llm: { backend: 'fake', model: 'fake', breaker: 'closed' },
+      actors: expect.any(Object),
+    });
   });
 
   it.each([

@@ -21,7 +21,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const person = (email: string, extra: Record<string, unknown> = {}) => ({ name: email.split('@')[0], email, role: 'Analyst', active_hours: '00:00-00:00', ...extra });
+const person = (email: string, extra: Record<string, unknown> = {}) => ({
+  name: email.split('@')[0],
+  email,
+  role: 'Analyst',
+  active_hours: '00:00-00:00',
+  ...extra,
+});
 
 async function world(pool: unknown[] = []) {
   const dir = await mkdtemp(join(tmpdir(), 'decnet-emailgen-'));
@@ -44,7 +50,12 @@ async function world(pool: unknown[] = []) {
 type World = Awaited<ReturnType<typeof world>>;
 
 async function topology(store: Store, personas: unknown[], language = 'en') {
-  const file = parseTopologyFile({ name: `topo-${Math.random()}`, language_default: language, email_personas: personas, deckies: [{ name: 'mail01', services: ['imap'] }] });
+  const file = parseTopologyFile({
+    name: `topo-${Math.random()}`,
+    language_default: language,
+    email_personas: personas,
+    deckies: [{ name: 'mail01', services: ['imap'] }],
+  });
   return (await store.inventory.importTopology(file)).id;
 }
 
@@ -86,10 +97,27 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     const [decky] = await w.store.inventory.listRunningDeckies();
-    expect(row).toMatchObject({ mailDeckyUuid: decky!.uuid, success: true, subject: 'Budget review before Friday', language: 'en', inReplyTo: null });
-    expect(row.payload).toMatchObject({ stage: 'delivered', container: 'mail01-imap', rc: 0, is_reply: false, model: 'fake', eml_path: row.emlPath });
+    expect(row).toMatchObject({
+      mailDeckyUuid: decky!.uuid,
+      success: true,
+      subject: 'Budget review before Friday',
+      language: 'en',
+      inReplyTo: null,
+    });
+    expect(row.payload).toMatchObject({
+      stage: 'delivered',
+      container: 'mail01-imap',
+      rc: 0,
+      is_reply: false,
+      model: 'fake',
+      eml_path: row.emlPath,
+    });
     expect(w.published).toHaveLength(1);
-    expect(w.published[0]).toMatchObject({ topic: `orchestrator.email.${decky!.uuid}`, type: 'email.delivered', payload: { uuid: row.uuid, success: true, kind: 'email' } });
+    expect(w.published[0]).toMatchObject({
+      topic: `orchestrator.email.${decky!.uuid}`,
+      type: 'email.delivered',
+      payload: { uuid: row.uuid, success: true, kind: 'email' },
+    });
     expect(w.docker.spool).toHaveLength(1);
     const file = w.docker.spool[0]!;
     expect(file.path).toBe(row.emlPath);
@@ -174,7 +202,13 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
     const { rows, output } = await run(w, new FakeLlm({ mode: 'fail', failure: 'HTTP 500: model crashed' }), { ticks: 1 });
     expect(output).toMatchObject({ delivered: 0, failed: 1 });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ success: false, messageId: '', subject: '', emlPath: '', payload: { stage: 'llm', stderr: 'HTTP 500: model crashed' } });
+    expect(rows[0]).toMatchObject({
+      success: false,
+      messageId: '',
+      subject: '',
+      emlPath: '',
+      payload: { stage: 'llm', stderr: 'HTTP 500: model crashed' },
+    });
     expect(deliveries(w)).toHaveLength(0);
     expect(w.published[0]).toMatchObject({ type: 'email.failed' });
   });
@@ -192,17 +226,25 @@ describe('emailgen (SQLite file + memory bus + fake Docker + fake LLM)', () => {
     expect(handle.llm.health().state).toBe('open');
     const open = w.heartbeats.filter((h) => (h.payload.llm as { breaker: string }).breaker === 'open');
     expect(open.length).toBeGreaterThan(0);
-    expect(open[0]!.payload).toMatchObject({ worker: 'emailgen', ts: expect.any(String), llm: { backend: 'fake', model: 'fake' }, actors: { mailDeckies: 1, personas: 2 } });
+    expect(open[0]!.payload).toMatchObject({
+      worker: 'emailgen',
+      ts: expect.any(String),
+      llm: { backend: 'fake', model: 'fake' },
+      actors: { mailDeckies: 1, personas: 2 },
+    });
   });
 
   it('backs a mail decky off after repeated delivery failures instead of hammering it', async () => {
     const w = await world();
     const topo = await topology(w.store, [person('alice@acme.example'), person('bob@acme.example')]);
     w.docker.addDecky('mail01', { services: ['imap'], topologyId: topo });
-    for (let i = 0; i < 3; i++) w.docker.scriptNextExec('mail01-imap', { kind: 'result', result: { rc: 1, stderr: 'No space left on device' } });
+    for (let i = 0; i < 3; i++)
+      w.docker.scriptNextExec('mail01-imap', { kind: 'result', result: { rc: 1, stderr: 'No space left on device' } });
     const { rows } = await run(w, new FakeLlm(), { ticks: 6, mail: { failureThreshold: 3, backoffBaseMs: 60_000 }, drainTimeoutMs: 50 });
     expect(rows.filter((r) => !r.success)).toHaveLength(3);
-    expect(rows.filter((r) => !r.success).every((r) => r.payload.stage === 'delivery' && r.payload.stderr === 'No space left on device')).toBe(true);
+    expect(
+      rows.filter((r) => !r.success).every((r) => r.payload.stage === 'delivery' && r.payload.stderr === 'No space left on device'),
+    ).toBe(true);
     // while it backs off, no persona of that decky is asked to write
     expect(deliveries(w)).toHaveLength(3);
   });

@@ -102,7 +102,14 @@ export class DecnetBusServer {
       };
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`no matching frame within ${timeoutMs} ms; saw ${this.frames.slice(since).map((f) => `${f.name}:${f.verb} ${f.arg}`).join(', ')}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; saw ${this.frames
+              .slice(since)
+              .map((f) => `${f.name}:${f.verb} ${f.arg}`)
+              .join(', ')}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(check);
       check();

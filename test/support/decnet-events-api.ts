@@ -45,7 +45,11 @@ export async function decnetEventsPage(dbPath: string, q: { limit?: number; offs
   const where = q.kind === undefined ? '' : 'WHERE kind = ?';
   const params = q.kind === undefined ? [] : [q.kind];
   const [{ n }] = (await all<{ n: number }>(dbPath, `SELECT count(*) AS n FROM orchestrator_events ${where}`, params)) as [{ n: number }];
-  const rows = await all<RawRow>(dbPath, `SELECT * FROM orchestrator_events ${where} ORDER BY ts DESC LIMIT ? OFFSET ?`, [...params, limit, offset]);
+  const rows = await all<RawRow>(dbPath, `SELECT * FROM orchestrator_events ${where} ORDER BY ts DESC LIMIT ? OFFSET ?`, [
+    ...params,
+    limit,
+    offset,
+  ]);
   return {
     total: n,
     limit,

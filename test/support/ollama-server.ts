@@ -160,7 +160,9 @@ function answer(res: ServerResponse, model: string, text: string, chat: boolean,
   }
   // streaming (Ollama's default when `stream` is absent): NDJSON chunks, then the done record
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-  const piece = chat ? { model, created_at, message: { role: 'assistant', content: text }, done: false } : { model, created_at, response: text, done: false };
+  const piece = chat
+    ? { model, created_at, message: { role: 'assistant', content: text }, done: false }
+    : { model, created_at, response: text, done: false };
   res.write(`${JSON.stringify(piece)}\n`);
   res.end(`${JSON.stringify(final)}\n`);
 }
@@ -172,6 +174,13 @@ function tag(name: string) {
     modified_at: '2026-01-05T10:00:00.000Z',
     size: 4_920_753_328,
     digest: 'a80c4f17acd55265feec403c7aef86be0c25983ab279d83f3bcd3abbcb5b8b72',
-    details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '8.0B', quantization_level: 'Q4_K_M' },
+    details: {
+      parent_model: '',
+      format: 'gguf',
+      family: 'llama',
+      families: ['llama'],
+      parameter_size: '8.0B',
+      quantization_level: 'Q4_K_M',
+    },
   };
 }

@@ -32,7 +32,8 @@ export async function postgresAnswers(url = POSTGRES_ADMIN_URL): Promise<boolean
 export async function requirePostgresOrSkip(): Promise<boolean> {
   const ok = await postgresAnswers();
   const required = process.env.DECNET_REQUIRE_DOCKER === '1' || process.env.DECNET_REQUIRE_POSTGRES === '1';
-  if (!ok && required) throw new Error(`PostgreSQL is required but does not answer at ${redact(POSTGRES_ADMIN_URL)} (run scripts/setup.sh)`);
+  if (!ok && required)
+    throw new Error(`PostgreSQL is required but does not answer at ${redact(POSTGRES_ADMIN_URL)} (run scripts/setup.sh)`);
   if (!ok) console.warn(`PostgreSQL does not answer at ${redact(POSTGRES_ADMIN_URL)}: its suites are skipped`);
   return ok;
 }

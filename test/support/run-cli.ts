@@ -23,7 +23,14 @@ export function runCli(
     const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       // these runs count live actions against rows; the history backfill has its own e2e test (backfill.e2e)
       // the host's /etc/decnet settings files stay out of tests unless a test names its own
-      env: { ...process.env, LOG_LEVEL: 'info', DECNET_NO_BACKFILL: '1', DECNET_ENV_FILE: '', DECNET_CONFIG: '/nonexistent/decnet.ini', ...env },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        DECNET_NO_BACKFILL: '1',
+        DECNET_ENV_FILE: '',
+        DECNET_CONFIG: '/nonexistent/decnet.ini',
+        ...env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

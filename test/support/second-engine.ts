@@ -43,7 +43,8 @@ export function canRunSecondEngine(): boolean {
  */
 export function requireSecondEngineOrSkip(): boolean {
   const ok = canRunSecondEngine();
-  if (!ok && process.env.DECNET_REQUIRE_DOCKER === '1') throw new Error('DECNET_REQUIRE_DOCKER=1 but no dockerd can be started here (root and dockerd needed)');
+  if (!ok && process.env.DECNET_REQUIRE_DOCKER === '1')
+    throw new Error('DECNET_REQUIRE_DOCKER=1 but no dockerd can be started here (root and dockerd needed)');
   return ok;
 }
 
@@ -149,7 +150,11 @@ export class SecondEngine {
     this.dropPoolRule();
     // a live-restore daemon leaves its data-root bind mount behind at shutdown
     const dataRoot = join(this.stateDir, 'data');
-    if (readFileSync('/proc/self/mounts', 'utf8').split('\n').some((l) => l.split(' ')[1] === dataRoot)) {
+    if (
+      readFileSync('/proc/self/mounts', 'utf8')
+        .split('\n')
+        .some((l) => l.split(' ')[1] === dataRoot)
+    ) {
       try {
         execFileSync('umount', [dataRoot], { stdio: 'ignore' });
       } catch {
@@ -162,10 +167,24 @@ export class SecondEngine {
 
   private async purge(): Promise<void> {
     const containers = await this.docker.listContainers({ all: true }).catch(() => []);
-    await Promise.all(containers.map((c) => this.docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+    await Promise.all(
+      containers.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
     const networks = await this.docker.listNetworks().catch(() => []);
     const own = networks.filter((n) => !['bridge', 'host', 'none'].includes(n.Name));
-    await Promise.all(own.map((n) => this.docker.getNetwork(n.Id).remove().catch(() => undefined)));
+    await Promise.all(
+      own.map((n) =>
+        this.docker
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined),
+      ),
+    );
   }
 
   private async launch(): Promise<void> {
@@ -194,7 +213,13 @@ export class SecondEngine {
     const deadline = Date.now() + this.startTimeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`dockerd ${this.name} exited at start; see ${this.logFile}:\n${tail(this.logFile)}`);
-      if (await this.docker.ping().then(() => true, () => false)) return;
+      if (
+        await this.docker.ping().then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await delay(200);
     }
     this.signal('SIGKILL');
@@ -216,7 +241,13 @@ export class SecondEngine {
     const main = new Docker();
     for (const name of this.images) {
       const want = (await main.getImage(name).inspect()).Id;
-      const have = await this.docker.getImage(name).inspect().then((i) => i.Id, () => undefined);
+      const have = await this.docker
+        .getImage(name)
+        .inspect()
+        .then(
+          (i) => i.Id,
+          () => undefined,
+        );
       if (have === want) continue;
       const tar = await main.getImage(name).get();
       const progress = await this.docker.loadImage(tar);
@@ -235,7 +266,8 @@ export class SecondEngine {
   private allowPoolTraffic(): void {
     this.dropPoolRule();
     const [chain, ...rest] = this.ruleSpec();
-    if (!iptables(['-I', chain!, '1', ...rest])) console.warn(`second engine ${this.name}: no iptables rule; its containers may not reach each other`);
+    if (!iptables(['-I', chain!, '1', ...rest]))
+      console.warn(`second engine ${this.name}: no iptables rule; its containers may not reach each other`);
   }
 
   private dropPoolRule(): void {

@@ -26,13 +26,16 @@ export function sshdInstalled(): boolean {
  */
 export function requireSshdOrSkip(): boolean {
   const ok = sshdInstalled();
-  if (!ok && process.env.DECNET_REQUIRE_DOCKER === '1') throw new Error('sshd and the ssh client tools are required but not installed (run scripts/setup.sh)');
+  if (!ok && process.env.DECNET_REQUIRE_DOCKER === '1')
+    throw new Error('sshd and the ssh client tools are required but not installed (run scripts/setup.sh)');
   return ok;
 }
 
 /** A fresh key pair made by ssh-keygen, without passphrase unless one is given. */
 export function makeKey(path: string, opts: { type?: string; passphrase?: string } = {}): { path: string; pub: string } {
-  execFileSync('ssh-keygen', ['-q', '-t', opts.type ?? 'ed25519', '-N', opts.passphrase ?? '', '-C', 'decnet-test', '-f', path], { stdio: 'ignore' });
+  execFileSync('ssh-keygen', ['-q', '-t', opts.type ?? 'ed25519', '-N', opts.passphrase ?? '', '-C', 'decnet-test', '-f', path], {
+    stdio: 'ignore',
+  });
   return { path, pub: readFileSync(`${path}.pub`, 'utf8').trim() };
 }
 

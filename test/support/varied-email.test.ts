@@ -30,8 +30,22 @@ describe('the loopback model’s varied emails', () => {
   });
 
   it('reads sender, recipient, topic and reply subject from the prompt', () => {
-    const ask = readPrompt(buildPrompt({ sender: ANN, recipient: BOB, topic: 'Vendor invoices', mannerisms: ['keeps it short'], reply: { parentSubject: 'RE: re: Vendor invoices', parentBody: 'x' } }));
-    expect(ask).toEqual({ sender: 'Ann Keller', recipient: 'Bob Stone', topic: 'Vendor invoices', replySubject: 'Re: Vendor invoices', signature: null });
+    const ask = readPrompt(
+      buildPrompt({
+        sender: ANN,
+        recipient: BOB,
+        topic: 'Vendor invoices',
+        mannerisms: ['keeps it short'],
+        reply: { parentSubject: 'RE: re: Vendor invoices', parentBody: 'x' },
+      }),
+    );
+    expect(ask).toEqual({
+      sender: 'Ann Keller',
+      recipient: 'Bob Stone',
+      topic: 'Vendor invoices',
+      replySubject: 'Re: Vendor invoices',
+      signature: null,
+    });
   });
 
   it('is served by the loopback Ollama server through the real client', async () => {

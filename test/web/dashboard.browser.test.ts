@@ -20,22 +20,68 @@ const workers = trackWorkerHealth({ bus });
 const sources = inMemorySources({
   workers: () => workers.list(),
   deckies: [
-    { uuid: 'local:web01', name: 'web01', ip: '172.20.0.11', services: ['ssh', 'http'], source: 'fleet', hostUuid: 'local', machineState: 'idle' },
+    {
+      uuid: 'local:web01',
+      name: 'web01',
+      ip: '172.20.0.11',
+      services: ['ssh', 'http'],
+      source: 'fleet',
+      hostUuid: 'local',
+      machineState: 'idle',
+    },
     { uuid: 'local:db01', name: 'db01', ip: '172.20.0.12', services: ['ssh'], source: 'fleet', hostUuid: 'local', machineState: 'acting' },
-    { uuid: 'topo-mail', name: 'mail01', ip: '172.20.0.13', services: ['ssh', 'imap'], source: 'topology', topologyId: 't1', machineState: 'backingOff' },
+    {
+      uuid: 'topo-mail',
+      name: 'mail01',
+      ip: '172.20.0.13',
+      services: ['ssh', 'imap'],
+      source: 'topology',
+      topologyId: 't1',
+      machineState: 'backingOff',
+    },
   ],
   personas: [
-    { scope: 'topology:t1', name: 'Alice Martin', email: 'alice@corp.example', role: 'Finance lead', tone: 'formal', language: 'en', activeHours: '09:00-18:00', timezone: 'Europe/Paris' },
-    { scope: 'topology:t1', name: 'Bruno Costa', email: 'bruno@corp.example', role: 'IT admin', tone: 'technical', language: 'pt', activeHours: '08:00-17:00' },
+    {
+      scope: 'topology:t1',
+      name: 'Alice Martin',
+      email: 'alice@corp.example',
+      role: 'Finance lead',
+      tone: 'formal',
+      language: 'en',
+      activeHours: '09:00-18:00',
+      timezone: 'Europe/Paris',
+    },
+    {
+      scope: 'topology:t1',
+      name: 'Bruno Costa',
+      email: 'bruno@corp.example',
+      role: 'IT admin',
+      tone: 'technical',
+      language: 'pt',
+      activeHours: '08:00-17:00',
+    },
   ],
 });
 sources.data.events.push(
   anEvent({ uuid: 'seed-1', agoMs: 50_000 }),
-  anEvent({ uuid: 'seed-2', kind: 'file', action: 'file:create', srcDeckyUuid: null, payload: { path: '/home/admin/notes.txt' }, agoMs: 40_000 }),
+  anEvent({
+    uuid: 'seed-2',
+    kind: 'file',
+    action: 'file:create',
+    srcDeckyUuid: null,
+    payload: { path: '/home/admin/notes.txt' },
+    agoMs: 40_000,
+  }),
   anEvent({ uuid: 'seed-3', success: false, payload: { stderr: 'timed out', rc: 124 }, agoMs: 30_000 }),
 );
 sources.data.emails.push(
-  anEmail({ uuid: 'm1', threadId: 'th-budget', subject: 'Q3 budget review', body: 'Hi Bruno,\nplease send the server costs.\nAlice', agoMs: 20_000 }),
+  anEmail({
+    uuid: 'm1',
+    threadId: 'th-budget',
+    subject: 'Q3 budget review',
+    body: 'Hi Bruno,\nplease send the server costs.\nAlice',
+    agoMs: 20_000,
+  }),
   anEmail({
     uuid: 'm2',
     threadId: 'th-budget',
@@ -63,7 +109,15 @@ describe.runIf(haveChromium || required)('dashboard in Chromium', () => {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 1000 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
@@ -114,7 +168,9 @@ describe.runIf(haveChromium || required)('dashboard in Chromium', () => {
 
   it('filters by kind and holds events while paused', async () => {
     await page.click('button.chip[data-kind="file"]');
-    await expect.poll(() => page.locator('#feed tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-kind')))).toEqual(['file']);
+    await expect
+      .poll(() => page.locator('#feed tbody tr').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-kind'))))
+      .toEqual(['file']);
     await page.click('button.chip[data-kind="all"]');
     await page.click('#pause');
     bus.publish('orchestrator.file.local:web01', 'file.planted', { uuid: 'held-1', success: true, path: '/var/log/cron.log' });
@@ -132,7 +188,9 @@ describe.runIf(haveChromium || required)('dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#reader article.message').count()).toBe(2);
     const subjects = await page.locator('#reader article.message .subject').allTextContents();
     expect(subjects).toEqual(['#1Q3 budget review', '#2Re: Q3 budget review']);
-    expect(await page.locator('#reader article.message .body').first().textContent()).toBe('Hi Bruno,\nplease send the server costs.\nAlice');
+    expect(await page.locator('#reader article.message .body').first().textContent()).toBe(
+      'Hi Bruno,\nplease send the server costs.\nAlice',
+    );
     expect(await page.locator('#threads button.thread[data-thread-id="th-budget"]').getAttribute('aria-current')).toBe('true');
   });
 

@@ -35,7 +35,10 @@ export function deckyDriver(calls: DeckyCalls) {
       running.add(controller);
       let call: Promise<ActionOutcome>;
       try {
-        call = command.type === 'DECKY.RUN_TRAFFIC' ? calls.sendTraffic(command.input, controller.signal) : calls.plantFile(command.input, controller.signal);
+        call =
+          command.type === 'DECKY.RUN_TRAFFIC'
+            ? calls.sendTraffic(command.input, controller.signal)
+            : calls.plantFile(command.input, controller.signal);
       } catch (error) {
         // a call that throws before its promise exists is a failed action like a rejection
         answer({ type: 'DECKY.DRIVER_FAILED', error });

@@ -17,7 +17,7 @@ export const EMAIL_DELIVERY_SCRIPT = [
   'mkdir -p -- "$dir"',
   'if [ -e "$dir/$name" ]; then cat >/dev/null; echo exists; exit 0; fi',
   'tmp="$dir/.$name.$$.tmp"',
-  "trap 'rm -f -- \"$tmp\"' EXIT",
+  'trap \'rm -f -- "$tmp"\' EXIT',
   'cat > "$tmp"',
   'touch -d "@$when" -- "$tmp"',
   // a hard link fails when the name exists: no clobbering even against a concurrent delivery
@@ -99,7 +99,15 @@ export async function runEmailDelivery(docker: DockerPort, req: DeliveryRequest,
   const res = await execSafely(docker, built.exec);
   const word = res.stdout.trim();
   const success = res.rc === 0 && !res.timedOut && !res.truncated && (word === 'delivered' || word === 'exists');
-  const out: DeliveryOutcome = { success, container, emlPath: built.path, bytes, rc: res.rc, existed: success && word === 'exists', durationMs: res.durationMs };
+  const out: DeliveryOutcome = {
+    success,
+    container,
+    emlPath: built.path,
+    bytes,
+    rc: res.rc,
+    existed: success && word === 'exists',
+    durationMs: res.durationMs,
+  };
   if (!success) out.stderr = sanitizeStderr(res.stderr || (res.rc === 0 ? `unexpected output: ${word}` : ''));
   if (res.timedOut) out.timedOut = true;
   if (res.truncated) out.truncated = true;

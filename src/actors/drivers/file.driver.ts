@@ -62,11 +62,7 @@ export function buildFileExec(
 }
 
 /** Writes one file on `docker` (the destination decky's host); never throws. */
-export async function runFile(
-  docker: DockerPort,
-  req: FileRequest,
-  limits: DriverLimits = {},
-): Promise<DriverOutcome<'file'>> {
+export async function runFile(docker: DockerPort, req: FileRequest, limits: DriverLimits = {}): Promise<DriverOutcome<'file'>> {
   const bytes = typeof req.content === 'string' ? Buffer.byteLength(req.content) : req.content.byteLength;
   const base = { dst_decky: sanitizeField(String(req.dstName), 128), path: sanitizeField(String(req.path), 512), bytes };
   const built = buildFileExec(req, limits);
@@ -76,7 +72,12 @@ export async function runFile(
   const res = await execSafely(docker, built.exec);
   const success = res.rc === 0 && !res.timedOut && !res.truncated;
   // DECNET's worker writes stderr always, null on success
-  const payload: Record<string, unknown> = { ...base, rc: res.rc, stderr: success ? null : sanitizeStderr(res.stderr), duration_ms: res.durationMs };
+  const payload: Record<string, unknown> = {
+    ...base,
+    rc: res.rc,
+    stderr: success ? null : sanitizeStderr(res.stderr),
+    duration_ms: res.durationMs,
+  };
   if (res.timedOut) payload.timed_out = true;
   if (res.truncated) payload.truncated = true;
   return { kind: 'file', action: FILE_ACTION, success, payload };

@@ -130,7 +130,17 @@ export function buildPlannedFileExecs(
   const steps = parts.length === 1 ? ['put'] : parts.map((_, i) => (i === 0 ? 'begin' : i === parts.length - 1 ? 'commit' : 'add'));
   const execs = parts.map((stdin, i) => ({
     container: `${deckyName}-ssh`,
-    argv: ['sh', '-c', PLANNED_FILE_SCRIPT, 'sh', file.path, `@${secs}`, steps[i]!, ...(file.owner || file.mode ? [file.owner ?? ''] : []), ...(file.mode ? [file.mode] : [])],
+    argv: [
+      'sh',
+      '-c',
+      PLANNED_FILE_SCRIPT,
+      'sh',
+      file.path,
+      `@${secs}`,
+      steps[i]!,
+      ...(file.owner || file.mode ? [file.owner ?? ''] : []),
+      ...(file.mode ? [file.mode] : []),
+    ],
     stdin,
     timeoutMs: limits.timeoutMs,
     maxOutputBytes: limits.maxOutputBytes ?? PLANNED_FILE_MAX_OUTPUT,
@@ -139,7 +149,12 @@ export function buildPlannedFileExecs(
 }
 
 /** Writes one planned file with its mtime and owner in `<deckyName>-ssh`; a failed chunk drops the partial file. */
-export async function writePlannedFile(docker: DockerPort, deckyName: string, file: PlannedFile, limits: DriverLimits = {}): Promise<PlannedWriteOutcome> {
+export async function writePlannedFile(
+  docker: DockerPort,
+  deckyName: string,
+  file: PlannedFile,
+  limits: DriverLimits = {},
+): Promise<PlannedWriteOutcome> {
   const built = buildPlannedFileExecs(deckyName, file, limits);
   if (!built.ok) return { path: file.path, success: false, rc: null, execs: 0, durationMs: 0, stderr: built.reason };
   let n = 0;
@@ -166,7 +181,12 @@ export async function writePlannedFile(docker: DockerPort, deckyName: string, fi
 }
 
 /** A planned write as a §3.2 file event (dst, path, bytes, rc, duration, stderr on failure, chunks when several). */
-export async function runPlannedFile(docker: DockerPort, deckyName: string, file: PlannedFile, limits: DriverLimits = {}): Promise<DriverOutcome<'file'>> {
+export async function runPlannedFile(
+  docker: DockerPort,
+  deckyName: string,
+  file: PlannedFile,
+  limits: DriverLimits = {},
+): Promise<DriverOutcome<'file'>> {
   const out = await writePlannedFile(docker, deckyName, file, limits);
   const payload: Record<string, unknown> = {
     dst_decky: sanitizeField(String(deckyName), 128),
@@ -184,4 +204,3 @@ export async function runPlannedFile(docker: DockerPort, deckyName: string, file
   if (out.truncated) payload.truncated = true;
   return { kind: 'file', action: FILE_ACTION, success: out.success, payload };
 }
-

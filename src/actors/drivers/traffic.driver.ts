@@ -60,11 +60,7 @@ export function buildTrafficExec(
 }
 
 /** Runs one traffic probe on `docker` (the source decky's host); never throws. */
-export async function runTraffic(
-  docker: DockerPort,
-  req: TrafficRequest,
-  limits: DriverLimits = {},
-): Promise<DriverOutcome<'traffic'>> {
+export async function runTraffic(docker: DockerPort, req: TrafficRequest, limits: DriverLimits = {}): Promise<DriverOutcome<'traffic'>> {
   const base = {
     src_decky: sanitizeField(String(req.srcName), 128),
     dst_decky: sanitizeField(String(req.dstName), 128),

@@ -30,6 +30,12 @@ export function createDeliverEmailLogic(deps: DeliverEmailDeps) {
     const { decky, draft } = input;
     const container = mailContainerName(decky) ?? '';
     if (!container) return refusedDelivery(container, 'decky has neither imap nor pop3');
-    return deliverDraft(() => abortableDocker(deps.dockerFor(decky), signal), draft, { container, spoolRoot: deps.spoolRoot, limits: deps.limits, makeId, mailHost: decky.name });
+    return deliverDraft(() => abortableDocker(deps.dockerFor(decky), signal), draft, {
+      container,
+      spoolRoot: deps.spoolRoot,
+      limits: deps.limits,
+      makeId,
+      mailHost: decky.name,
+    });
   });
 }

@@ -97,7 +97,13 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
           recordEmail: createRecordEmailLogic({ emails: deps.emails, bus: deps.bus, logger: deps.logger, now }),
         },
       }),
-      loadScope: createLoadScopeLogic({ inventory: feedRunning(inventory, backfill), pool: deps.pool, topologies: deps.topologies, logger: deps.logger, now }),
+      loadScope: createLoadScopeLogic({
+        inventory: feedRunning(inventory, backfill),
+        pool: deps.pool,
+        topologies: deps.topologies,
+        logger: deps.logger,
+        now,
+      }),
       pruneEmails: createPruneEmailsLogic({ emails: deps.emails, keep: s.emailsKeepPerDecky ?? 5_000 }),
       discovery: discovery(),
       // the persona and mail actors run in groups, each in a system of its own: the inspector follows them
@@ -107,7 +113,10 @@ export function startEmailgen(deps: EmailgenDeps): EmailgenHandle {
       log: logTo,
       publishHeartbeat: (_, p) => {
         const h = llm.health();
-        publishHealth({ llm: { backend: h.backend, model: h.model, breaker: h.state, consecutiveFailures: h.consecutiveFailures, openedAt: h.openedAt }, ...p });
+        publishHealth({
+          llm: { backend: h.backend, model: h.model, breaker: h.state, consecutiveFailures: h.consecutiveFailures, openedAt: h.openedAt },
+          ...p,
+        });
       },
     },
     delays: s.heartbeatMs === undefined ? {} : { heartbeatInterval: s.heartbeatMs },

@@ -17,7 +17,11 @@ export type DeckyUsersOf = (docker: DockerPort, decky: Pick<RunningDecky, 'uuid'
  * The accounts of `<deckyName>-ssh`, from its /etc/passwd read through the Engine API's archive
  * download: no process runs in the decky. Undefined when the read fails or the port throws.
  */
-export async function readDeckyUsers(docker: DockerPort, deckyName: string, timeoutMs = READ_TIMEOUT_MS): Promise<readonly PasswdUser[] | undefined> {
+export async function readDeckyUsers(
+  docker: DockerPort,
+  deckyName: string,
+  timeoutMs = READ_TIMEOUT_MS,
+): Promise<readonly PasswdUser[] | undefined> {
   if (!isDeckyName(deckyName)) return undefined;
   try {
     const read = await docker.readFile(`${deckyName}-ssh`, '/etc/passwd', PASSWD_MAX_BYTES, { timeoutMs });

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../../infra/log/logger.port.js';
-import { MAX_STORED_BODY, type SyntheticFile, type SyntheticFilesPort, type SyntheticFileWrite } from '../../infra/store/synthetic-files.port.js';
+import {
+  MAX_STORED_BODY,
+  type SyntheticFile,
+  type SyntheticFilesPort,
+  type SyntheticFileWrite,
+} from '../../infra/store/synthetic-files.port.js';
 
 /** Bounds of the file book; defaults suit a large fleet. */
 interface FileBookOptions {
@@ -73,7 +78,10 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
       } catch (err) {
         if (stalledSince === null) {
           stalledSince = Date.now();
-          opts.logger.warn({ err: (err as Error).message, pending: queue.length }, 'synthetic_files write failed; writes kept in memory and retried');
+          opts.logger.warn(
+            { err: (err as Error).message, pending: queue.length },
+            'synthetic_files write failed; writes kept in memory and retried',
+          );
         }
         if (closing) return;
         await new Promise((r) => setTimeout(r, wait).unref());
@@ -135,7 +143,10 @@ export function createFileBook(store: SyntheticFilesPort, opts: FileBookOptions)
         const over = queue.length - maxPending;
         queue = queue.slice(over);
         dropped += over;
-        opts.logger.warn({ dropped: over, droppedTotal: dropped }, 'synthetic_files writes dropped: the store has been unavailable too long');
+        opts.logger.warn(
+          { dropped: over, droppedTotal: dropped },
+          'synthetic_files writes dropped: the store has been unavailable too long',
+        );
       }
       kick();
     },

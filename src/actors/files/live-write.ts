@@ -89,7 +89,14 @@ export async function writeLiveFile(
   return writePlanned(docker, dst, planned, live, limits, bound);
 }
 
-async function writePlanned(docker: DockerPort, dst: RunningDecky, planned: LiveWrite, live: LiveFilesDeps, limits: DriverLimits, bound: number): Promise<DriverOutcome<'file'>> {
+async function writePlanned(
+  docker: DockerPort,
+  dst: RunningDecky,
+  planned: LiveWrite,
+  live: LiveFilesDeps,
+  limits: DriverLimits,
+  bound: number,
+): Promise<DriverOutcome<'file'>> {
   const { write } = planned;
   let body = write.body;
   const extra: Record<string, unknown> = { edit: write.edit, content_class: planned.contentClass, author: planned.author };
@@ -115,7 +122,12 @@ async function writePlanned(docker: DockerPort, dst: RunningDecky, planned: Live
     extra.rotated = r.path;
   }
   // a body naming the product (an LLM's, say) is refused by the writer: a failed event, no write
-  const out = await runPlannedFile(docker, dst.name, { path: write.path, body, mtime: write.mtime, ...as, ...(mode ? { mode } : {}) }, limits);
+  const out = await runPlannedFile(
+    docker,
+    dst.name,
+    { path: write.path, body, mtime: write.mtime, ...as, ...(mode ? { mode } : {}) },
+    limits,
+  );
   const action = planned.isNew ? out.action : FILE_EDIT_ACTION;
   if (!out.success && writes.length === 0) return { ...out, action, payload: { ...out.payload, ...extra } };
   if (out.success) writes.push({ ...base, path: write.path, body, mtime: write.mtime });
@@ -136,13 +148,28 @@ async function fallback(
   // the supervisor's template names a home too: never one of a user the decky does not have
   const login = /^\/home\/([^/]+)\//.exec(plan.path)?.[1];
   if (users && login !== undefined && !users.some((u) => u.login === login && hasUsableHome(u))) {
-    const payload = { dst_decky: sanitizeField(dst.name, 128), path: sanitizeField(plan.path, 512), bytes: 0, rc: null, stderr: 'refused: no such user on the decky', planner: 'fallback', planner_note: why.slice(0, 200) };
+    const payload = {
+      dst_decky: sanitizeField(dst.name, 128),
+      path: sanitizeField(plan.path, 512),
+      bytes: 0,
+      rc: null,
+      stderr: 'refused: no such user on the decky',
+      planner: 'fallback',
+      planner_note: why.slice(0, 200),
+    };
     return { kind: 'file', action: FILE_ACTION, success: false, payload };
   }
   const out = await runFile(docker, { dstName: dst.name, path: plan.path, content: plan.content, mtime: at }, limits);
   const payload: Record<string, unknown> = { ...out.payload, planner: 'fallback', planner_note: why.slice(0, 200) };
   if (out.success) {
-    const write = { deckyUuid: dst.uuid, path: plan.path, author: null, contentClass: contentClassOf(plan.path), body: plan.content, mtime: at };
+    const write = {
+      deckyUuid: dst.uuid,
+      path: plan.path,
+      author: null,
+      contentClass: contentClassOf(plan.path),
+      body: plan.content,
+      mtime: at,
+    };
     Object.assign(payload, await record(live, [write], live.storeTimeoutMs ?? 5000));
   }
   return { ...out, payload };

@@ -67,7 +67,14 @@ export function createHostsDiscoveryLogic(deps: HostsDiscoveryDeps) {
       // the probe just answered for this host; if its port is gone now, say so and let it re-check
       return fromCallback(({ sendBack }) => sendBack({ type: 'DISCOVERY.DEGRADED', hostUuid, reason: 'no Docker engine for this host' }));
     }
-    return createDiscoveryLogic({ docker: port, inventory: deps.inventory, logger: deps.logger, remote: true, hostUuid, ...deps.discovery });
+    return createDiscoveryLogic({
+      docker: port,
+      inventory: deps.inventory,
+      logger: deps.logger,
+      remote: true,
+      hostUuid,
+      ...deps.discovery,
+    });
   });
 
   const host = hostMachine.provide({
@@ -75,7 +82,9 @@ export function createHostsDiscoveryLogic(deps: HostsDiscoveryDeps) {
       probe,
       discovery: hostDiscovery,
       markOnline: fromPromise<void, { hostUuid: string }>(({ input }) => deps.swarm.markOnline(input.hostUuid, now())),
-      markUnreachable: fromPromise<number, { hostUuid: string; reason: string }>(({ input }) => deps.swarm.markUnreachable(input.hostUuid, input.reason, now())),
+      markUnreachable: fromPromise<number, { hostUuid: string; reason: string }>(({ input }) =>
+        deps.swarm.markUnreachable(input.hostUuid, input.reason, now()),
+      ),
     },
     actions: { log: logAction },
     delays: {
@@ -84,7 +93,13 @@ export function createHostsDiscoveryLogic(deps: HostsDiscoveryDeps) {
     },
   });
 
-  const localDiscovery: AnyActorLogic = createDiscoveryLogic({ docker: deps.local, inventory: deps.inventory, logger: deps.logger, remote: false, ...deps.discovery });
+  const localDiscovery: AnyActorLogic = createDiscoveryLogic({
+    docker: deps.local,
+    inventory: deps.inventory,
+    logger: deps.logger,
+    remote: false,
+    ...deps.discovery,
+  });
   return hostsMachine.provide({
     actors: {
       localDiscovery,

@@ -35,7 +35,13 @@ interface WiredHosts {
 }
 
 /** Builds the multi-host discovery, engine choice and inventory view around one registry. */
-export function wireHosts(deps: { local: DockerPort; inventory: InventoryPort; logger: Logger; now?: () => Date; hosts: OrchestratorHostsDeps }): WiredHosts {
+export function wireHosts(deps: {
+  local: DockerPort;
+  inventory: InventoryPort;
+  logger: Logger;
+  now?: () => Date;
+  hosts: OrchestratorHostsDeps;
+}): WiredHosts {
   const registry = createHostRegistry(deps.hosts.connect);
   const discovery = createHostsDiscoveryLogic({
     local: deps.local,

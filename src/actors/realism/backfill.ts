@@ -155,7 +155,12 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
     }
     const owner = plannedOwner(f.contentClass, f.author ? owners.get(f.author) : undefined);
     const mode = f.path.endsWith('.1') ? undefined : plannedMode(f.contentClass);
-    const out = await writePlannedFile(docker, decky.name, { path: f.path, body: f.body, mtime: f.mtime, ...(owner ? { owner } : {}), ...(mode ? { mode } : {}) }, deps.limits);
+    const out = await writePlannedFile(
+      docker,
+      decky.name,
+      { path: f.path, body: f.body, mtime: f.mtime, ...(owner ? { owner } : {}), ...(mode ? { mode } : {}) },
+      deps.limits,
+    );
     if (out.success) written.add(f.path);
     else report.failed.push({ path: f.path, stderr: out.stderr ?? `rc ${out.rc}` });
   }
@@ -168,7 +173,13 @@ export async function backfillDecky(decky: RunningDecky, deps: BackfillDeps, opt
 }
 
 // `names`: author key → display name, for DECNET's `persona` column
-async function record(decky: RunningDecky, history: History, written: ReadonlySet<string>, deps: BackfillDeps, names: ReadonlyMap<string, string>): Promise<void> {
+async function record(
+  decky: RunningDecky,
+  history: History,
+  written: ReadonlySet<string>,
+  deps: BackfillDeps,
+  names: ReadonlyMap<string, string>,
+): Promise<void> {
   await deps.files.putFiles(
     history.files
       .filter((f) => written.has(f.path))

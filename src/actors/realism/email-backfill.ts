@@ -92,7 +92,12 @@ const REPLY_WINDOW_MS = 7 * 86_400_000;
  * body through the live prompt and parser; the EML is delivered with mtime = Date and every
  * email (failures too) is recorded with `payload.backfilled`. One email at a time, at most the cap.
  */
-export async function backfillEmails(decky: RunningDecky, personas: readonly Persona[], deps: EmailBackfillDeps, opts: EmailBackfillOptions): Promise<MailBackfill> {
+export async function backfillEmails(
+  decky: RunningDecky,
+  personas: readonly Persona[],
+  deps: EmailBackfillDeps,
+  opts: EmailBackfillOptions,
+): Promise<MailBackfill> {
   const report: MailBackfill = { decky: decky.uuid, name: decky.name, delivered: 0, replies: 0, failed: 0 };
   const container = mailContainerName(decky);
   if (!container) return { ...report, skipped: 'not a mail decky' };
@@ -112,7 +117,13 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
   } catch (err) {
     return { ...report, skipped: (err as Error).message, retry: true };
   }
-  const plan = planEmailTimes(people, { days: opts.days, now: opts.now, seed: hashSeed(opts.seed, decky.uuid), maxEmails: budget, hostZone: deps.hostZone });
+  const plan = planEmailTimes(people, {
+    days: opts.days,
+    now: opts.now,
+    seed: hashSeed(opts.seed, decky.uuid),
+    maxEmails: budget,
+    hostZone: deps.hostZone,
+  });
   const rng = seededRng(hashSeed(opts.seed, decky.uuid, 'email-threads'));
   const makeId = deps.newMessageId ?? ((s: string) => newMessageId(s));
   const sent: Sent[] = [];
@@ -124,7 +135,10 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
       break;
     }
     const parent = rng() < REPLY_PROBABILITY ? newestReceived(sent, sender, at) : null;
-    const recipient = parent?.from ?? pickRecipient(sender, people, rng, (p) => isActive(p, at, deps.hostZone)) ?? pickRecipient(sender, people, rng, () => true);
+    const recipient =
+      parent?.from ??
+      pickRecipient(sender, people, rng, (p) => isActive(p, at, deps.hostZone)) ??
+      pickRecipient(sender, people, rng, () => true);
     if (!recipient) continue;
     const topic = pickTopic(rng);
     const mannerisms = pickMannerisms(sender, rng);
@@ -177,7 +191,13 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
       body: parsed.body,
     };
     // the live delivery path: EML on the sender's domain and zone, spool write with mtime = Date
-    const result = await deliverDraft(() => docker, draft, { container, spoolRoot: deps.spoolRoot, limits: deps.limits, makeId, mailHost: decky.name });
+    const result = await deliverDraft(() => docker, draft, {
+      container,
+      spoolRoot: deps.spoolRoot,
+      limits: deps.limits,
+      makeId,
+      mailHost: decky.name,
+    });
     await record(deps, deliveryRow(decky, draft, result));
     if (!result.success) {
       report.failed += 1;
@@ -186,7 +206,16 @@ export async function backfillEmails(decky: RunningDecky, personas: readonly Per
     report.delivered += 1;
     if (parent) report.replies += 1;
     threads.add(draft.threadId);
-    sent.push({ messageId: result.messageId, threadId: draft.threadId, subject: draft.subject, body: draft.body, from: sender, to: recipient, at, references: draft.references });
+    sent.push({
+      messageId: result.messageId,
+      threadId: draft.threadId,
+      subject: draft.subject,
+      body: draft.body,
+      from: sender,
+      to: recipient,
+      at,
+      references: draft.references,
+    });
   }
   if (threads.size > 0) {
     const settled = await settleSpool(docker, container, deps.spoolRoot, [...threads], deps.limits);
@@ -206,7 +235,9 @@ function newestReceived(sent: readonly Sent[], sender: Persona, at: Date): Sent 
   return null;
 }
 
-type Generated = { ok: true; text: string; model: string; latencyMs: number } | { ok: false; error: string; timedOut: boolean; model: string; latencyMs: number };
+type Generated =
+  | { ok: true; text: string; model: string; latencyMs: number }
+  | { ok: false; error: string; timedOut: boolean; model: string; latencyMs: number };
 
 // one LLM call; failures and timeouts come back as values, as in the live generate actor.
 // null when the signal aborted first: a stop never waits out a slow model.
@@ -222,10 +253,22 @@ async function generate(llm: LLMBackend, prompt: string, signal?: AbortSignal): 
     const r = await Promise.race([llm.generate(prompt), aborted]);
     if (r === null) return null;
     if (r.success) return { ok: true, text: r.text, model: r.model, latencyMs: r.latencyMs };
-    return { ok: false, error: typeof r.extra.error === 'string' ? r.extra.error : 'generation failed', timedOut: false, model: r.model, latencyMs: r.latencyMs };
+    return {
+      ok: false,
+      error: typeof r.extra.error === 'string' ? r.extra.error : 'generation failed',
+      timedOut: false,
+      model: r.model,
+      latencyMs: r.latencyMs,
+    };
   } catch (err) {
     const e = err as { code?: unknown; message?: unknown };
-    return { ok: false, error: typeof e?.message === 'string' ? e.message : String(err), timedOut: e?.code === 'LLM_TIMEOUT', model: llm.model, latencyMs: Math.round(performance.now() - started) };
+    return {
+      ok: false,
+      error: typeof e?.message === 'string' ? e.message : String(err),
+      timedOut: e?.code === 'LLM_TIMEOUT',
+      model: llm.model,
+      latencyMs: Math.round(performance.now() - started),
+    };
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }

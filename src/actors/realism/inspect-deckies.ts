@@ -41,7 +41,11 @@ const FILE_BODY_BYTES = 16 * 1024;
  * the store knows, the bodies of files it has none of (baseline files), and the newest spool
  * messages of each mail decky. Returns the corpus with those facts filled in; never throws.
  */
-export async function inspectDeckies(corpus: RealismCorpus, deckies: readonly RunningDecky[], opts: InspectOptions): Promise<{ corpus: RealismCorpus } & InspectNotes> {
+export async function inspectDeckies(
+  corpus: RealismCorpus,
+  deckies: readonly RunningDecky[],
+  opts: InspectOptions,
+): Promise<{ corpus: RealismCorpus } & InspectNotes> {
   const notes: string[] = [];
   const files = corpus.files.map((f) => ({ ...f }));
   const emails = corpus.emails.map((e) => ({ ...e }));
@@ -58,21 +62,38 @@ export async function inspectDeckies(corpus: RealismCorpus, deckies: readonly Ru
       notes.push(`${decky.name}: not inspected (${(err as Error).message})`);
       continue;
     }
-    if (decky.services?.includes('ssh')) await inspectFiles(docker, decky, files.filter((f) => f.deckyUuid === decky.uuid), opts, notes);
+    if (decky.services?.includes('ssh'))
+      await inspectFiles(
+        docker,
+        decky,
+        files.filter((f) => f.deckyUuid === decky.uuid),
+        opts,
+        notes,
+      );
     const mail = mailContainerName(decky);
     if (mail) await inspectSpool(docker, mail, decky.name, corpus.spoolRoot, emails, opts, notes);
   }
   return { corpus: { ...corpus, files, emails, inspected: true }, notes };
 }
 
-async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: CorpusFile[], opts: InspectOptions, notes: string[]): Promise<void> {
+async function inspectFiles(
+  docker: DockerPort,
+  decky: RunningDecky,
+  mine: CorpusFile[],
+  opts: InspectOptions,
+  notes: string[],
+): Promise<void> {
   const container = `${decky.name}-ssh`;
   const newest = [...mine].sort((a, b) => b.lastModified.getTime() - a.lastModified.getTime()).slice(0, opts.maxFilesPerDecky ?? 2000);
   const paths = [...new Set(newest.map((f) => f.path).filter((p) => filePathProblem(p) === undefined))];
   const stats = new Map<string, Date | null>();
   for (let i = 0; i < paths.length; i += STAT_BATCH) {
     const batch = paths.slice(i, i + STAT_BATCH);
-    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', STAT_SCRIPT, 'sh', ...batch], maxOutputBytes: 64 * 1024 }, opts);
+    const res = await execUnlessAborted(
+      docker,
+      { container, argv: ['sh', '-c', STAT_SCRIPT, 'sh', ...batch], maxOutputBytes: 64 * 1024 },
+      opts,
+    );
     if (!res) return;
     const lines = res.stdout.split('\n').filter((l) => l !== '');
     // an answer that does not line up with the question is untrusted garbage: skip the batch
@@ -88,7 +109,11 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
   const bodies = new Map<string, string>();
   for (const f of newest) {
     if (f.body !== undefined || bodies.has(f.path) || stats.get(f.path) == null) continue;
-    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(FILE_BODY_BYTES)], maxOutputBytes: FILE_BODY_BYTES + 1024 }, opts);
+    const res = await execUnlessAborted(
+      docker,
+      { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(FILE_BODY_BYTES)], maxOutputBytes: FILE_BODY_BYTES + 1024 },
+      opts,
+    );
     if (!res) return;
     if (res.rc === 0 && !res.truncated) bodies.set(f.path, res.stdout);
   }
@@ -98,8 +123,20 @@ async function inspectFiles(docker: DockerPort, decky: RunningDecky, mine: Corpu
   }
 }
 
-async function inspectSpool(docker: DockerPort, container: string, host: string, spoolRoot: string, emails: CorpusEmail[], opts: InspectOptions, notes: string[]): Promise<void> {
-  const listed = await execUnlessAborted(docker, { container, argv: ['sh', '-c', LIST_SPOOL_SCRIPT, 'sh', spoolRoot], maxOutputBytes: 1024 * 1024 }, opts);
+async function inspectSpool(
+  docker: DockerPort,
+  container: string,
+  host: string,
+  spoolRoot: string,
+  emails: CorpusEmail[],
+  opts: InspectOptions,
+  notes: string[],
+): Promise<void> {
+  const listed = await execUnlessAborted(
+    docker,
+    { container, argv: ['sh', '-c', LIST_SPOOL_SCRIPT, 'sh', spoolRoot], maxOutputBytes: 1024 * 1024 },
+    opts,
+  );
   if (!listed) return;
   if (listed.rc !== 0 || listed.truncated) {
     notes.push(`${container}: spool not listed (rc ${listed.rc})`);
@@ -116,7 +153,11 @@ async function inspectSpool(docker: DockerPort, container: string, host: string,
     .slice(0, opts.maxEmlsPerDecky ?? 300);
   const max = opts.maxReadBytes ?? 256 * 1024;
   for (const f of found) {
-    const res = await execUnlessAborted(docker, { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(max)], maxOutputBytes: max + 1024 }, opts);
+    const res = await execUnlessAborted(
+      docker,
+      { container, argv: ['sh', '-c', READ_SCRIPT, 'sh', f.path, String(max)], maxOutputBytes: max + 1024 },
+      opts,
+    );
     if (!res) return;
     if (res.rc !== 0 || res.truncated) continue;
     const email = byPath.get(f.path)!;
@@ -128,7 +169,11 @@ async function inspectSpool(docker: DockerPort, container: string, host: string,
 }
 
 // every exec of an inspection goes through here: none starts once the signal aborted
-async function execUnlessAborted(docker: DockerPort, req: Omit<ExecRequest, 'timeoutMs' | 'signal'>, opts: InspectOptions): Promise<ExecResult | undefined> {
+async function execUnlessAborted(
+  docker: DockerPort,
+  req: Omit<ExecRequest, 'timeoutMs' | 'signal'>,
+  opts: InspectOptions,
+): Promise<ExecResult | undefined> {
   if (opts.signal?.aborted) return undefined;
   return execSafely(docker, { ...req, timeoutMs: opts.limits?.timeoutMs, ...(opts.signal ? { signal: opts.signal } : {}) });
 }

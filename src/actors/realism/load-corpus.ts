@@ -31,13 +31,23 @@ export function personaDirectory(personas: readonly Persona[], hostZone: string 
   for (const p of personas) {
     const email = p.email.toLowerCase();
     if (out.has(email)) continue;
-    out.set(email, { email, timeZone: p.timezone ?? hostZone, activeHours: p.active_hours, usesLlmsHeavily: p.uses_llms_heavily, language: p.language });
+    out.set(email, {
+      email,
+      timeZone: p.timezone ?? hostZone,
+      activeHours: p.active_hours,
+      usesLlmsHeavily: p.uses_llms_heavily,
+      language: p.language,
+    });
   }
   return out;
 }
 
 /** Reads what the daemon recorded (events, emails, synthetic files) into a corpus for the checks. */
-export async function loadCorpus(store: Pick<Store, 'events' | 'emails' | 'files'>, personas: readonly Persona[], opts: LoadCorpusOptions): Promise<RealismCorpus> {
+export async function loadCorpus(
+  store: Pick<Store, 'events' | 'emails' | 'files'>,
+  personas: readonly Persona[],
+  opts: LoadCorpusOptions,
+): Promise<RealismCorpus> {
   const max = opts.maxRows ?? 100_000;
   const [events, emails, files] = await Promise.all([
     readAll((offset) => store.events.listEvents({ limit: PAGE, offset }), max),
@@ -59,7 +69,14 @@ export async function loadCorpus(store: Pick<Store, 'events' | 'emails' | 'files
     const path = e.payload.path;
     if (e.kind !== 'file' || !e.success || typeof path !== 'string') continue;
     const cls = e.payload.content_class;
-    corpusFiles.push({ deckyUuid: e.dstDeckyUuid, path, author: null, contentClass: typeof cls === 'string' ? cls : 'baseline', lastModified: e.ts, source: 'event' });
+    corpusFiles.push({
+      deckyUuid: e.dstDeckyUuid,
+      path,
+      author: null,
+      contentClass: typeof cls === 'string' ? cls : 'baseline',
+      lastModified: e.ts,
+      source: 'event',
+    });
   }
   const corpusEmails: CorpusEmail[] = emails.map((e) => ({
     uuid: e.uuid,
@@ -81,7 +98,14 @@ export async function loadCorpus(store: Pick<Store, 'events' | 'emails' | 'files
     personas: personaDirectory(personas, opts.hostZone),
     emails: corpusEmails.reverse(),
     files: corpusFiles,
-    events: events.map((e) => ({ kind: e.kind, ts: e.ts, dst: e.dstDeckyUuid, src: e.srcDeckyUuid, success: e.success, backfilled: e.payload.backfilled === true })),
+    events: events.map((e) => ({
+      kind: e.kind,
+      ts: e.ts,
+      dst: e.dstDeckyUuid,
+      src: e.srcDeckyUuid,
+      success: e.success,
+      backfilled: e.payload.backfilled === true,
+    })),
     spoolRoot: opts.spoolRoot,
     inspected: false,
   };

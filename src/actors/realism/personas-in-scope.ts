@@ -19,7 +19,9 @@ const PERSONA_SCOPE_TTL_MS = 5 * 60_000;
  * `ttlMs`, so a long-running worker sees edits without reading the store on every action.
  * A failed lookup is not kept: the next call asks again.
  */
-export function personaResolver(deps: PersonaScopeDeps & { ttlMs?: number; now?: () => number }): (decky: RunningDecky) => Promise<Persona[]> {
+export function personaResolver(
+  deps: PersonaScopeDeps & { ttlMs?: number; now?: () => number },
+): (decky: RunningDecky) => Promise<Persona[]> {
   const ttl = deps.ttlMs ?? PERSONA_SCOPE_TTL_MS;
   const now = deps.now ?? Date.now;
   const cache = new Map<string, { at: number; personas: Promise<Persona[]> }>();
@@ -38,7 +40,11 @@ export function personaResolver(deps: PersonaScopeDeps & { ttlMs?: number; now?:
 }
 
 /** Every persona in scope of the running deckies, and the pool's even when no decky uses it. */
-export async function personasInScope(deckies: readonly RunningDecky[], resolve: (decky: RunningDecky) => Promise<Persona[]>, pool: { load(): Promise<Persona[]> }): Promise<Persona[]> {
+export async function personasInScope(
+  deckies: readonly RunningDecky[],
+  resolve: (decky: RunningDecky) => Promise<Persona[]>,
+  pool: { load(): Promise<Persona[]> },
+): Promise<Persona[]> {
   const lists = await Promise.all([pool.load(), ...deckies.map(resolve)]);
   return lists.flat();
 }

@@ -45,7 +45,11 @@ export async function buildRealismReport(d: RealismReportDeps, docker?: DockerPo
       return docker;
     };
     d.signal?.throwIfAborted();
-    ({ corpus, notes } = await inspectDeckies(corpus, running, { dockerFor: local, limits: { timeoutMs: d.execTimeoutMs }, ...(d.signal ? { signal: d.signal } : {}) }));
+    ({ corpus, notes } = await inspectDeckies(corpus, running, {
+      dockerFor: local,
+      limits: { timeoutMs: d.execTimeoutMs },
+      ...(d.signal ? { signal: d.signal } : {}),
+    }));
   }
   // nobody waits for an aborted report: judging a half-read corpus would only cost CPU
   d.signal?.throwIfAborted();

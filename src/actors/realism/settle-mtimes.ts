@@ -14,7 +14,7 @@ import { isSafeThreadId } from '../../infra/mail/eml-path.js';
 export const SETTLE_SCRIPT = [
   'for d in "$@"; do',
   '  [ -d "$d" ] || continue',
-  "  n=$(find \"$d\" -mindepth 1 -maxdepth 1 -printf '%T@\\n' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)",
+  '  n=$(find "$d" -mindepth 1 -maxdepth 1 -printf \'%T@\\n\' 2>/dev/null | sort -n | tail -n 1 | cut -d. -f1)',
   '  if [ -n "$n" ]; then touch -d "@$n" -- "$d" 2>/dev/null || true; fi',
   'done',
 ].join('\n');
@@ -33,11 +33,18 @@ export function directoriesToSettle(paths: readonly string[]): string[] {
     const top = p.split('/')[1];
     if (top && top !== 'tmp' && top !== 'var' && top !== 'etc') dirs.add(`/${top}`);
   }
-  return [...dirs].filter((d) => !d.startsWith('/tmp') && !d.startsWith('/var/tmp')).sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
+  return [...dirs]
+    .filter((d) => !d.startsWith('/tmp') && !d.startsWith('/var/tmp'))
+    .sort((a, b) => b.split('/').length - a.split('/').length || a.localeCompare(b));
 }
 
 /** Settles the mtimes of the directories holding `paths`; never throws. */
-export async function settleDirectories(docker: DockerPort, deckyName: string, paths: readonly string[], limits: DriverLimits = {}): Promise<{ success: boolean; stderr?: string }> {
+export async function settleDirectories(
+  docker: DockerPort,
+  deckyName: string,
+  paths: readonly string[],
+  limits: DriverLimits = {},
+): Promise<{ success: boolean; stderr?: string }> {
   if (!isDeckyName(deckyName)) return { success: false, stderr: 'refused: invalid decky name' };
   return settleIn(docker, `${deckyName}-ssh`, directoriesToSettle(paths.filter((p) => plannedPathProblem(p) === undefined)), limits);
 }
@@ -55,12 +62,18 @@ export async function settleSpool(
 ): Promise<{ success: boolean; stderr?: string }> {
   if (!isContainerName(container)) return { success: false, stderr: 'refused: invalid container name' };
   const root = spoolRoot.replace(/\/+$/, '');
-  if (!root.startsWith('/') || root.split('/').some((seg) => seg === '..' || seg === '.')) return { success: false, stderr: 'refused: unsafe spool root' };
+  if (!root.startsWith('/') || root.split('/').some((seg) => seg === '..' || seg === '.'))
+    return { success: false, stderr: 'refused: unsafe spool root' };
   const dirs = threadIds.filter(isSafeThreadId).map((t) => `${root}/${t}`);
   return settleIn(docker, container, [...dirs, root], limits);
 }
 
-async function settleIn(docker: DockerPort, container: string, dirs: readonly string[], limits: DriverLimits): Promise<{ success: boolean; stderr?: string }> {
+async function settleIn(
+  docker: DockerPort,
+  container: string,
+  dirs: readonly string[],
+  limits: DriverLimits,
+): Promise<{ success: boolean; stderr?: string }> {
   for (let i = 0; i < dirs.length; i += SETTLE_BATCH) {
     const res = await execSafely(docker, {
       container,

@@ -1,4 +1,17 @@
-import { type Actor, type ActorOptions, type AnyActorLogic, type AnyActorRef, type AnyStateMachine, createActor, type EventFromLogic, type InputFrom, type InspectionEvent, type Observer, type OutputFrom, toPromise } from 'xstate';
+import {
+  type Actor,
+  type ActorOptions,
+  type AnyActorLogic,
+  type AnyActorRef,
+  type AnyStateMachine,
+  createActor,
+  type EventFromLogic,
+  type InputFrom,
+  type InspectionEvent,
+  type Observer,
+  type OutputFrom,
+  toPromise,
+} from 'xstate';
 import { errText } from '../../domain/err-text.js';
 import type { BusPort } from '../../infra/bus/bus.port.js';
 import type { Logger } from '../../infra/log/logger.port.js';

@@ -35,6 +35,7 @@ export function workerBasics(worker: string, deps: WorkerDeps) {
     /** the machine's `log` action */
     logTo: (_: unknown, p: LogParams) => log[p.level](p.fields ?? {}, p.msg),
     /** one `worker.health` on `system.<worker>.health` (SPEC §5), stamped with worker and time */
-    publishHealth: (fields: Record<string, unknown>) => deps.bus.publish(healthTopic(worker), 'worker.health', { worker, ts: now().toISOString(), ...fields }),
+    publishHealth: (fields: Record<string, unknown>) =>
+      deps.bus.publish(healthTopic(worker), 'worker.health', { worker, ts: now().toISOString(), ...fields }),
   };
 }

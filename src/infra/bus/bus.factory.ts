@@ -64,7 +64,8 @@ export function chooseBus(opts: Omit<BusFactoryOptions, 'logger'>): BusChoice {
     throw new BusConfigError(`DECNET_BUS and DECNET_BUS_TYPE both choose a bus (${JSON.stringify(redact(url))}, ${type}); set one of them`);
   }
   const socket = opts.socket?.trim() || undefined;
-  if (type === 'unix' || (type === undefined && !urlNamesBus && opts.enabled === true)) return { kind: 'decnet-unix', ...(socket ? { socket } : {}) };
+  if (type === 'unix' || (type === undefined && !urlNamesBus && opts.enabled === true))
+    return { kind: 'decnet-unix', ...(socket ? { socket } : {}) };
   if (!urlNamesBus) return { kind: 'memory' };
   const servers = url.split(',').map((s) => s.trim());
   if (servers.every((s) => /^(nats|tls):\/\/[^\s/]+(:\d+)?\/?$/i.test(s))) {
@@ -79,13 +80,19 @@ export function chooseBus(opts: Omit<BusFactoryOptions, 'logger'>): BusChoice {
 export function createBus(opts: BusFactoryOptions): BusHandle {
   const choice = chooseBus(opts);
   if (choice.kind === 'nats') {
-    return createNatsBus({ url: choice.url, logger: opts.logger, ...(opts.nats ? { security: opts.nats } : {}), ...(opts.name ? { name: opts.name } : {}) });
+    return createNatsBus({
+      url: choice.url,
+      logger: opts.logger,
+      ...(opts.nats ? { security: opts.nats } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
+    });
   }
   if (choice.kind === 'decnet-unix') {
     const socketPath = choice.socket ?? defaultDecnetSocket();
     return createDecnetUnixBus({ socketPath, logger: opts.logger, ...(opts.clientName ? { clientName: opts.clientName } : {}) });
   }
-  if (opts.socket?.trim()) opts.logger.warn({ socket: opts.socket }, 'DECNET_BUS_SOCKET is set but DECNET_BUS_TYPE is not unix; using the in-process bus');
+  if (opts.socket?.trim())
+    opts.logger.warn({ socket: opts.socket }, 'DECNET_BUS_SOCKET is set but DECNET_BUS_TYPE is not unix; using the in-process bus');
   return countedMemoryBus(opts.logger);
 }
 

@@ -31,7 +31,8 @@ export function acceptInbound(subject: string, bytes: number, decoded: unknown, 
   const [family, name, leaf] = subject.split('.');
   const system = family === 'system';
   if (bytes > (system ? MAX_SYSTEM_BYTES : MAX_EVENT_BYTES)) return { ok: false, reason: 'too large' };
-  if ((system || family === 'orchestrator') && !NAME.test(name ?? '')) return { ok: false, reason: system ? 'bad worker name' : 'bad kind' };
+  if ((system || family === 'orchestrator') && !NAME.test(name ?? ''))
+    return { ok: false, reason: system ? 'bad worker name' : 'bad kind' };
   if (system && leaf !== 'health' && leaf !== 'control') return { ok: false, reason: 'unknown system topic' };
   const envelope = envelopeFromWire(subject, decoded, now, newId);
   if (!envelope) return { ok: false, reason: 'not a JSON object' };
@@ -40,6 +41,7 @@ export function acceptInbound(subject: string, bytes: number, decoded: unknown, 
     if (!h.success) return { ok: false, reason: 'malformed heartbeat' };
     if (h.data.worker !== undefined && h.data.worker !== name) return { ok: false, reason: 'heartbeat names another worker' };
   }
-  if (system && leaf === 'control' && !Control.safeParse(envelope.payload).success) return { ok: false, reason: 'malformed control message' };
+  if (system && leaf === 'control' && !Control.safeParse(envelope.payload).success)
+    return { ok: false, reason: 'malformed control message' };
   return { ok: true, envelope };
 }

@@ -53,7 +53,10 @@ const AUTH_VARS = 'DECNET_NATS_USER/DECNET_NATS_PASSWORD, DECNET_NATS_TOKEN, DEC
 export function planNats(url: string, s: NatsSecuritySettings = {}): NatsPlan {
   const parsed = url.split(',').map((raw) => parseServer(raw.trim()));
   const inUrl = new Set(parsed.filter((p) => p.user !== undefined).map((p) => `${p.user}\u0000${p.password ?? ''}`));
-  if (inUrl.size > 1) throw new BusConfigError('the servers in DECNET_BUS carry different credentials; give one set (or use DECNET_NATS_USER/DECNET_NATS_PASSWORD)');
+  if (inUrl.size > 1)
+    throw new BusConfigError(
+      'the servers in DECNET_BUS carry different credentials; give one set (or use DECNET_NATS_USER/DECNET_NATS_PASSWORD)',
+    );
   const withCreds = parsed.find((p) => p.user !== undefined);
 
   const methods: { name: string; auth: NatsAuth }[] = [];
@@ -73,10 +76,12 @@ export function planNats(url: string, s: NatsSecuritySettings = {}): NatsPlan {
   if (s.token) methods.push({ name: 'DECNET_NATS_TOKEN', auth: { kind: 'token', token: s.token, from: 'DECNET_NATS_TOKEN' } });
   if (s.nkeySeedFile?.trim()) methods.push({ name: 'DECNET_NATS_NKEY_SEED_FILE', auth: { kind: 'nkey', seedFile: s.nkeySeedFile.trim() } });
   if (s.credsFile?.trim()) methods.push({ name: 'DECNET_NATS_CREDS_FILE', auth: { kind: 'creds', file: s.credsFile.trim() } });
-  if (methods.length > 1) throw new BusConfigError(`${methods.map((m) => m.name).join(' and ')} both configure NATS authentication; set one`);
+  if (methods.length > 1)
+    throw new BusConfigError(`${methods.map((m) => m.name).join(' and ')} both configure NATS authentication; set one`);
   const auth = methods[0]?.auth ?? { kind: 'none' };
 
-  if (Boolean(s.tlsCert?.trim()) !== Boolean(s.tlsKey?.trim())) throw new BusConfigError('DECNET_NATS_TLS_CERT and DECNET_NATS_TLS_KEY go together; set both or neither');
+  if (Boolean(s.tlsCert?.trim()) !== Boolean(s.tlsKey?.trim()))
+    throw new BusConfigError('DECNET_NATS_TLS_CERT and DECNET_NATS_TLS_KEY go together; set both or neither');
   const files = { caFile: s.tlsCa?.trim() || undefined, certFile: s.tlsCert?.trim() || undefined, keyFile: s.tlsKey?.trim() || undefined };
   const wantsTls = parsed.some((p) => p.tls) || Object.values(files).some(Boolean);
   const tls = wantsTls ? Object.fromEntries(Object.entries(files).filter(([, v]) => v)) : undefined;
@@ -85,10 +90,14 @@ export function planNats(url: string, s: NatsSecuritySettings = {}): NatsPlan {
   const insecure = s.insecure === true;
   if (remote.length > 0 && !insecure) {
     if (auth.kind === 'none') {
-      throw new BusConfigError(`NATS server ${remote[0]} is not on this host and no authentication is configured; set ${AUTH_VARS}, or DECNET_NATS_INSECURE=1 to connect anyway`);
+      throw new BusConfigError(
+        `NATS server ${remote[0]} is not on this host and no authentication is configured; set ${AUTH_VARS}, or DECNET_NATS_INSECURE=1 to connect anyway`,
+      );
     }
     if (!tls) {
-      throw new BusConfigError(`NATS server ${remote[0]} is not on this host and would be reached in plaintext; use tls:// in DECNET_BUS (CA in DECNET_NATS_TLS_CA), or DECNET_NATS_INSECURE=1 to connect anyway`);
+      throw new BusConfigError(
+        `NATS server ${remote[0]} is not on this host and would be reached in plaintext; use tls:// in DECNET_BUS (CA in DECNET_NATS_TLS_CA), or DECNET_NATS_INSECURE=1 to connect anyway`,
+      );
     }
   }
   return { servers: parsed.map((p) => p.hostPort), auth, ...(tls ? { tls } : {}), remote, insecure };
@@ -123,5 +132,11 @@ function parseServer(raw: string): ParsedServer {
   const host = u.hostname;
   const user = u.username ? decodeURIComponent(u.username) : undefined;
   const password = u.password ? decodeURIComponent(u.password) : undefined;
-  return { host, hostPort: `${host}:${u.port || '4222'}`, tls: scheme === 'tls:', ...(user !== undefined ? { user } : {}), ...(password !== undefined ? { password } : {}) };
+  return {
+    host,
+    hostPort: `${host}:${u.port || '4222'}`,
+    tls: scheme === 'tls:',
+    ...(user !== undefined ? { user } : {}),
+    ...(password !== undefined ? { password } : {}),
+  };
 }

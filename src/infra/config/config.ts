@@ -29,7 +29,11 @@ const EnvSchema = z.object({
   DECNET_DB_PASSWORD: z.string().optional(),
   DECNET_TESTING: z.string().optional(),
   DECNET_EXEC_TIMEOUT: seconds.default(8),
-  DECNET_EXEC_MAX_OUTPUT: z.coerce.number().int().positive().default(64 * 1024),
+  DECNET_EXEC_MAX_OUTPUT: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   DECNET_EVENTS_KEEP: z.coerce.number().int().positive().default(10_000),
   DECNET_EMAILS_KEEP: z.coerce.number().int().positive().default(5_000),
   DECNET_SPOOL_ROOT: z.string().startsWith('/').default('/var/spool/decnet-emails'),
@@ -76,7 +80,9 @@ const EnvSchema = z.object({
 
 /** Resolved configuration shared by every command. */
 export interface Config {
-  /** the store target: a SQLite file path, a `postgresql://` or a `mysql://` URL (may carry a password: log it through describeStoreTarget) */
+  /**
+   * the store target: a SQLite file path, a `postgresql://` or a `mysql://` URL (may carry a password: log it through describeStoreTarget)
+   */
   dbPath: string;
   execTimeoutMs: number;
   execMaxOutputBytes: number;

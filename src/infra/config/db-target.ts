@@ -31,13 +31,16 @@ export function resolveDbTarget(e: DbEnv, sqliteDefault: () => string): string {
   const type = (set(e.DECNET_DB_TYPE) ?? 'sqlite').toLowerCase();
   const url = set(e.DECNET_DB_URL);
   if (type === 'sqlite') {
-    if (url !== undefined) throw new ConfigError('DECNET_DB_URL is set but DECNET_DB_TYPE is sqlite: set DECNET_DB_TYPE=mysql, or unset DECNET_DB_URL');
+    if (url !== undefined)
+      throw new ConfigError('DECNET_DB_URL is set but DECNET_DB_TYPE is sqlite: set DECNET_DB_TYPE=mysql, or unset DECNET_DB_URL');
     return set(e.DECNET_DB_PATH) ?? sqliteDefault();
   }
   if (type !== 'mysql') throw new ConfigError(`invalid DECNET_DB_TYPE: expected sqlite or mysql, got ${JSON.stringify(type)}`);
-  if (set(e.DECNET_DB_PATH) !== undefined) throw new ConfigError('DECNET_DB_PATH names a SQLite file but DECNET_DB_TYPE is mysql: unset one of them');
+  if (set(e.DECNET_DB_PATH) !== undefined)
+    throw new ConfigError('DECNET_DB_PATH names a SQLite file but DECNET_DB_TYPE is mysql: unset one of them');
   if (url !== undefined) {
-    if (!isMysqlUrl(url)) throw new ConfigError('invalid DECNET_DB_URL: expected mysql://user:password@host:port/name (or mysql+asyncmy://…)');
+    if (!isMysqlUrl(url))
+      throw new ConfigError('invalid DECNET_DB_URL: expected mysql://user:password@host:port/name (or mysql+asyncmy://…)');
     return url;
   }
   const password = e.DECNET_DB_PASSWORD ?? '';
@@ -46,7 +49,8 @@ export function resolveDbTarget(e: DbEnv, sqliteDefault: () => string): string {
   }
   const portText = set(e.DECNET_DB_PORT) ?? '3306';
   const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port < 1 || port > 65_535) throw new ConfigError(`invalid DECNET_DB_PORT: expected 1-65535, got ${JSON.stringify(portText)}`);
+  if (!/^\d+$/.test(portText) || port < 1 || port > 65_535)
+    throw new ConfigError(`invalid DECNET_DB_PORT: expected 1-65535, got ${JSON.stringify(portText)}`);
   const host = set(e.DECNET_DB_HOST) ?? 'localhost';
   const name = set(e.DECNET_DB_NAME) ?? 'decnet';
   const user = set(e.DECNET_DB_USER) ?? 'decnet';

@@ -5,7 +5,14 @@ import { ConfigError } from './config.js';
  * shares with DECNET (COMPAT §4: `[database]` and `[bus]`, as DECNET's ini loader maps them).
  */
 const INI_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  database: { type: 'DECNET_DB_TYPE', url: 'DECNET_DB_URL', host: 'DECNET_DB_HOST', port: 'DECNET_DB_PORT', name: 'DECNET_DB_NAME', user: 'DECNET_DB_USER' },
+  database: {
+    type: 'DECNET_DB_TYPE',
+    url: 'DECNET_DB_URL',
+    host: 'DECNET_DB_HOST',
+    port: 'DECNET_DB_PORT',
+    name: 'DECNET_DB_NAME',
+    user: 'DECNET_DB_USER',
+  },
   bus: { enabled: 'DECNET_BUS_ENABLED', type: 'DECNET_BUS_TYPE', socket: 'DECNET_BUS_SOCKET', group: 'DECNET_BUS_GROUP' },
 };
 

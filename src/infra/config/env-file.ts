@@ -21,7 +21,10 @@ export function parseEnvFile(text: string, source: string): Record<string, strin
     const eq = line.indexOf('=');
     if (eq < 0) throw bad('expected KEY=VALUE');
     const key = line.slice(0, eq).trim();
-    if (!KEY.test(key)) throw bad(`${JSON.stringify(key)} is not a variable name${key.startsWith('export ') ? ' (no `export`: this is not a shell script)' : ''}`);
+    if (!KEY.test(key))
+      throw bad(
+        `${JSON.stringify(key)} is not a variable name${key.startsWith('export ') ? ' (no `export`: this is not a shell script)' : ''}`,
+      );
     out[key] = parseValue(line.slice(eq + 1).trim(), bad);
   });
   return out;
@@ -43,6 +46,7 @@ function parseValue(v: string, bad: (why: string) => ConfigError): string {
     }
     throw bad('unterminated quote (values continued on the next line are not supported)');
   }
-  if (v.endsWith('\\') && !v.endsWith('\\\\')) throw bad('a trailing backslash would continue the value on the next line, which is not supported');
+  if (v.endsWith('\\') && !v.endsWith('\\\\'))
+    throw bad('a trailing backslash would continue the value on the next line, which is not supported');
   return v.replace(/\\(.)/g, '$1');
 }

@@ -9,9 +9,5 @@ const MAX_CONTAINER_NAME = 200;
  * the name into the URL path unescaped, so this also keeps `/`, `?` and `%` out of API paths.
  */
 export function isContainerName(name: unknown): name is string {
-  return (
-    typeof name === 'string' &&
-    name.length <= MAX_CONTAINER_NAME &&
-    CONTAINER_NAME.test(name)
-  );
+  return typeof name === 'string' && name.length <= MAX_CONTAINER_NAME && CONTAINER_NAME.test(name);
 }

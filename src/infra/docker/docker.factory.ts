@@ -26,7 +26,10 @@ interface DockerFactoryOptions {
   /** extra `key=value` label filter (DECNET_DOCKER_SCOPE) */
   scope?: string;
   logger?: Logger;
-  /** DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, and SSH_AUTH_SOCK / DECNET_SSH_KEY / DECNET_SSH_KNOWN_HOSTS / HOME for ssh://; defaults to process.env */
+  /**
+   * DOCKER_TLS_VERIFY / DOCKER_CERT_PATH, and SSH_AUTH_SOCK / DECNET_SSH_KEY / DECNET_SSH_KNOWN_HOSTS / HOME for ssh://; defaults to
+   * process.env
+   */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -31,14 +31,22 @@ const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 export function sshAuthFrom(env: NodeJS.ProcessEnv): SshAuth {
   const home = env.HOME || homedir();
   const agent = env.SSH_AUTH_SOCK || undefined;
-  const auth: SshAuth = { lockedKeys: [], knownHosts: env.DECNET_SSH_KNOWN_HOSTS || join(home, '.ssh', 'known_hosts'), ...(agent ? { agent } : {}) };
+  const auth: SshAuth = {
+    lockedKeys: [],
+    knownHosts: env.DECNET_SSH_KNOWN_HOSTS || join(home, '.ssh', 'known_hosts'),
+    ...(agent ? { agent } : {}),
+  };
   const named = env.DECNET_SSH_KEY;
   if (named) {
     const key = readKey(named);
     if (key === undefined) throw new DockerError(`cannot read the SSH key DECNET_SSH_KEY=${named}`, 'DOCKER_CONFIG', false);
     if (!isEncryptedKey(key)) return { ...auth, privateKey: key, keyPath: named };
     if (!agent) {
-      throw new DockerError(`the SSH key DECNET_SSH_KEY=${named} is passphrase-protected: load it into an ssh-agent (ssh-add ${named}) and set SSH_AUTH_SOCK`, 'DOCKER_CONFIG', false);
+      throw new DockerError(
+        `the SSH key DECNET_SSH_KEY=${named} is passphrase-protected: load it into an ssh-agent (ssh-add ${named}) and set SSH_AUTH_SOCK`,
+        'DOCKER_CONFIG',
+        false,
+      );
     }
     return { ...auth, lockedKeys: [named] };
   }
@@ -58,7 +66,10 @@ export function sshAuthFrom(env: NodeJS.ProcessEnv): SshAuth {
 /** The one line an SSH login refusal becomes: what was offered, and what to do when nothing was. */
 export function sshAuthFailure(endpoint: string, user: string, auth: Omit<SshAuth, 'knownHosts'>): string {
   const tried = [...(auth.agent ? [`agent ${auth.agent}`] : []), ...(auth.keyPath ? [`key ${auth.keyPath}`] : [])];
-  const locked = auth.lockedKeys.length > 0 && !auth.agent ? `; ${auth.lockedKeys.join(', ')} need a passphrase: ssh-add them to an agent and set SSH_AUTH_SOCK` : '';
+  const locked =
+    auth.lockedKeys.length > 0 && !auth.agent
+      ? `; ${auth.lockedKeys.join(', ')} need a passphrase: ssh-add them to an agent and set SSH_AUTH_SOCK`
+      : '';
   if (tried.length === 0) {
     return `refused ${endpoint}: SSH authentication failed for ${user}: no SSH_AUTH_SOCK agent and no key (set SSH_AUTH_SOCK or DECNET_SSH_KEY, or create ~/.ssh/id_ed25519)${locked}`;
   }

@@ -16,7 +16,10 @@ export function tarCapFor(maxBytes: number): number {
 }
 
 function octal(field: Buffer): number | null {
-  const text = field.toString('latin1').replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   // a base-256 size (high bit set) is only ever needed past 8 GiB: refused like any odd field
   return /^[0-7]{1,12}$/.test(text) ? Number.parseInt(text, 8) : null;
 }
@@ -51,7 +54,8 @@ export function firstTarFile(tar: Buffer, maxBytes: number): FileReadResult {
       continue;
     }
     if (type === '1' || type === '2') return fail('link', 'the path is a link');
-    if (type !== '0' && type !== '\0' && type !== '7') return fail('not-a-file', `the path is not a regular file (type ${JSON.stringify(type)})`);
+    if (type !== '0' && type !== '\0' && type !== '7')
+      return fail('not-a-file', `the path is not a regular file (type ${JSON.stringify(type)})`);
     if (size > maxBytes) return fail('too-large', `file is ${size} bytes, more than ${maxBytes}`);
     if (tar.length < data + size) return fail('engine', 'archive ended inside the file');
     return { ok: true, content: Buffer.from(tar.subarray(data, data + size)) };

@@ -32,17 +32,32 @@ interface LlmOverrides {
 export function getLlm(env: NodeJS.ProcessEnv = process.env, overrides: LlmOverrides = {}): LLMBackend {
   const llm = setting(env, 'DECNET_REALISM_LLM', overrides.provider);
   const provider = (llm?.value.trim() || 'ollama').toLowerCase();
-  const model = setting(env, 'DECNET_REALISM_MODEL', overrides.model === undefined ? undefined : { value: overrides.model, from: '--model' })?.value.trim();
+  const model = setting(
+    env,
+    'DECNET_REALISM_MODEL',
+    overrides.model === undefined ? undefined : { value: overrides.model, from: '--model' },
+  )?.value.trim();
   const timeoutMs = readTimeoutMs(setting(env, 'DECNET_REALISM_TIMEOUT', overrides.timeout));
   switch (provider as LlmProvider) {
     case 'ollama':
-      return new OllamaBackend({ model: model || DEFAULT_MODEL, timeoutMs, ...(env.OLLAMA_HOST?.trim() ? { host: env.OLLAMA_HOST.trim() } : {}) });
+      return new OllamaBackend({
+        model: model || DEFAULT_MODEL,
+        timeoutMs,
+        ...(env.OLLAMA_HOST?.trim() ? { host: env.OLLAMA_HOST.trim() } : {}),
+      });
     case 'fake': {
       const output = readAliased(env, 'DECNET_REALISM_FAKE_OUTPUT')?.value;
-      return new FakeLlm({ model: model || 'fake', timeoutMs, mode: readFakeMode(env), ...(output ? { output: unescapeNewlines(output) } : {}) });
+      return new FakeLlm({
+        model: model || 'fake',
+        timeoutMs,
+        mode: readFakeMode(env),
+        ...(output ? { output: unescapeNewlines(output) } : {}),
+      });
     }
     default:
-      throw new ConfigError(`invalid ${llm?.from ?? 'DECNET_REALISM_LLM'}: ${JSON.stringify(llm?.value)}; accepted values: ${LLM_PROVIDERS.join(', ')}`);
+      throw new ConfigError(
+        `invalid ${llm?.from ?? 'DECNET_REALISM_LLM'}: ${JSON.stringify(llm?.value)}; accepted values: ${LLM_PROVIDERS.join(', ')}`,
+      );
   }
 }
 

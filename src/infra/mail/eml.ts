@@ -61,7 +61,9 @@ export function sanitizeHeaderText(text: string): string {
   return text.replace(HEADER_UNSAFE, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** A fresh Message-ID on the sender's domain: `<32 hex@domain>`; a domain unfit for one (or for a spool file name) gives a fallback host. */
+/**
+ * A fresh Message-ID on the sender's domain: `<32 hex@domain>`; a domain unfit for one (or for a spool file name) gives a fallback host.
+ */
 export function newMessageId(senderEmail: string, randomBytes: (n: number) => Uint8Array = cryptoRandomBytes): string {
   return `<${Buffer.from(randomBytes(16)).toString('hex')}@${messageIdDomain(senderEmail)}>`;
 }
@@ -113,11 +115,7 @@ export function buildEml(input: EmlInput): Eml {
   const sentAt = new Date(Math.floor(input.date.getTime() / 1000) * 1000);
   const date = formatMailDate(sentAt, input.timezone);
   const subject = sanitizeHeaderText(input.subject);
-  const lines: string[] = [
-    `Message-ID: ${messageId}`,
-    `Date: ${date}`,
-    'MIME-Version: 1.0',
-  ];
+  const lines: string[] = [`Message-ID: ${messageId}`, `Date: ${date}`, 'MIME-Version: 1.0'];
   if (input.language && LANGUAGE_TAG.test(input.language)) lines.push(`Content-Language: ${input.language}`);
   lines.push(foldHeader('From', formatAddress(input.from)), foldHeader('To', formatAddress(input.to)));
   lines.push(foldHeader('Subject', encodeSubject(subject)));

@@ -6,11 +6,7 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 // names become container names (`<decky>-<service>`) and topic segments: a safe token only.
 const token = (what: string) =>
-  z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(NAME_RE, `${what} must start with a letter or digit and contain only letters, digits, '_', '.', '-'`);
+  z.string().min(1).max(64).regex(NAME_RE, `${what} must start with a letter or digit and contain only letters, digits, '_', '.', '-'`);
 
 /** One decky of a topology file. */
 const TopologyFileDeckySchema = z.strictObject({
@@ -22,7 +18,6 @@ const TopologyFileDeckySchema = z.strictObject({
     .regex(/^[a-z][a-z_]{0,31}$/, 'state must be a lowercase word such as pending or running')
     .optional(),
 });
-
 
 /** A topology file as `decnet-orchestrator topology import` reads it (SPEC §1.2). */
 const TopologyFileSchema = z

@@ -29,7 +29,10 @@ const USER_RE = /^[a-z_][a-z0-9_.-]{0,31}$/i;
  * on that host for anyone on the network, and attackers are on this network by design.
  */
 export function checkSwarmHostSpec(spec: SwarmHostSpec): SwarmHostSpec {
-  if (!NAME_RE.test(spec.name)) throw new SwarmHostSpecError(`host name must start with a letter or digit and contain only letters, digits, '_', '.', '-' (got ${JSON.stringify(spec.name)})`);
+  if (!NAME_RE.test(spec.name))
+    throw new SwarmHostSpecError(
+      `host name must start with a letter or digit and contain only letters, digits, '_', '.', '-' (got ${JSON.stringify(spec.name)})`,
+    );
   if (spec.name === 'local') throw new SwarmHostSpecError('"local" names the engine this daemon runs on; pick another host name');
   const url = parseEndpoint(spec.endpoint);
   const tls = Object.values(spec.tls).some((v) => v !== undefined);
@@ -39,13 +42,16 @@ export function checkSwarmHostSpec(spec: SwarmHostSpec): SwarmHostSpec {
   if (tls && url.protocol !== 'tcp:') throw new SwarmHostSpecError('TLS files apply to tcp:// endpoints only');
   if ((spec.tls.cert === undefined) !== (spec.tls.key === undefined)) throw new SwarmHostSpecError('--tls-cert and --tls-key go together');
   if (url.protocol === 'tcp:' && !tls && !isLoopbackHost(url.hostname)) {
-    throw new SwarmHostSpecError(`tcp://${url.hostname} needs --tls-ca/--tls-cert/--tls-key (an unauthenticated Docker API is root on that host); use TLS or ssh://`);
+    throw new SwarmHostSpecError(
+      `tcp://${url.hostname} needs --tls-ca/--tls-cert/--tls-key (an unauthenticated Docker API is root on that host); use TLS or ssh://`,
+    );
   }
   return spec;
 }
 
 function parseEndpoint(endpoint: string): URL {
-  const bad = (why: string) => new SwarmHostSpecError(`endpoint ${JSON.stringify(endpoint)} ${why}; expected one of ${SWARM_SCHEMES.join(', ')}`);
+  const bad = (why: string) =>
+    new SwarmHostSpecError(`endpoint ${JSON.stringify(endpoint)} ${why}; expected one of ${SWARM_SCHEMES.join(', ')}`);
   let url: URL;
   try {
     url = new URL(endpoint);
@@ -57,10 +63,16 @@ function parseEndpoint(endpoint: string): URL {
       if (url.host !== '' || !url.pathname.startsWith('/') || url.pathname.length < 2) throw bad('must name an absolute socket path');
       return url;
     case 'tcp:':
-      if (!validHost(url.hostname) || url.port === '' || url.pathname.replace(/\/$/, '') !== '' || url.username) throw bad('must be tcp://host:port');
+      if (!validHost(url.hostname) || url.port === '' || url.pathname.replace(/\/$/, '') !== '' || url.username)
+        throw bad('must be tcp://host:port');
       return url;
     case 'ssh:':
-      if (!validHost(url.hostname) || !USER_RE.test(decodeURIComponent(url.username)) || url.password || url.pathname.replace(/\/$/, '') !== '') {
+      if (
+        !validHost(url.hostname) ||
+        !USER_RE.test(decodeURIComponent(url.username)) ||
+        url.password ||
+        url.pathname.replace(/\/$/, '') !== ''
+      ) {
         throw bad('must be ssh://user@host[:port] (keys come from the SSH agent or DECNET_SSH_KEY, never the URL)');
       }
       return url;

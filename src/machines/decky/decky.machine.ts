@@ -47,7 +47,9 @@ export const deckyMachine = setup({
     runFile: enqueueActions(({ context, self, system, enqueue }) => {
       toDriver(system.get(DRIVER_ID), { type: 'DECKY.RUN_FILE', input: fileInput(context), replyTo: self }, enqueue);
     }),
-    startTraffic: assign({ current: ({ event }) => (event.type === 'DECKY.SEND_TRAFFIC' ? { kind: 'traffic' as const, dst: event.dst } : null) }),
+    startTraffic: assign({
+      current: ({ event }) => (event.type === 'DECKY.SEND_TRAFFIC' ? { kind: 'traffic' as const, dst: event.dst } : null),
+    }),
     startFile: assign({ current: ({ event }) => (event.type === 'DECKY.PLANT_FILE' ? { kind: 'file' as const, plan: event.plan } : null) }),
     clearCurrent: assign({ current: null }),
     countSuccess: assign({ failures: 0, backoffs: 0, acted: ({ context }) => context.acted + 1 }),
@@ -153,8 +155,14 @@ function fromRejection({ context, event }: ErrorArgs) {
 }
 
 // the outcome report of a settle towards `status`
-function emitTo(status: SettledStatus, from: typeof fromOutput): { type: 'emitOutcome'; params: (a: DoneArgs) => { outcome: ActionOutcome; status: SettledStatus } };
-function emitTo(status: SettledStatus, from: typeof fromRejection): { type: 'emitOutcome'; params: (a: ErrorArgs) => { outcome: ActionOutcome; status: SettledStatus } };
+function emitTo(
+  status: SettledStatus,
+  from: typeof fromOutput,
+): { type: 'emitOutcome'; params: (a: DoneArgs) => { outcome: ActionOutcome; status: SettledStatus } };
+function emitTo(
+  status: SettledStatus,
+  from: typeof fromRejection,
+): { type: 'emitOutcome'; params: (a: ErrorArgs) => { outcome: ActionOutcome; status: SettledStatus } };
 function emitTo(status: SettledStatus, from: (a: never) => { outcome: ActionOutcome }) {
   return { type: 'emitOutcome' as const, params: (a: never) => ({ outcome: from(a).outcome, status }) };
 }
@@ -162,7 +170,11 @@ function emitTo(status: SettledStatus, from: (a: never) => { outcome: ActionOutc
 // a finished action: success → idle; the threshold-th consecutive failure → backingOff; else idle
 function settleDone() {
   return [
-    { guard: { type: 'succeeded' as const, params: fromOutput }, target: '#decky.idle', actions: [emitTo('idle', fromOutput), 'countSuccess' as const] },
+    {
+      guard: { type: 'succeeded' as const, params: fromOutput },
+      target: '#decky.idle',
+      actions: [emitTo('idle', fromOutput), 'countSuccess' as const],
+    },
     {
       guard: 'reachesFailureThreshold' as const,
       target: '#decky.backingOff',

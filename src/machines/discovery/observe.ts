@@ -39,9 +39,7 @@ export function observeDeckies(containers: readonly ContainerInfo[], hostUuid: s
     group.services.push(c);
     groups.set(key, group);
   }
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, g]) => toDecky(g, baseOf(g, byRef), hostUuid));
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => toDecky(g, baseOf(g, byRef), hostUuid));
 }
 
 function toDecky(g: Group, base: ContainerInfo | undefined, hostUuid: string): ObservedDecky {

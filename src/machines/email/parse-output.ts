@@ -86,7 +86,10 @@ function dropPreamble(lines: string[]): string[] {
 }
 
 function dropPostscript(lines: string[]): string[] {
-  const paragraphs = lines.join('\n').trimEnd().split(/\n\s*\n/);
+  const paragraphs = lines
+    .join('\n')
+    .trimEnd()
+    .split(/\n\s*\n/);
   while (paragraphs.length > 1) {
     const last = paragraphs[paragraphs.length - 1]!.trim();
     if (!(POSTSCRIPT.test(last) || /^(?:-{3,}|\*{3,}|_{3,})$/.test(last))) break;

@@ -48,8 +48,10 @@ export function pickRecipient(
   rng: Rng,
   isActiveNow: (p: Persona) => boolean,
 ): Persona | null {
-  return pickOne(
-    personas.filter((p) => !sameAddress(p, sender) && isActiveNow(p)),
-    rng,
-  ) ?? null;
+  return (
+    pickOne(
+      personas.filter((p) => !sameAddress(p, sender) && isActiveNow(p)),
+      rng,
+    ) ?? null
+  );
 }

@@ -1,4 +1,17 @@
-import { type AnyActorLogic, type AnyEventObject, type Actor, assign, createActor, emit, enqueueActions, fromCallback, type InspectionEvent, type Observer, sendParent, setup } from 'xstate';
+import {
+  type AnyActorLogic,
+  type AnyEventObject,
+  type Actor,
+  assign,
+  createActor,
+  emit,
+  enqueueActions,
+  fromCallback,
+  type InspectionEvent,
+  type Observer,
+  sendParent,
+  setup,
+} from 'xstate';
 import type { MailCommand, MailReport } from '../mail/mail.events.js';
 import { mailMachine } from '../mail/mail.machine.js';
 import type { MailInput } from '../mail/mail.types.js';

@@ -33,10 +33,18 @@ export const emailgenMachine = emailgenSetup.createMachine({
     'PERSONA.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planPersonaStatus(context, event) } },
     'MAIL.STATUS': { actions: { type: 'applyPlan', params: ({ context, event }) => planMailStatus(context, event) } },
     'MAIL.RECORDED': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecorded(context, event) } },
-    'GROUP.DROPPED': { actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'no actor; command dropped', fields: { actor: event.id, command: event.command } }) } },
+    'GROUP.DROPPED': {
+      actions: {
+        type: 'log',
+        params: ({ event }) => ({ level: 'warn', msg: 'no actor; command dropped', fields: { actor: event.id, command: event.command } }),
+      },
+    },
     // one child's failure never stops the system (STYLE "Errors")
     'xstate.error.actor.*': {
-      actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, crashedChildId(event.type), event.error) },
+      actions: {
+        type: 'applyPlan',
+        params: ({ context, event }: ChildErrorArgs) => planChildError(context, crashedChildId(event.type), event.error),
+      },
     },
   },
   initial: 'live',
@@ -45,7 +53,10 @@ export const emailgenMachine = emailgenSetup.createMachine({
       description: 'discovery keeps the inventory true while the schedule ticks',
       type: 'parallel',
       on: {
-        'EMAILGEN.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) } },
+        'EMAILGEN.STOP': {
+          target: 'draining',
+          actions: { type: 'applyPlan', params: ({ event }) => ({ patch: { stopReason: event.reason ?? 'stop' }, effects: [] }) },
+        },
         ...worker.degradedLogged,
       },
       states: {
@@ -78,7 +89,12 @@ export const emailgenMachine = emailgenSetup.createMachine({
                 plan: planRefreshed,
                 atLimit: 'markTicksDone',
               },
-              pruning: { description: 'every `pruneEveryTicks` ticks: keep the newest emails per mail decky (SPEC §4.3)', src: 'pruneEmails', pruned: 'emails pruned', failed: 'email prune failed' },
+              pruning: {
+                description: 'every `pruneEveryTicks` ticks: keep the newest emails per mail decky (SPEC §4.3)',
+                src: 'pruneEmails',
+                pruned: 'emails pruned',
+                failed: 'email prune failed',
+              },
             }),
           },
         },
@@ -87,7 +103,11 @@ export const emailgenMachine = emailgenSetup.createMachine({
     draining: {
       description: 'no new emails; idle personas stop; waits for in-flight emails up to `drainTimeout`',
       entry: { type: 'applyPlan', params: ({ context }) => planDrainStart(context, context.stopReason ?? 'ticks') },
-      on: { 'DISCOVERY.SYNCED': { actions: { type: 'applyPlan', params: () => ({ patch: {}, effects: [log('debug', 'sync ignored while draining')] }) } } },
+      on: {
+        'DISCOVERY.SYNCED': {
+          actions: { type: 'applyPlan', params: () => ({ patch: {}, effects: [log('debug', 'sync ignored while draining')] }) },
+        },
+      },
       ...worker.drainExits(planAbandon),
     },
     ...worker.finals('the `--ticks` limit was reached and in-flight emails settled'),

@@ -69,7 +69,9 @@ export function planTick(ctx: EmailgenContext): EmailgenPlan {
     ctx.personaStatus[senderId] = 'composing';
     patch.personaStatus = ctx.personaStatus;
     patch.asked = ctx.asked + 1;
-    effects.push(log('debug', 'compose requested', { tick: ticks, mailDecky: choice.uuid, sender: sender?.email, recipient: recipient.email }));
+    effects.push(
+      log('debug', 'compose requested', { tick: ticks, mailDecky: choice.uuid, sender: sender?.email, recipient: recipient.email }),
+    );
   } else {
     effects.push(log('debug', 'idle: no persona eligible to write', { tick: ticks, ...counts }));
   }
@@ -122,7 +124,9 @@ export function planRefreshed(ctx: EmailgenContext, snapshot: ScopeSnapshot | nu
  */
 export function planPersonaStatus(ctx: EmailgenContext, e: PersonaReport): EmailgenPlan {
   if (!(e.id in ctx.personaStatus)) return { patch: {}, effects: [] };
-  const effects: EmailgenEffect[] = e.note ? [log(e.note === 'busy' ? 'debug' : 'warn', 'persona', { persona: e.id, status: e.status, note: e.note })] : [];
+  const effects: EmailgenEffect[] = e.note
+    ? [log(e.note === 'busy' ? 'debug' : 'warn', 'persona', { persona: e.id, status: e.status, note: e.note })]
+    : [];
   if (ctx.stopReason !== null && IDLE.has(e.status)) {
     delete ctx.personaStatus[e.id];
     delete ctx.personaDecky[e.id];
@@ -135,9 +139,10 @@ export function planPersonaStatus(ctx: EmailgenContext, e: PersonaReport): Email
 /** A mail decky's status report (in place, as persona reports). */
 export function planMailStatus(ctx: EmailgenContext, e: Extract<MailReport, { type: 'MAIL.STATUS' }>): EmailgenPlan {
   if (!(e.uuid in ctx.mailStatus)) return { patch: {}, effects: [] };
-  const effects = e.status === 'backingOff' && ctx.mailStatus[e.uuid] !== 'backingOff'
-    ? [log('warn', 'mail decky backing off after repeated delivery failures', { mailDecky: e.uuid, queued: e.queued })]
-    : [];
+  const effects =
+    e.status === 'backingOff' && ctx.mailStatus[e.uuid] !== 'backingOff'
+      ? [log('warn', 'mail decky backing off after repeated delivery failures', { mailDecky: e.uuid, queued: e.queued })]
+      : [];
   ctx.mailStatus[e.uuid] = e.status;
   return { patch: { mailStatus: ctx.mailStatus }, effects };
 }
@@ -146,14 +151,20 @@ export function planMailStatus(ctx: EmailgenContext, e: Extract<MailReport, { ty
 export function planRecorded(ctx: EmailgenContext, e: Extract<MailReport, { type: 'MAIL.RECORDED' }>): EmailgenPlan {
   const effects = e.recorded ? [] : [log('error', 'email row not recorded', { mailDecky: e.uuid, job: e.jobId, stage: e.stage })];
   return {
-    patch: { delivered: ctx.delivered + (e.success ? 1 : 0), failed: ctx.failed + (e.success ? 0 : 1), lost: ctx.lost + (e.recorded ? 0 : 1) },
+    patch: {
+      delivered: ctx.delivered + (e.success ? 1 : 0),
+      failed: ctx.failed + (e.success ? 0 : 1),
+      lost: ctx.lost + (e.recorded ? 0 : 1),
+    },
     effects,
   };
 }
 
 /** A child crashed: it is forgotten (the next scope read spawns it again); the system goes on. */
 export function planChildError(ctx: EmailgenContext, childId: string, error: unknown): EmailgenPlan {
-  const effects: EmailgenEffect[] = [log('error', 'child actor failed; it is respawned at the next scope read', { child: childId, err: errText(error) })];
+  const effects: EmailgenEffect[] = [
+    log('error', 'child actor failed; it is respawned at the next scope read', { child: childId, err: errText(error) }),
+  ];
   // a whole group failed: every actor it hosted is forgotten, and respawned in a new group
   if (isGroupId(childId)) {
     const personaStatus = { ...ctx.personaStatus };
@@ -165,7 +176,10 @@ export function planChildError(ctx: EmailgenContext, childId: string, error: unk
       delete personaDecky[id];
     }
     for (const uuid of Object.keys(mailStatus)) if (groupOf(uuid) === childId) delete mailStatus[uuid];
-    return { patch: { personaStatus, personaDecky, mailStatus, reconcileDue: true }, effects: [...effects, { do: 'stopGroup', id: childId }] };
+    return {
+      patch: { personaStatus, personaDecky, mailStatus, reconcileDue: true },
+      effects: [...effects, { do: 'stopGroup', id: childId }],
+    };
   }
   if (childId in ctx.personaStatus) {
     const personaStatus = { ...ctx.personaStatus };

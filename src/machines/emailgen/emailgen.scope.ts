@@ -56,7 +56,8 @@ export function planScope(ctx: EmailgenContext, snapshot: ScopeSnapshot): Emailg
     for (const id of personasOn(uuid)) {
       const persona = wanted.get(id);
       if (!persona) stopPersona(id);
-      else if (personasChanged) effects.push({ do: 'send', id, event: { type: 'PERSONA.UPDATE', at: snapshot.at, persona, peers: s.personas } });
+      else if (personasChanged)
+        effects.push({ do: 'send', id, event: { type: 'PERSONA.UPDATE', at: snapshot.at, persona, peers: s.personas } });
     }
     for (const [id, persona] of wanted) {
       if (id in personaStatus) continue;
@@ -69,7 +70,10 @@ export function planScope(ctx: EmailgenContext, snapshot: ScopeSnapshot): Emailg
   if (added.length > 0 || gone.length > 0) {
     effects.push(log('info', 'mail deckies changed', { mailDeckies: Object.keys(next).length, added, removed: gone }));
   }
-  return { patch: { scope: next, mailStatus, personaStatus, personaDecky, reconcileDue: false, rngState: rng.state(), now: snapshot.at }, effects };
+  return {
+    patch: { scope: next, mailStatus, personaStatus, personaDecky, reconcileDue: false, rngState: rng.state(), now: snapshot.at },
+    effects,
+  };
 }
 
 // the pool hands every fleet decky the same persona objects: compare by reference first

@@ -11,7 +11,6 @@ import {
 import { errText } from '../../domain/err-text.js';
 import { notProvided } from '../not-provided.js';
 
-
 /**
  * One swarm host's Docker engine (issue 6): probed before anything else; while it answers, its
  * discovery keeps `decky_shards` true and a liveness look runs on the side; when it stops
@@ -62,7 +61,10 @@ export const hostMachine = setup({
         input: ({ context }) => ({ hostUuid: context.host.uuid }),
         onDone: [
           { guard: { type: 'answered', params: ({ event }) => ({ result: event.output }) }, target: 'online' },
-          { target: 'unreachable', actions: { type: 'noteFailure', params: ({ event }) => ({ reason: event.output.reason ?? 'no answer' }) } },
+          {
+            target: 'unreachable',
+            actions: { type: 'noteFailure', params: ({ event }) => ({ reason: event.output.reason ?? 'no answer' }) },
+          },
         ],
         onError: { target: 'unreachable', actions: { type: 'noteFailure', params: ({ event }) => ({ reason: errText(event.error) }) } },
       },
@@ -71,7 +73,14 @@ export const hostMachine = setup({
       description: 'discovery reconciles this host into decky_shards; a liveness look catches a silent engine',
       type: 'parallel',
       entry: [
-        { type: 'log', params: ({ context }) => ({ level: 'info', msg: 'swarm host answers', fields: { host: context.host.name, hostUuid: context.host.uuid, after: context.failures } }) },
+        {
+          type: 'log',
+          params: ({ context }) => ({
+            level: 'info',
+            msg: 'swarm host answers',
+            fields: { host: context.host.name, hostUuid: context.host.uuid, after: context.failures },
+          }),
+        },
         'clearFailures',
       ],
       on: {
@@ -87,7 +96,13 @@ export const hostMachine = setup({
             src: 'discovery',
             id: 'discovery',
             input: ({ context }) => ({ resyncMs: context.resyncMs, hostUuid: context.host.uuid }),
-            onError: { target: '#host.checking', actions: { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'swarm host discovery failed', fields: { err: errText(event.error) } }) } },
+            onError: {
+              target: '#host.checking',
+              actions: {
+                type: 'log',
+                params: ({ event }) => ({ level: 'error', msg: 'swarm host discovery failed', fields: { err: errText(event.error) } }),
+              },
+            },
           },
         },
         recording: {
@@ -99,7 +114,17 @@ export const hostMachine = setup({
                 src: 'markOnline',
                 input: ({ context }) => ({ hostUuid: context.host.uuid }),
                 onDone: 'saved',
-                onError: { target: 'saved', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'could not record swarm host online', fields: { err: errText(event.error) } }) } },
+                onError: {
+                  target: 'saved',
+                  actions: {
+                    type: 'log',
+                    params: ({ event }) => ({
+                      level: 'warn',
+                      msg: 'could not record swarm host online',
+                      fields: { err: errText(event.error) },
+                    }),
+                  },
+                },
               },
             },
             saved: {},
@@ -132,7 +157,10 @@ export const hostMachine = setup({
         input: ({ context }) => ({ hostUuid: context.host.uuid }),
         onDone: [
           { guard: { type: 'answered', params: ({ event }) => ({ result: event.output }) }, target: 'online' },
-          { target: 'unreachable', actions: { type: 'noteFailure', params: ({ event }) => ({ reason: event.output.reason ?? 'no answer' }) } },
+          {
+            target: 'unreachable',
+            actions: { type: 'noteFailure', params: ({ event }) => ({ reason: event.output.reason ?? 'no answer' }) },
+          },
         ],
         onError: { target: 'unreachable', actions: { type: 'noteFailure', params: ({ event }) => ({ reason: errText(event.error) }) } },
       },
@@ -142,7 +170,11 @@ export const hostMachine = setup({
       initial: 'deciding',
       entry: {
         type: 'log',
-        params: ({ context }) => ({ level: 'warn', msg: 'swarm host unreachable; its deckies leave the running set', fields: { host: context.host.name, hostUuid: context.host.uuid, failures: context.failures, reason: context.lastError } }),
+        params: ({ context }) => ({
+          level: 'warn',
+          msg: 'swarm host unreachable; its deckies leave the running set',
+          fields: { host: context.host.name, hostUuid: context.host.uuid, failures: context.failures, reason: context.lastError },
+        }),
       },
       after: { retryBackoff: 'probing' },
       states: {
@@ -158,9 +190,22 @@ export const hostMachine = setup({
             // a sync report makes the supervisor re-read the running set, now without these deckies
             onDone: {
               target: 'marked',
-              actions: ['noteDeckiesOut', sendParent(({ context }) => ({ type: 'DISCOVERY.SYNCED', hostUuid: context.host.uuid, running: 0, deckies: 0 }))],
+              actions: [
+                'noteDeckiesOut',
+                sendParent(({ context }) => ({ type: 'DISCOVERY.SYNCED', hostUuid: context.host.uuid, running: 0, deckies: 0 })),
+              ],
             },
-            onError: { target: 'marked', actions: { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'could not mark swarm host unreachable', fields: { err: errText(event.error) } }) } },
+            onError: {
+              target: 'marked',
+              actions: {
+                type: 'log',
+                params: ({ event }) => ({
+                  level: 'error',
+                  msg: 'could not mark swarm host unreachable',
+                  fields: { err: errText(event.error) },
+                }),
+              },
+            },
           },
         },
         marked: { description: 'waits for the retry' },
@@ -168,4 +213,3 @@ export const hostMachine = setup({
     },
   },
 });
-

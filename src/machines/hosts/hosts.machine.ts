@@ -8,26 +8,35 @@ type HostsEvent =
   | { type: 'DISCOVERY.SYNCED'; hostUuid?: string; running?: number; deckies?: number; recovered?: boolean }
   | { type: 'DISCOVERY.DEGRADED'; hostUuid?: string; reason: string };
 
-
 type HostActor = { src: 'host'; logic: typeof hostMachine; id: string | undefined };
 
 // spawns an actor for every new host and stops the actors of hosts that are gone
-const applyHostList = enqueueActions<HostsContext, EventObject, { hosts: HostSpec[] }, HostsEvent, HostActor, { type: 'log'; params: HostLogParams }, never, never>(
-  ({ context, enqueue }, { hosts }) => {
-    const next: Record<string, HostSpec> = {};
-    for (const h of hosts) next[h.uuid] = h;
-    const added = hosts.filter((h) => !(h.uuid in context.hosts));
-    const removed = Object.keys(context.hosts).filter((uuid) => !(uuid in next));
-    for (const uuid of removed) enqueue.stopChild(hostActorId(uuid));
-    for (const h of added) enqueue.spawnChild('host', { id: hostActorId(h.uuid), input: { host: h, resyncMs: context.resyncMs } });
-    enqueue.assign({ hosts: next });
-    if (added.length > 0 || removed.length > 0) {
-      enqueue({ type: 'log', params: { level: 'info', msg: 'swarm hosts changed', fields: { added: added.map((h) => h.name), removed, hosts: hosts.length } } });
-    }
-    // a removed host's deckies were torn down with its row: have the supervisor read that
-    if (removed.length > 0) enqueue.sendParent({ type: 'DISCOVERY.SYNCED', running: 0, deckies: 0 });
-  },
-);
+const applyHostList = enqueueActions<
+  HostsContext,
+  EventObject,
+  { hosts: HostSpec[] },
+  HostsEvent,
+  HostActor,
+  { type: 'log'; params: HostLogParams },
+  never,
+  never
+>(({ context, enqueue }, { hosts }) => {
+  const next: Record<string, HostSpec> = {};
+  for (const h of hosts) next[h.uuid] = h;
+  const added = hosts.filter((h) => !(h.uuid in context.hosts));
+  const removed = Object.keys(context.hosts).filter((uuid) => !(uuid in next));
+  for (const uuid of removed) enqueue.stopChild(hostActorId(uuid));
+  for (const h of added) enqueue.spawnChild('host', { id: hostActorId(h.uuid), input: { host: h, resyncMs: context.resyncMs } });
+  enqueue.assign({ hosts: next });
+  if (added.length > 0 || removed.length > 0) {
+    enqueue({
+      type: 'log',
+      params: { level: 'info', msg: 'swarm hosts changed', fields: { added: added.map((h) => h.name), removed, hosts: hosts.length } },
+    });
+  }
+  // a removed host's deckies were torn down with its row: have the supervisor read that
+  if (removed.length > 0) enqueue.sendParent({ type: 'DISCOVERY.SYNCED', running: 0, deckies: 0 });
+});
 
 /**
  * Discovery across Docker hosts (SPEC §1.3, issue 6), invoked by the supervisor as its
@@ -76,7 +85,14 @@ export const hostsMachine = setup({
             onError: {
               target: 'recovering',
               actions: [
-                { type: 'log', params: ({ event }) => ({ level: 'error', msg: 'local discovery failed; restarting', fields: { err: String(event.error) } }) },
+                {
+                  type: 'log',
+                  params: ({ event }) => ({
+                    level: 'error',
+                    msg: 'local discovery failed; restarting',
+                    fields: { err: String(event.error) },
+                  }),
+                },
                 sendParent(({ event }) => ({ type: 'DISCOVERY.DEGRADED', hostUuid: 'local', reason: String(event.error) })),
               ],
             },
@@ -93,7 +109,17 @@ export const hostsMachine = setup({
           invoke: {
             src: 'listHosts',
             onDone: { target: 'waiting', actions: { type: 'applyHostList', params: ({ event }) => ({ hosts: event.output }) } },
-            onError: { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'could not read swarm hosts; keeping the known ones', fields: { err: String(event.error) } }) } },
+            onError: {
+              target: 'waiting',
+              actions: {
+                type: 'log',
+                params: ({ event }) => ({
+                  level: 'warn',
+                  msg: 'could not read swarm hosts; keeping the known ones',
+                  fields: { err: String(event.error) },
+                }),
+              },
+            },
           },
         },
         waiting: { description: 'until `hostListInterval` passes', after: { hostListInterval: 'listing' } },

@@ -17,7 +17,6 @@ function mailBackoffDelay(ctx: Pick<MailContext, 'backoffs' | 'backoffBaseMs' | 
   return Math.min(ctx.backoffBaseMs * 2 ** Math.min(n - 1, 30), ctx.backoffMaxMs);
 }
 
-
 /**
  * One mail decky (SPEC §3.3, §4.2): delivers the emails its personas hand it, one at a time
  * through `deliver`, records every outcome (delivered, failed delivery, failed generation)
@@ -34,15 +33,18 @@ export const mailMachine = setup({
     recordEmail: fromPromise<RecordedEmail, EmailRowDraft>(notProvided('recordEmail')),
   },
   actions: {
-    reportStatus: sendParent(({ context }, params: { backingOff: boolean }): MailReport => ({
-      type: 'MAIL.STATUS',
-      uuid: context.decky.uuid,
-      status: params.backingOff ? 'backingOff' : context.current || context.queue.length > 0 ? 'busy' : 'idle',
-      queued: context.queue.length,
-    })),
+    reportStatus: sendParent(
+      ({ context }, params: { backingOff: boolean }): MailReport => ({
+        type: 'MAIL.STATUS',
+        uuid: context.decky.uuid,
+        status: params.backingOff ? 'backingOff' : context.current || context.queue.length > 0 ? 'busy' : 'idle',
+        queued: context.queue.length,
+      }),
+    ),
     enqueueJob: enqueueActions(({ context, event, enqueue, system }) => {
       if (event.type !== 'MAIL.DELIVER' && event.type !== 'MAIL.RECORD_FAILURE') return;
-      const job: MailJob = event.type === 'MAIL.DELIVER' ? { kind: 'deliver', draft: event.draft } : { kind: 'llmFailed', draft: event.draft };
+      const job: MailJob =
+        event.type === 'MAIL.DELIVER' ? { kind: 'deliver', draft: event.draft } : { kind: 'llmFailed', draft: event.draft };
       if (context.queue.length < context.maxQueue) {
         enqueue.assign({ queue: [...context.queue, job] });
         return;
@@ -52,7 +54,14 @@ export const mailMachine = setup({
       const persona = system.get(job.draft.replyTo);
       const settled: MailSettled = { type: 'MAIL.SETTLED', jobId: job.draft.jobId, success: false, stage, at: job.draft.at };
       if (persona) enqueue.sendTo(persona, settled);
-      const report: MailReport = { type: 'MAIL.RECORDED', uuid: context.decky.uuid, jobId: job.draft.jobId, success: false, stage, recorded: false };
+      const report: MailReport = {
+        type: 'MAIL.RECORDED',
+        uuid: context.decky.uuid,
+        jobId: job.draft.jobId,
+        success: false,
+        stage,
+        recorded: false,
+      };
       enqueue.sendParent(report);
     }),
     takeNext: assign(({ context }) => {
@@ -78,7 +87,14 @@ export const mailMachine = setup({
       const persona = system.get(job.draft.replyTo);
       const settled: MailSettled = { type: 'MAIL.SETTLED', jobId: job.draft.jobId, success, stage, at: params.at ?? job.draft.at };
       if (persona) enqueue.sendTo(persona, settled);
-      const report: MailReport = { type: 'MAIL.RECORDED', uuid: context.decky.uuid, jobId: job.draft.jobId, success, stage, recorded: params.recorded };
+      const report: MailReport = {
+        type: 'MAIL.RECORDED',
+        uuid: context.decky.uuid,
+        jobId: job.draft.jobId,
+        success,
+        stage,
+        recorded: params.recorded,
+      };
       enqueue.sendParent(report);
       enqueue.assign({
         current: null,
@@ -98,7 +114,8 @@ export const mailMachine = setup({
     nextIsFailure: ({ context }) => context.queue[0]?.kind === 'llmFailed',
     canRetryRecord: ({ context }) => context.attempts + 1 < context.recordAttempts,
     // only failed deliveries count: a dead LLM says nothing about the mail decky
-    reachesFailureThreshold: ({ context }) => context.current?.kind === 'deliver' && !context.row?.success && context.failures >= context.failureThreshold,
+    reachesFailureThreshold: ({ context }) =>
+      context.current?.kind === 'deliver' && !context.row?.success && context.failures >= context.failureThreshold,
   },
   delays: {
     retryBackoff: ({ context }) => mailBackoffDelay(context),
@@ -150,7 +167,13 @@ export const mailMachine = setup({
             src: 'deliver',
             input: ({ context }) => deliverInput(context),
             onDone: { target: 'recording', actions: { type: 'takeDelivery', params: ({ event }: DoneArgs) => ({ result: event.output }) } },
-            onError: { target: 'recording', actions: { type: 'takeDelivery', params: ({ context, event }: ErrorArgs) => ({ result: rejectedDelivery(context.decky, event.error) }) } },
+            onError: {
+              target: 'recording',
+              actions: {
+                type: 'takeDelivery',
+                params: ({ context, event }: ErrorArgs) => ({ result: rejectedDelivery(context.decky, event.error) }),
+              },
+            },
           },
         },
         recording: {

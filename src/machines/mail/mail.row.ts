@@ -57,7 +57,16 @@ export function llmFailureRow(decky: RunningDecky, draft: FailedDraft): EmailRow
 /** The result of a `deliver` actor that rejected instead of answering: a failed delivery. */
 export function rejectedDelivery(decky: RunningDecky, error: unknown): DeliveryResult {
   const message = errText(error);
-  return { success: false, messageId: '', emlPath: '', bytes: 0, container: mailContainerName(decky) ?? '', rc: null, stderr: clip(message), durationMs: 0 };
+  return {
+    success: false,
+    messageId: '',
+    emlPath: '',
+    bytes: 0,
+    container: mailContainerName(decky) ?? '',
+    rc: null,
+    stderr: clip(message),
+    durationMs: 0,
+  };
 }
 
 /** The stage a job ended in, given the row written for it. */

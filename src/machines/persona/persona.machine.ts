@@ -15,7 +15,15 @@ import {
 } from './persona.compose.js';
 import { personaActorId, type PersonaEvent, type PersonaReport } from './persona.events.js';
 import { activeAt, DEFAULT_MEAN_GAP_MS, MAX_TIMER_MS, nextOwnWrite, timerDelay } from './persona.schedule.js';
-import type { GenerateInput, GenerationResult, LookupThreadInput, PersonaContext, PersonaInput, PersonaStatus, ThreadChoice } from './persona.types.js';
+import type {
+  GenerateInput,
+  GenerationResult,
+  LookupThreadInput,
+  PersonaContext,
+  PersonaInput,
+  PersonaStatus,
+  ThreadChoice,
+} from './persona.types.js';
 import { errText } from '../../domain/err-text.js';
 import { notProvided } from '../not-provided.js';
 
@@ -40,13 +48,15 @@ export const personaMachine = setup({
     generate: fromPromise<GenerationResult, GenerateInput>(notProvided('generate')),
   },
   actions: {
-    reportStatus: sendParent(({ context }, params: { status: PersonaStatus; note?: string }): PersonaReport => ({
-      type: 'PERSONA.STATUS',
-      id: context.id,
-      mailDeckyUuid: context.mailDeckyUuid,
-      status: params.status,
-      ...(params.note ? { note: params.note } : {}),
-    })),
+    reportStatus: sendParent(
+      ({ context }, params: { status: PersonaStatus; note?: string }): PersonaReport => ({
+        type: 'PERSONA.STATUS',
+        id: context.id,
+        mailDeckyUuid: context.mailDeckyUuid,
+        status: params.status,
+        ...(params.note ? { note: params.note } : {}),
+      }),
+    ),
     startAsked: assign(({ context }, p: { event: Compose }) => {
       const at = ms(p.event.at);
       const recipient = p.event.recipient ?? ownRecipient(context, at);
@@ -92,7 +102,8 @@ export const personaMachine = setup({
     // a deadline further out than one timer can hold is reached in several hops
     isBeforeDeadline: ({ context }) => context.nextWriteAt - context.clock > MAX_TIMER_MS,
     // the human process already shapes its hours: only the legacy schedule rests on a timer
-    isOffHoursAtDeadline: ({ context }) => context.emailsPerDay <= 0 && !activeAt(context.persona, context.nextWriteAt, context.fallbackZone),
+    isOffHoursAtDeadline: ({ context }) =>
+      context.emailsPerDay <= 0 && !activeAt(context.persona, context.nextWriteAt, context.fallbackZone),
     hasRecipientAtDeadline: ({ context }) => ownRecipient(context, context.nextWriteAt) !== null,
     isActiveAtRestEnd: ({ context }) => activeAt(context.persona, context.restUntil ?? context.clock, context.fallbackZone),
     settlesCurrent: ({ context, event }) => event.type === 'MAIL.SETTLED' && event.jobId === context.compose?.jobId,
@@ -118,10 +129,22 @@ export const personaMachine = setup({
       on: { 'PERSONA.COMPOSE': composeOrRefuse('waiting') },
       after: {
         untilNextWrite: [
-          { guard: 'isBeforeDeadline', target: 'waiting', reenter: true, actions: { type: 'noteClock', params: ({ context }) => ({ at: context.clock + MAX_TIMER_MS }) } },
+          {
+            guard: 'isBeforeDeadline',
+            target: 'waiting',
+            reenter: true,
+            actions: { type: 'noteClock', params: ({ context }) => ({ at: context.clock + MAX_TIMER_MS }) },
+          },
           { guard: not('hasOwnSchedule'), target: 'waiting', reenter: true, actions: { type: 'scheduleNext', params: atDeadline } },
           // its own deadline passed: off hours → rest; a recipient → write; else wait again
-          { guard: 'isOffHoursAtDeadline', target: 'resting', actions: [{ type: 'noteClock', params: atDeadline }, { type: 'scheduleRest', params: atDeadline }] },
+          {
+            guard: 'isOffHoursAtDeadline',
+            target: 'resting',
+            actions: [
+              { type: 'noteClock', params: atDeadline },
+              { type: 'scheduleRest', params: atDeadline },
+            ],
+          },
           { guard: 'hasRecipientAtDeadline', target: 'composing', actions: [{ type: 'noteClock', params: atDeadline }, 'startOwn'] },
           { target: 'waiting', reenter: true, actions: { type: 'scheduleNext', params: atDeadline } },
         ],
@@ -133,8 +156,16 @@ export const personaMachine = setup({
       on: { 'PERSONA.COMPOSE': composeOrRefuse('resting') },
       after: {
         untilActive: [
-          { guard: 'isActiveAtRestEnd', target: 'waiting', actions: { type: 'scheduleNext', params: ({ context }) => ({ at: context.restUntil ?? context.clock }) } },
-          { target: 'resting', reenter: true, actions: { type: 'scheduleRest', params: ({ context }) => ({ at: context.restUntil ?? context.clock }) } },
+          {
+            guard: 'isActiveAtRestEnd',
+            target: 'waiting',
+            actions: { type: 'scheduleNext', params: ({ context }) => ({ at: context.restUntil ?? context.clock }) },
+          },
+          {
+            target: 'resting',
+            reenter: true,
+            actions: { type: 'scheduleRest', params: ({ context }) => ({ at: context.restUntil ?? context.clock }) },
+          },
         ],
       },
     },
@@ -150,13 +181,22 @@ export const personaMachine = setup({
           invoke: {
             src: 'lookupThread',
             input: ({ context }) => lookupInput(context),
-            onDone: { target: 'generating', actions: { type: 'takeThread', params: ({ event }: { event: DoneActorEvent<ThreadChoice> }) => ({ thread: event.output }) } },
+            onDone: {
+              target: 'generating',
+              actions: { type: 'takeThread', params: ({ event }: { event: DoneActorEvent<ThreadChoice> }) => ({ thread: event.output }) },
+            },
             // the store is unreachable: nothing can be recorded either, so the email is given up
             onError: {
               target: '#persona.waiting',
               actions: [
                 'countFailed',
-                { type: 'reportStatus', params: ({ event }: { event: ErrorActorEvent }) => ({ status: 'composing', note: `thread lookup failed: ${errText(event.error)}` }) },
+                {
+                  type: 'reportStatus',
+                  params: ({ event }: { event: ErrorActorEvent }) => ({
+                    status: 'composing',
+                    note: `thread lookup failed: ${errText(event.error)}`,
+                  }),
+                },
                 { type: 'scheduleNext', params: ({ context }) => ({ at: context.clock }) },
               ],
             },
@@ -174,7 +214,10 @@ export const personaMachine = setup({
                 { type: 'handOff', params: ({ event }: { event: DoneActorEvent<GenerationResult> }) => ({ gen: event.output }) },
               ],
             },
-            onError: { target: '#persona.handingOff', actions: { type: 'handOff', params: ({ event }: { event: ErrorActorEvent }) => ({ gen: null, error: event.error }) } },
+            onError: {
+              target: '#persona.handingOff',
+              actions: { type: 'handOff', params: ({ event }: { event: ErrorActorEvent }) => ({ gen: null, error: event.error }) },
+            },
           },
         },
       },
@@ -187,13 +230,22 @@ export const personaMachine = setup({
         'MAIL.SETTLED': {
           guard: 'settlesCurrent',
           target: 'waiting',
-          actions: ['countSettled', { type: 'scheduleNext', params: ({ event }) => ({ at: event.type === 'MAIL.SETTLED' ? ms(event.at) : 0 }) }],
+          actions: [
+            'countSettled',
+            { type: 'scheduleNext', params: ({ event }) => ({ at: event.type === 'MAIL.SETTLED' ? ms(event.at) : 0 }) },
+          ],
         },
         'PERSONA.HANDOFF_FAILED': {
           target: 'waiting',
           actions: [
             'countFailed',
-            { type: 'reportStatus', params: ({ event }) => ({ status: 'handingOff', note: event.type === 'PERSONA.HANDOFF_FAILED' ? event.reason : 'hand-off failed' }) },
+            {
+              type: 'reportStatus',
+              params: ({ event }) => ({
+                status: 'handingOff',
+                note: event.type === 'PERSONA.HANDOFF_FAILED' ? event.reason : 'hand-off failed',
+              }),
+            },
             { type: 'scheduleNext', params: ({ context }) => ({ at: context.clock }) },
           ],
         },
@@ -246,9 +298,13 @@ function initialContext(input: PersonaInput): PersonaContext {
 
 function lookupInput(context: PersonaContext): LookupThreadInput {
   if (!context.compose) throw new Error('choosingThread without a composition');
-  return { mailDeckyUuid: context.mailDeckyUuid, sender: context.persona.email, recipient: context.compose.recipient.email, wantReply: context.compose.wantReply };
+  return {
+    mailDeckyUuid: context.mailDeckyUuid,
+    sender: context.persona.email,
+    recipient: context.compose.recipient.email,
+    wantReply: context.compose.wantReply,
+  };
 }
-
 
 function isTimeout(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === 'LLM_TIMEOUT';

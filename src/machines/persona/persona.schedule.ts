@@ -57,13 +57,27 @@ export interface OwnSchedule {
  * The persona's timing profile at `emailsPerDay`: its hours in its zone, weekdays, its leave
  * calendar, bursts whose follow-up comes sooner when it answers fast.
  */
-export function personaProfile(persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>, emailsPerDay: number, fallbackZone: string | null): TimingProfile {
-  const profile = profileForPersona(persona, { eventsPerDay: emailsPerDay, seed: CALENDAR_SEED, fallbackZone: personaTimeZone(persona, fallbackZone ?? undefined) });
+export function personaProfile(
+  persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>,
+  emailsPerDay: number,
+  fallbackZone: string | null,
+): TimingProfile {
+  const profile = profileForPersona(persona, {
+    eventsPerDay: emailsPerDay,
+    seed: CALENDAR_SEED,
+    fallbackZone: personaTimeZone(persona, fallbackZone ?? undefined),
+  });
   return { ...profile, burstMedianMinutes: profile.burstMedianMinutes * LATENCY_FACTOR[persona.reply_latency] };
 }
 
 /** When the persona writes on its own next, strictly after `after` (epoch ms). */
-export function nextOwnWrite(persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>, schedule: OwnSchedule, after: number, rng: Rng): number {
-  if (schedule.emailsPerDay > 0) return nextEventAt(personaProfile(persona, schedule.emailsPerDay, schedule.fallbackZone), new Date(after), rng).getTime();
+export function nextOwnWrite(
+  persona: Pick<Persona, 'email' | 'active_hours' | 'timezone' | 'reply_latency'>,
+  schedule: OwnSchedule,
+  after: number,
+  rng: Rng,
+): number {
+  if (schedule.emailsPerDay > 0)
+    return nextEventAt(personaProfile(persona, schedule.emailsPerDay, schedule.fallbackZone), new Date(after), rng).getTime();
   return after + nextGap(persona, schedule.meanGapMs, rng);
 }

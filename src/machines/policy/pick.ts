@@ -1,9 +1,7 @@
 import type { RunningDecky } from '../../domain/decky.js';
 
 /** What the policy chose for one action slot (SPEC §2). */
-type PickResult =
-  | { kind: 'traffic'; src: RunningDecky; dst: RunningDecky }
-  | { kind: 'file'; dst: RunningDecky };
+type PickResult = { kind: 'traffic'; src: RunningDecky; dst: RunningDecky } | { kind: 'file'; dst: RunningDecky };
 
 /** Tuning of `pick`; the defaults are the original MVP behaviour. */
 interface PickOptions {

@@ -57,10 +57,12 @@ export function planEmailTimes(personas: readonly Persona[], opts: EmailPlanOpti
   const planned = people.flatMap((sender) => {
     const profile = profileForPersona(sender, { eventsPerDay: perDay, seed: CALENDAR_SEED, fallbackZone: opts.hostZone });
     const rng = seededRng(hashSeed(opts.seed, sender.email.toLowerCase(), 'emails'));
-    return sampleEventTimes(profile, from, to, rng, 10 * max)
-      .filter((at) => isActive(sender, at, opts.hostZone))
-      // the Date header keeps whole seconds: so do the row and the file mtime
-      .map((at) => ({ at: new Date(Math.floor(at.getTime() / 1000) * 1000), sender }));
+    return (
+      sampleEventTimes(profile, from, to, rng, 10 * max)
+        .filter((at) => isActive(sender, at, opts.hostZone))
+        // the Date header keeps whole seconds: so do the row and the file mtime
+        .map((at) => ({ at: new Date(Math.floor(at.getTime() / 1000) * 1000), sender }))
+    );
   });
   planned.sort((a, b) => a.at.getTime() - b.at.getTime());
   return thin(planned, max, seededRng(hashSeed(opts.seed, 'emails-thin')));

@@ -28,7 +28,12 @@ export function candidatePaths(cls: ContentClass, author: FileAuthor, timeZone: 
   switch (cls) {
     case 'notes':
       return chooseSome(
-        [`${home}/notes.txt`, `${home}/scratch.txt`, `${home}/Documents/meeting-notes-${isoDay(now, timeZone)}.txt`, ...topics.map((t) => `${home}/notes/${t}.md`)],
+        [
+          `${home}/notes.txt`,
+          `${home}/scratch.txt`,
+          `${home}/Documents/meeting-notes-${isoDay(now, timeZone)}.txt`,
+          ...topics.map((t) => `${home}/notes/${t}.md`),
+        ],
         8,
         rng,
       );

@@ -39,7 +39,13 @@ export function planHistory(input: HistoryInput, rng: () => number): History {
     const desk = input.desks[i]!;
     const key = desk.author.persona ?? desk.author.user;
     const mine = [...states.values()].filter((f) => f.author === key);
-    const planned = planNextWrite(mine, desk, { host: input.host, timeZone: desk.profile.timeZone, taken: new Set(states.keys()) }, rng, at);
+    const planned = planNextWrite(
+      mine,
+      desk,
+      { host: input.host, timeZone: desk.profile.timeZone, taken: new Set(states.keys()) },
+      rng,
+      at,
+    );
     if (!planned) continue;
     applyWrite(states, planned);
     writes.push(planned);

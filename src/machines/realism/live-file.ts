@@ -34,7 +34,8 @@ export function planHumanFile(
   opts: { host?: string; timeZone?: string; authors?: readonly FileAuthor[] } = {},
 ): HumanFilePlan {
   const author = choose(opts.authors && opts.authors.length > 0 ? opts.authors : DEFAULT_AUTHORS, rng);
-  const desk: Desk = rng() < 0.7 ? { author, classes: PERSON_CLASSES, maxFiles: 6 } : { author, classes: SYSTEM_CLASS_WEIGHTS, maxFiles: 4 };
+  const desk: Desk =
+    rng() < 0.7 ? { author, classes: PERSON_CLASSES, maxFiles: 6 } : { author, classes: SYSTEM_CLASS_WEIGHTS, maxFiles: 4 };
   const cls = pickClass(desk, rng);
   const write = planNewFile(cls, author, { host: opts.host ?? 'localhost', timeZone: opts.timeZone ?? 'UTC', taken: new Set() }, rng, now);
   // a fresh context never runs out of names; the fallback keeps the function total
@@ -148,7 +149,10 @@ export function livePeople(
   // the box's people are topped up to `max` personas, or to every default account without personas
   const ranked = [...personas].sort((a, b) => hashSeed(deckyUuid, a.email) - hashSeed(deckyUuid, b.email));
   const defaults = users ? accountAuthors(users) : DEFAULT_AUTHORS;
-  const more = personas.length > 0 ? ranked.map(fromPersona) : defaults.map((author) => ({ author, timeZone: hostZone, activeHours: DEFAULT_LIVE_HOURS }));
+  const more =
+    personas.length > 0
+      ? ranked.map(fromPersona)
+      : defaults.map((author) => ({ author, timeZone: hostZone, activeHours: DEFAULT_LIVE_HOURS }));
   const room = personas.length > 0 ? max : defaults.length;
   for (const p of more) {
     if (known.size >= room) break;
@@ -157,7 +161,10 @@ export function livePeople(
   }
   const people = [...known.values()];
   if (!users) return people;
-  const placed = placeAuthors(people.map((p) => p.author), users);
+  const placed = placeAuthors(
+    people.map((p) => p.author),
+    users,
+  );
   return people.flatMap((p, i) => (placed[i] ? [{ ...p, author: placed[i] }] : []));
 }
 

@@ -1,7 +1,20 @@
 import { wallDate, zoneOffsetMinutes } from '../../domain/zone-offset.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LONG_MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const LONG_MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
 /** Local wall-clock fields of `at` in `timeZone`, and the zone's UTC offset then (minutes). */
 export function wallClock(at: Date, timeZone: string) {
   const secs = new Date(Math.floor(at.getTime() / 1000) * 1000);

@@ -60,7 +60,8 @@ function grow(existing: FileState, addition: string, at: Date, rng: () => number
 function revise(existing: FileState, at: Date, rng: () => number): FileWrite {
   const lines = existing.body.split('\n');
   const editable = lines.map((l, i) => [l, i] as const).filter(([l]) => l.trim().length > 0 && !l.startsWith('#'));
-  if (editable.length === 0) return { path: existing.path, body: `${existing.body}${choose(NOTE_LINES, rng)}\n`, mtime: at, edit: 'append' };
+  if (editable.length === 0)
+    return { path: existing.path, body: `${existing.body}${choose(NOTE_LINES, rng)}\n`, mtime: at, edit: 'append' };
   const [line, i] = choose(editable, rng);
   const prefix = /^(\s*(?:[-*] (?:\[[ x]\] )?)?)/.exec(line)?.[1] ?? '';
   lines[i] = `${prefix}${choose([...NOTE_LINES, ...DRAFT_SENTENCES], rng)}`;

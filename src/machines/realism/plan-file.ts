@@ -30,9 +30,18 @@ export interface PlannedWrite {
 }
 
 /** Weights for a person's files. */
-export const PERSON_CLASSES = [['notes', 35], ['todo', 25], ['draft', 20], ['script', 20]] as const;
+export const PERSON_CLASSES = [
+  ['notes', 35],
+  ['todo', 25],
+  ['draft', 20],
+  ['script', 20],
+] as const;
 /** Weights for the machine's files: mostly logs. */
-export const SYSTEM_CLASS_WEIGHTS = [['daemon-log', 50], ['cache', 35], ['cron', 15]] as const;
+export const SYSTEM_CLASS_WEIGHTS = [
+  ['daemon-log', 50],
+  ['cache', 35],
+  ['cron', 15],
+] as const;
 
 /** A new file of class `cls` under a free name, or null when every candidate name is taken. */
 export function planNewFile(cls: ContentClass, author: FileAuthor, ctx: DeskContext, rng: () => number, now: Date): FileWrite | null {

@@ -14,7 +14,10 @@ export function isLogin(user: unknown): user is string {
  */
 export function loginFor(email: string): string {
   const local = email.slice(0, Math.max(0, email.indexOf('@'))).toLowerCase();
-  const words = local.split(/[._+-]+/).map((w) => w.replace(/[^a-z0-9]/g, '')).filter((w) => w.length > 0);
+  const words = local
+    .split(/[._+-]+/)
+    .map((w) => w.replace(/[^a-z0-9]/g, ''))
+    .filter((w) => w.length > 0);
   let login = words.length >= 2 ? `${words[0]![0]}${words[words.length - 1]}` : (words[0] ?? '');
   if (/^[0-9]/.test(login)) login = `u${login}`;
   login = login.slice(0, 32);

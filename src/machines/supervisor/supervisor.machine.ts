@@ -42,7 +42,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'DECKY.RECORD': { actions: { type: 'applyPlan', params: ({ context, event }) => planRecord(context, event) } },
     'SUPERVISOR.RESTART_DECKY': { actions: { type: 'applyPlan', params: ({ context, event }) => planRestart(context, event.uuid) } },
     // one decky's failure never stops the system: every child error lands here (STYLE "Errors")
-    'xstate.error.actor.*': { actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, event) } },
+    'xstate.error.actor.*': {
+      actions: { type: 'applyPlan', params: ({ context, event }: ChildErrorArgs) => planChildError(context, event) },
+    },
   },
   initial: 'live',
   states: {
@@ -50,7 +52,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'discovery feeds the running set while the schedule ticks',
       type: 'parallel',
       on: {
-        'SUPERVISOR.STOP': { target: 'draining', actions: { type: 'applyPlan', params: ({ context, event }) => planStop(context, event.reason ?? 'stop') } },
+        'SUPERVISOR.STOP': {
+          target: 'draining',
+          actions: { type: 'applyPlan', params: ({ context, event }) => planStop(context, event.reason ?? 'stop') },
+        },
         ...worker.degradedLogged,
       },
       states: {
@@ -73,16 +78,41 @@ export const supervisorMachine = supervisorSetup.createMachine({
             syncing: {
               description: 'no tick before the running set was read after a first discovery sync (or discovery degraded, or `syncTimeout`)',
               // a discovery that never answers must not keep `--ticks N` from ever ending
-              after: { syncTimeout: { target: 'waiting', actions: { type: 'log', params: { level: 'warn', msg: 'no discovery sync yet; ticking on the inventory' } } } },
+              after: {
+                syncTimeout: {
+                  target: 'waiting',
+                  actions: { type: 'log', params: { level: 'warn', msg: 'no discovery sync yet; ticking on the inventory' } },
+                },
+              },
               on: {
                 'SUPERVISOR.INVENTORY_LOADED': 'waiting',
-                'DISCOVERY.DEGRADED': { target: 'waiting', actions: { type: 'log', params: ({ event }) => ({ level: 'warn', msg: 'discovery degraded before first sync; ticking on the inventory', fields: { reason: event.reason } }) } },
+                'DISCOVERY.DEGRADED': {
+                  target: 'waiting',
+                  actions: {
+                    type: 'log',
+                    params: ({ event }) => ({
+                      level: 'warn',
+                      msg: 'discovery degraded before first sync; ticking on the inventory',
+                      fields: { reason: event.reason },
+                    }),
+                  },
+                },
               },
             },
             ...worker.ticks({
               drain: '#supervisor.draining',
-              refreshing: { description: 'reads the running set, then runs one tick of the policy', src: 'listRunning', input: { reason: 'tick' }, plan: planRefreshed },
-              pruning: { description: 'every `pruneEveryTicks` ticks: keep the newest rows per destination (SPEC §4.3)', src: 'pruneEvents', pruned: 'events pruned', failed: 'prune failed' },
+              refreshing: {
+                description: 'reads the running set, then runs one tick of the policy',
+                src: 'listRunning',
+                input: { reason: 'tick' },
+                plan: planRefreshed,
+              },
+              pruning: {
+                description: 'every `pruneEveryTicks` ticks: keep the newest rows per destination (SPEC §4.3)',
+                src: 'pruneEvents',
+                pruned: 'events pruned',
+                failed: 'prune failed',
+              },
             }),
           },
         },
@@ -90,7 +120,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
     },
     draining: {
       description: 'no new actions; waits for in-flight ones up to `drainTimeout`',
-      entry: { type: 'log', params: ({ context }) => ({ level: 'info', msg: 'draining', fields: { reason: context.stopReason, ticks: context.ticks } }) },
+      entry: {
+        type: 'log',
+        params: ({ context }) => ({ level: 'info', msg: 'draining', fields: { reason: context.stopReason, ticks: context.ticks } }),
+      },
       on: { 'SUPERVISOR.RESTART_DECKY': {}, 'DISCOVERY.SYNCED': {} },
       // one copy of the children map for all deckies, not one per decky as a final state's stop does
       exit: 'stopAllDeckies',
@@ -142,5 +175,8 @@ type ChildErrorArgs = { context: SupervisorContext; event: { type: string; error
 function planChildError(ctx: SupervisorContext, event: { type: string; error?: unknown }): Plan {
   const uuid = crashedDeckyUuid(event.type);
   if (uuid !== null) return planCrash(ctx, uuid, event.error);
-  return { patch: {}, effects: [log('error', 'child actor failed', { child: event.type.slice('xstate.error.actor.'.length), err: errText(event.error) })] };
+  return {
+    patch: {},
+    effects: [log('error', 'child actor failed', { child: event.type.slice('xstate.error.actor.'.length), err: errText(event.error) })],
+  };
 }

@@ -65,7 +65,10 @@ export function planTick(ctx: SupervisorContext): Plan {
   const rate = rateAt(ctx.ratePerDeckyPerHour, ctx.density, ctx.now === null ? null : Date.parse(ctx.now));
   const cadence = { intervalMs: ctx.intervalMs, ...(rate === null ? {} : { ratePerDeckyPerHour: rate }) };
   // actionsThisTick's own draw, before its clamp to the pool: what the pool cannot take is backlog
-  const wanted = rate === null || available === 0 ? actionsThisTick(available, rng, cadence) : poisson((rate * available * ctx.intervalMs) / 3_600_000, rng);
+  const wanted =
+    rate === null || available === 0
+      ? actionsThisTick(available, rng, cadence)
+      : poisson((rate * available * ctx.intervalMs) / 3_600_000, rng);
   const slots = Math.min(wanted, available);
   // known once for the whole tick when true (a subset of such a pool pairs too); else per pick
   const pickOpts = { trafficShare: ctx.trafficShare, ...(pool.length > 0 && everyonePairs(pool) ? { everyonePairs: true } : {}) };
@@ -148,7 +151,9 @@ export function planRefreshed(ctx: SupervisorContext, snapshot: RunningSnapshot 
   const first: Plan = snapshot && snapshot.fresh !== false ? planRunning(ctx, snapshot.deckies) : { patch: {}, effects: [] };
   // a store that stays locked fails every tick the same way: warn once, then on recovery
   if (!snapshot) {
-    first.effects.push(log(ctx.readFailures === 0 ? 'warn' : 'debug', 'inventory read failed; ticking on the last known set', { err: errText(error) }));
+    first.effects.push(
+      log(ctx.readFailures === 0 ? 'warn' : 'debug', 'inventory read failed; ticking on the last known set', { err: errText(error) }),
+    );
     first.patch.readFailures = ctx.readFailures + 1;
   } else if (ctx.readFailures > 0) {
     first.effects.push(log('info', 'inventory read recovered', { failedTicks: ctx.readFailures }));

@@ -19,9 +19,10 @@ export function planAvailability(ctx: SupervisorContext, e: Report<'DECKY.AVAILA
   const status = ctx.status;
   if (e.status === 'idle') delete status[e.uuid];
   else status[e.uuid] = e.status;
-  const effects = e.status === 'backingOff' && before !== 'backingOff'
-    ? [log('warn', 'decky backing off after repeated failures', { decky: e.uuid })]
-    : [];
+  const effects =
+    e.status === 'backingOff' && before !== 'backingOff'
+      ? [log('warn', 'decky backing off after repeated failures', { decky: e.uuid })]
+      : [];
   // demand the last tick could not place goes to the first decky free to take it
   const refill = e.status === 'idle' ? planRefill(ctx, e.uuid) : null;
   return refill ?? { patch: { status }, effects };

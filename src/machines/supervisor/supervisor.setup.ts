@@ -29,7 +29,16 @@ type DeckyActor = { src: 'decky'; logic: typeof deckyMachine; id: string | undef
 type SupervisorDelay = 'tickInterval' | 'heartbeatInterval' | 'drainTimeout' | 'discoveryBackoff' | 'restartBackoff' | 'syncTimeout';
 
 // turns a planner's answer (data) into actions, in order: the only place effects are enacted
-const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, SupervisorEvent, DeckyActor, { type: 'log'; params: LogParams }, never, SupervisorDelay>(({ context, enqueue, system }, plan: Plan) => {
+const applyPlan = enqueueActions<
+  SupervisorContext,
+  SupervisorEvent,
+  Plan,
+  SupervisorEvent,
+  DeckyActor,
+  { type: 'log'; params: LogParams },
+  never,
+  SupervisorDelay
+>(({ context, enqueue, system }, plan: Plan) => {
   // one pass, and no set or arrays unless the plan spawns: this runs on every decky report
   let records = 0;
   let spawns: Extract<Plan['effects'][number], { do: 'spawn' }>[] | null = null;
@@ -68,7 +77,15 @@ const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, Super
         const id = deckyActorId(effect.uuid);
         // a child spawned earlier in this plan is not in the system yet: address it by id
         const target = spawned?.has(id) ? id : system.get(id);
-        if (!target) enqueue({ type: 'log', params: { level: 'warn', msg: 'no actor for decky; command dropped', fields: { decky: effect.uuid, command: effect.command.type } } });
+        if (!target)
+          enqueue({
+            type: 'log',
+            params: {
+              level: 'warn',
+              msg: 'no actor for decky; command dropped',
+              fields: { decky: effect.uuid, command: effect.command.type },
+            },
+          });
         else if (effect.delayMs) enqueue.sendTo(target, effect.command, { delay: effect.delayMs, id: dispatchId(effect.uuid) });
         else enqueue.sendTo(target, effect.command);
         break;
@@ -83,7 +100,14 @@ const applyPlan = enqueueActions<SupervisorContext, SupervisorEvent, Plan, Super
         if (writer) enqueue.sendTo(writer, command);
         else enqueue({ type: 'log', params: { level: 'error', msg: 'event writer missing: row lost', fields: { draft: d } } });
         // SPEC §8: one info line per action, saying kind, success and dst
-        enqueue({ type: 'log', params: { level: 'info', msg: 'action', fields: { kind: d.kind, success: d.success, src: d.srcDeckyUuid, dst: d.dstDeckyUuid, action: d.action } } });
+        enqueue({
+          type: 'log',
+          params: {
+            level: 'info',
+            msg: 'action',
+            fields: { kind: d.kind, success: d.success, src: d.srcDeckyUuid, dst: d.dstDeckyUuid, action: d.action },
+          },
+        });
         break;
       }
       case 'log':

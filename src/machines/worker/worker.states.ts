@@ -54,12 +54,17 @@ export function workerStates<C extends MachineContext & { resyncMs: number }, E 
   return {
     /** Publish a heartbeat now and schedule the next one (the root's entry and heartbeat event). */
     beat<H>(heartbeatOf: (context: C) => H) {
-      return [{ type: 'publishHeartbeat' as const, params: ({ context }: { context: C }) => heartbeatOf(context) }, 'scheduleHeartbeat' as const];
+      return [
+        { type: 'publishHeartbeat' as const, params: ({ context }: { context: C }) => heartbeatOf(context) },
+        'scheduleHeartbeat' as const,
+      ];
     },
 
     /** `live.on`'s line for a degraded discovery; not logged while `syncing` takes the event (a region wins over its parent). */
     degradedLogged: {
-      'DISCOVERY.DEGRADED': { actions: logOf((e: { reason: string }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: e.reason } })) },
+      'DISCOVERY.DEGRADED': {
+        actions: logOf((e: { reason: string }) => ({ level: 'warn', msg: 'discovery degraded', fields: { reason: e.reason } })),
+      },
     },
 
     /**
@@ -79,9 +84,16 @@ export function workerStates<C extends MachineContext & { resyncMs: number }, E 
               onError: {
                 target: 'recovering',
                 actions: [
-                  logOf((e: ErrorActorEvent) => ({ level: 'error', msg: 'discovery actor failed; restarting', fields: { err: errText(e.error) } })),
+                  logOf((e: ErrorActorEvent) => ({
+                    level: 'error',
+                    msg: 'discovery actor failed; restarting',
+                    fields: { err: errText(e.error) },
+                  })),
                   // E includes DiscoveryReport in both workers, and a type parameter cannot say so
-                  raise<C, ErrorActorEvent, E, undefined>(({ event }) => ({ type: 'DISCOVERY.DEGRADED', reason: errText(event.error) }) satisfies DiscoveryReport as EventObject as E),
+                  raise<C, ErrorActorEvent, E, undefined>(
+                    ({ event }) =>
+                      ({ type: 'DISCOVERY.DEGRADED', reason: errText(event.error) }) satisfies DiscoveryReport as EventObject as E,
+                  ),
                 ],
               },
             },
@@ -107,8 +119,17 @@ export function workerStates<C extends MachineContext & { resyncMs: number }, E 
             invoke: {
               src: r.src,
               input: r.input,
-              onDone: { target: 'current', actions: [planOf((c: C, e: DoneActorEvent<O>) => r.loaded(c, e.output)), raise<C, DoneActorEvent<O>, E, undefined>(r.loadedEvent)] },
-              onError: { target: 'current', actions: logOf((e: ErrorActorEvent) => ({ level: 'warn', msg: r.failed, fields: { err: errText(e.error) } })) },
+              onDone: {
+                target: 'current',
+                actions: [
+                  planOf((c: C, e: DoneActorEvent<O>) => r.loaded(c, e.output)),
+                  raise<C, DoneActorEvent<O>, E, undefined>(r.loadedEvent),
+                ],
+              },
+              onError: {
+                target: 'current',
+                actions: logOf((e: ErrorActorEvent) => ({ level: 'warn', msg: r.failed, fields: { err: errText(e.error) } })),
+              },
             },
           },
         },
@@ -119,7 +140,9 @@ export function workerStates<C extends MachineContext & { resyncMs: number }, E 
      * The schedule's ticking states: `waiting` for the jittered `tickInterval`, `refreshing` (read,
      * plan one tick; the last tick drains, every `pruneEveryTicks`-th prunes), `pruning`.
      */
-    ticks<P, O, const S extends string, const I, const A extends string = never, const SP extends string = never>(t: TickStates<C, P, O, S, I, A, SP>) {
+    ticks<P, O, const S extends string, const I, const A extends string = never, const SP extends string = never>(
+      t: TickStates<C, P, O, S, I, A, SP>,
+    ) {
       const { plan, atLimit } = t.refreshing;
       // the same plan whichever way the tick goes; only the target differs
       const ladder = <X>(apply: X) => [
@@ -142,8 +165,14 @@ export function workerStates<C extends MachineContext & { resyncMs: number }, E 
           description: t.pruning.description,
           invoke: {
             src: t.pruning.src,
-            onDone: { target: 'waiting', actions: logOf((e: DoneActorEvent<number>) => ({ level: 'info', msg: t.pruning.pruned, fields: { removed: e.output } })) },
-            onError: { target: 'waiting', actions: logOf((e: ErrorActorEvent) => ({ level: 'warn', msg: t.pruning.failed, fields: { err: errText(e.error) } })) },
+            onDone: {
+              target: 'waiting',
+              actions: logOf((e: DoneActorEvent<number>) => ({ level: 'info', msg: t.pruning.pruned, fields: { removed: e.output } })),
+            },
+            onError: {
+              target: 'waiting',
+              actions: logOf((e: ErrorActorEvent) => ({ level: 'warn', msg: t.pruning.failed, fields: { err: errText(e.error) } })),
+            },
           },
         },
       };

@@ -28,7 +28,9 @@ export function backfillOptions(): [Option, Option] {
   return [
     // DECNET_NO_BACKFILL is read in parseBackfillFlags: commander would take "0" as "set"
     new Option('--no-backfill', 'do not give deckies seen for the first time a past (or DECNET_NO_BACKFILL=1)'),
-    new Option('--backfill-days <n>', `days of past a new decky is given, 1..365 (default ${DEFAULT_BACKFILL_DAYS})`).env('DECNET_BACKFILL_DAYS'),
+    new Option('--backfill-days <n>', `days of past a new decky is given, 1..365 (default ${DEFAULT_BACKFILL_DAYS})`).env(
+      'DECNET_BACKFILL_DAYS',
+    ),
   ];
 }
 

@@ -48,9 +48,10 @@ export function registerEmailgenRunCommand(emailgen: Command, ctx: CliContext, d
     .option('--ticks <n>', 'stop after N ticks (and their emails) and exit 0')
     .option('-m, --model <name>', 'LLM model (default: DECNET_REALISM_MODEL, else DECNET_EMAILGEN_MODEL, else llama3.1)')
     .addOption(
-      new Option('--emails-per-day <n>', 'emails per persona per working day, on human hours in its zone (ticks then only refresh the scope)').env(
-        'DECNET_EMAILGEN_EMAILS_PER_DAY',
-      ),
+      new Option(
+        '--emails-per-day <n>',
+        'emails per persona per working day, on human hours in its zone (ticks then only refresh the scope)',
+      ).env('DECNET_EMAILGEN_EMAILS_PER_DAY'),
     )
     .option(...OPERATOR_OPTIONS[0])
     .option(...OPERATOR_OPTIONS[1])
@@ -66,7 +67,8 @@ export function parseEmailgenRunOptions(raw: RawEmailgenRunOptions): EmailgenRun
   const out: EmailgenRunOptions = { intervalMs: parseIntervalMs(raw.interval), ...operatorFlags(raw), ...parseBackfillFlags(raw) };
   if (raw.ticks !== undefined) out.ticks = parseTicks(raw.ticks);
   if (raw.model !== undefined) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(raw.model)) throw new CliError(`--model must be a model name such as llama3.1 (got "${raw.model}")`, 2);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/.test(raw.model))
+      throw new CliError(`--model must be a model name such as llama3.1 (got "${raw.model}")`, 2);
     out.model = raw.model;
   }
   if (raw.emailsPerDay !== undefined) {
@@ -93,7 +95,8 @@ async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: Emai
           ...(opts.ticks === undefined ? {} : { ticks: opts.ticks }),
           spoolRoot: config.spoolRoot,
           resyncMs: config.resyncMs,
-          // each discovery sync reads the scope anew; ticks in between reuse it (a union-view read per tick is most of a tick at 10,000 personas)
+          // each discovery sync reads the scope anew; ticks in between reuse it (a union-view read per tick is most of a tick at 10,000
+          // personas)
           scopeReuseMs: config.resyncMs,
           emailsKeepPerDecky: config.emailsKeepPerDecky,
           execTimeoutMs: config.execTimeoutMs,
@@ -113,7 +116,13 @@ async function runEmailgen(opts: EmailgenRunOptions, ctx: CliContext, deps: Emai
         docker,
         ...(inspect ? { inspect } : {}),
         // weeks of past email for mail deckies seen for the first time, unless --no-backfill (issue 7)
-        ...emailgenBackfill(opts, { config, logger, store, pool: new PersonaPool({ logger, ...deps.pool }), ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }) }),
+        ...emailgenBackfill(opts, {
+          config,
+          logger,
+          store,
+          pool: new PersonaPool({ logger, ...deps.pool }),
+          ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }),
+        }),
         ...(deps.runtime?.discover === undefined ? {} : { discover: deps.runtime.discover }),
         ...(deps.runtime?.seed === undefined ? {} : { seed: deps.runtime.seed }),
       }),

@@ -26,7 +26,8 @@ const OFF_WORDS = new Set(['off', 'none', '0', 'false', 'disabled']);
  * CliError (exit 2) naming where it came from and the accepted values.
  */
 export function parseFilesLlm(raw: string | undefined, env: NodeJS.ProcessEnv = process.env, llm?: boolean): FilesLlmChoice {
-  if (raw !== undefined && llm !== undefined) throw new CliError('--files-llm and --llm/--no-llm both choose the file-body LLM: give one', 2);
+  if (raw !== undefined && llm !== undefined)
+    throw new CliError('--files-llm and --llm/--no-llm both choose the file-body LLM: give one', 2);
   if (raw !== undefined) return choice(raw, '--files-llm');
   if (llm === false) return 'off';
   const files = env.DECNET_FILES_LLM?.trim() ? choice(env.DECNET_FILES_LLM, 'DECNET_FILES_LLM') : undefined;

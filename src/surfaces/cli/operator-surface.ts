@@ -117,7 +117,15 @@ export async function startHttpIfAsked(flags: OperatorFlags, d: HttpSurfaceDeps)
 
 // the `decnet-orchestrator realism check` report; inspection gets its own engine client, closed afterwards
 async function realismReport(d: HttpSurfaceDeps, pool: PersonaPool, inspect: boolean, signal: AbortSignal) {
-  const deps = { store: d.store, pool, logger: d.logger, spoolRoot: d.config.spoolRoot, hostZone: hostTimeZone(), execTimeoutMs: d.config.execTimeoutMs, signal };
+  const deps = {
+    store: d.store,
+    pool,
+    logger: d.logger,
+    spoolRoot: d.config.spoolRoot,
+    hostZone: hostTimeZone(),
+    execTimeoutMs: d.config.execTimeoutMs,
+    signal,
+  };
   if (!inspect) return buildRealismReport(deps);
   const docker = (d.createDocker ?? createLocalDocker)(d.config, d.logger);
   try {

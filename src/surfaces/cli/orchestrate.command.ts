@@ -66,7 +66,10 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
     .option('--ticks <n>', 'stop after N ticks and exit 0')
     .option('--rate <n>', 'actions per eligible decky per hour (default: one action per tick)')
     .addOption(
-      new Option('--actions-per-day <n>', `actions per eligible decky per working day, shaped by the host's working hours (1..${MAX_ACTIONS_PER_DAY})`).env('DECNET_ACTIONS_PER_DAY'),
+      new Option(
+        '--actions-per-day <n>',
+        `actions per eligible decky per working day, shaped by the host's working hours (1..${MAX_ACTIONS_PER_DAY})`,
+      ).env('DECNET_ACTIONS_PER_DAY'),
     )
     .option(...OPERATOR_OPTIONS[0])
     .option(...OPERATOR_OPTIONS[1])
@@ -76,7 +79,10 @@ export function registerOrchestrateCommand(program: Command, ctx: CliContext, de
       '--files-llm <provider>',
       `LLM for new notes, todos and drafts: ${FILES_LLM_CHOICES.join(', ')} (default: DECNET_FILES_LLM, else DECNET_REALISM_LLM as DECNET reads it, else off)`,
     )
-    .option('--llm', "DECNET's flag: LLM bodies for new files on, = --files-llm with DECNET_FILES_LLM's or DECNET_REALISM_LLM's provider, else ollama")
+    .option(
+      '--llm',
+      "DECNET's flag: LLM bodies for new files on, = --files-llm with DECNET_FILES_LLM's or DECNET_REALISM_LLM's provider, else ollama",
+    )
     .option('--no-llm', "DECNET's flag: template bodies only, = --files-llm off")
     .action(async (raw: RawOrchestrateOptions) => {
       await runOrchestrate(parseOrchestrateOptions(raw), ctx, deps);
@@ -91,7 +97,8 @@ export function parseOrchestrateOptions(raw: RawOrchestrateOptions): Orchestrate
   if (raw.actionsPerDay !== undefined) {
     if (raw.rate !== undefined) throw new CliError('--actions-per-day and --rate are two ways to set the pace: give one', 2);
     const n = parsePositive(raw.actionsPerDay, '--actions-per-day');
-    if (n > MAX_ACTIONS_PER_DAY) throw new CliError(`--actions-per-day must be at most ${MAX_ACTIONS_PER_DAY} (got "${raw.actionsPerDay}")`, 2);
+    if (n > MAX_ACTIONS_PER_DAY)
+      throw new CliError(`--actions-per-day must be at most ${MAX_ACTIONS_PER_DAY} (got "${raw.actionsPerDay}")`, 2);
     out.actionsPerDeckyPerDay = n;
   }
   if (raw.filesLlm !== undefined || raw.llm !== undefined) out.filesLlm = parseFilesLlm(raw.filesLlm, process.env, raw.llm);
@@ -111,7 +118,9 @@ export async function runOrchestrate(opts: OrchestrateOptions, ctx: CliContext, 
           intervalMs: opts.intervalMs,
           ...(opts.ticks === undefined ? {} : { ticks: opts.ticks }),
           ...(opts.ratePerDeckyPerHour === undefined ? {} : { ratePerDeckyPerHour: opts.ratePerDeckyPerHour }),
-          ...(opts.actionsPerDeckyPerDay === undefined ? {} : { actionsPerDeckyPerDay: opts.actionsPerDeckyPerDay, timeZone: hostTimeZone() }),
+          ...(opts.actionsPerDeckyPerDay === undefined
+            ? {}
+            : { actionsPerDeckyPerDay: opts.actionsPerDeckyPerDay, timeZone: hostTimeZone() }),
           resyncMs: config.resyncMs,
           eventsKeepPerDecky: config.eventsKeepPerDecky,
           execTimeoutMs: config.execTimeoutMs,

@@ -44,7 +44,9 @@ interface RawBackfill {
 export function registerRealismBackfill(realism: Command, ctx: CliContext, deps: RealismBackfillDeps = {}): Command {
   return realism
     .command('backfill')
-    .description('plan and write weeks of past files (and with --emails, past email) for running deckies without any (recorded as backfilled)')
+    .description(
+      'plan and write weeks of past files (and with --emails, past email) for running deckies without any (recorded as backfilled)',
+    )
     .option('--days <n>', 'days of past to create, 1..365', '21')
     .option('--seed <n>', 'seed for a reproducible past (default: random)')
     .option('--emails', 'also give mail deckies without email weeks of past threads, written by the LLM (DECNET_REALISM_LLM)')
@@ -55,9 +57,11 @@ export function registerRealismBackfill(realism: Command, ctx: CliContext, deps:
 async function runBackfill(raw: RawBackfill, ctx: CliContext, deps: RealismBackfillDeps): Promise<void> {
   const days = parseDays(raw.days, '--days');
   const seed = raw.seed === undefined ? Math.floor(Math.random() * 2 ** 32) : Number(raw.seed);
-  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) throw new CliError(`--seed must be an integer from 0 to 4294967295 (got "${raw.seed}")`, 2);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32))
+    throw new CliError(`--seed must be an integer from 0 to 4294967295 (got "${raw.seed}")`, 2);
   const maxEmails = /^\d{1,4}$/.test(raw.maxEmails) ? Number(raw.maxEmails) : Number.NaN;
-  if (!(maxEmails >= 1 && maxEmails <= 1000)) throw new CliError(`--max-emails must be an integer from 1 to 1000 (got "${raw.maxEmails}")`, 2);
+  if (!(maxEmails >= 1 && maxEmails <= 1000))
+    throw new CliError(`--max-emails must be an integer from 1 to 1000 (got "${raw.maxEmails}")`, 2);
   // a wrong DECNET_REALISM_LLM (or DECNET_EMAILGEN_LLM) is refused before anything is written
   const llm = raw.emails ? (deps.createLlm ?? (() => getLlm(process.env)))() : null;
   const config = ctx.config();
@@ -76,15 +80,37 @@ async function runBackfill(raw: RawBackfill, ctx: CliContext, deps: RealismBackf
         const running = await store.inventory.listRunningDeckies();
         const personasFor = personaResolver({ pool, topologies: store.inventory, logger: ctx.logger });
         const limits = { timeoutMs: config.execTimeoutMs };
-        const files = await backfillAll(running, { dockerFor, files: store.files, events: store.events, personasFor, hostZone, limits, logger: ctx.logger }, { days, seed, now });
-        for (const r of files) await mark(store, 'files', r.decky, r.skipped === 'already has synthetic files' ? 'skipped' : r.skipped ? null : 'done', r.files, r.failed.length, r.skipped);
+        const files = await backfillAll(
+          running,
+          { dockerFor, files: store.files, events: store.events, personasFor, hostZone, limits, logger: ctx.logger },
+          { days, seed, now },
+        );
+        for (const r of files)
+          await mark(
+            store,
+            'files',
+            r.decky,
+            r.skipped === 'already has synthetic files' ? 'skipped' : r.skipped ? null : 'done',
+            r.files,
+            r.failed.length,
+            r.skipped,
+          );
         const mail: MailBackfill[] = [];
         for (const decky of llm ? running.filter(isMailDecky) : []) {
           const deps = { dockerFor, emails: store.emails, llm: llm!, spoolRoot: config.spoolRoot, hostZone, limits, logger: ctx.logger };
           const r = await backfillEmails(decky, await personasFor(decky), deps, { days, seed, now, maxEmails }).catch(
-            (err: unknown): MailBackfill => ({ decky: decky.uuid, name: decky.name, skipped: `failed: ${(err as Error).message}`, retry: true, delivered: 0, replies: 0, failed: 0 }),
+            (err: unknown): MailBackfill => ({
+              decky: decky.uuid,
+              name: decky.name,
+              skipped: `failed: ${(err as Error).message}`,
+              retry: true,
+              delivered: 0,
+              replies: 0,
+              failed: 0,
+            }),
           );
-          const status = r.skipped === 'already has emails' ? 'skipped' : r.skipped || r.gaveUp || (r.delivered === 0 && r.failed > 0) ? null : 'done';
+          const status =
+            r.skipped === 'already has emails' ? 'skipped' : r.skipped || r.gaveUp || (r.delivered === 0 && r.failed > 0) ? null : 'done';
           await mark(store, 'emails', r.decky, status, r.delivered, r.failed, r.skipped);
           mail.push(r);
         }
@@ -97,24 +123,44 @@ async function runBackfill(raw: RawBackfill, ctx: CliContext, deps: RealismBackf
   );
   for (const line of formatTable(['DECKY', 'FILES', 'WRITES', 'RESULT'], files.map(fileCells))) ctx.out(line);
   if (llm) for (const line of formatTable(['MAIL DECKY', 'EMAILS', 'REPLIES', 'FAILED', 'RESULT'], mail.map(mailCells))) ctx.out(line);
-  const emails = llm ? `${mail.filter((r) => !r.skipped).length} of ${mail.length} mail deckies given ${mail.reduce((a, r) => a + r.delivered, 0)} emails` : 'emails are not backfilled';
+  const emails = llm
+    ? `${mail.filter((r) => !r.skipped).length} of ${mail.length} mail deckies given ${mail.reduce((a, r) => a + r.delivered, 0)} emails`
+    : 'emails are not backfilled';
   ctx.out(`backfilled ${files.filter((r) => !r.skipped).length} of ${files.length} deckies over ${days} days (seed ${seed}); ${emails}`);
   const failed = [...files.filter((r) => r.failed.length > 0), ...mail.filter((r) => r.failed > 0 || r.gaveUp)];
   if (failed.length) throw new CliError(`backfill incomplete on ${failed.map((r) => r.name).join(', ')}`, 1);
 }
 
 // the automatic backfill reads these rows: a decky given its past here is never given another
-async function mark(store: Store, kind: BackfillKind, decky: string, status: 'done' | 'skipped' | null, items: number, failures: number, detail?: string): Promise<void> {
+async function mark(
+  store: Store,
+  kind: BackfillKind,
+  decky: string,
+  status: 'done' | 'skipped' | null,
+  items: number,
+  failures: number,
+  detail?: string,
+): Promise<void> {
   if (status === null) return;
   await store.backfills.recordBackfill({ deckyUuid: decky, kind, status, at: new Date(), items, failures, detail: detail ?? null });
 }
 
 function fileCells(r: DeckyBackfill): string[] {
-  const result = r.skipped ? `skipped: ${r.skipped}` : r.failed.length ? `${r.failed.length} failed, first: ${r.failed[0]!.path}: ${r.failed[0]!.stderr}` : 'ok';
+  const result = r.skipped
+    ? `skipped: ${r.skipped}`
+    : r.failed.length
+      ? `${r.failed.length} failed, first: ${r.failed[0]!.path}: ${r.failed[0]!.stderr}`
+      : 'ok';
   return [r.name, String(r.files), String(r.writes), result];
 }
 
 function mailCells(r: MailBackfill): string[] {
-  const result = r.skipped ? `skipped: ${r.skipped}` : r.gaveUp ? 'stopped: the LLM failed repeatedly' : r.failed ? `${r.failed} failed` : 'ok';
+  const result = r.skipped
+    ? `skipped: ${r.skipped}`
+    : r.gaveUp
+      ? 'stopped: the LLM failed repeatedly'
+      : r.failed
+        ? `${r.failed} failed`
+        : 'ok';
   return [r.name, String(r.delivered), String(r.replies), String(r.failed), result];
 }

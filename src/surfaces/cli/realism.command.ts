@@ -54,7 +54,14 @@ async function runCheck(opts: { json?: boolean; inspectDeckies?: boolean }, ctx:
   const report = await withStore(
     { dbPath: config.dbPath, logger: ctx.logger },
     async (store) => {
-      const reportDeps = { store, pool, logger: ctx.logger, spoolRoot: config.spoolRoot, hostZone: deps.hostZone ?? hostTimeZone(), execTimeoutMs: config.execTimeoutMs };
+      const reportDeps = {
+        store,
+        pool,
+        logger: ctx.logger,
+        spoolRoot: config.spoolRoot,
+        hostZone: deps.hostZone ?? hostTimeZone(),
+        execTimeoutMs: config.execTimeoutMs,
+      };
       if (!opts.inspectDeckies) return buildRealismReport(reportDeps);
       const docker = (deps.createDocker ?? createLocalDocker)(config, ctx.logger);
       try {
@@ -71,8 +78,16 @@ async function runCheck(opts: { json?: boolean; inspectDeckies?: boolean }, ctx:
     for (const n of report.notes) ctx.out(`note: ${n}`);
     ctx.out(summaryLine(report));
   }
-  if (report.verdict === 'fail') throw new CliError(`realism check failed: ${report.checks.filter((c) => !c.pass).map((c) => c.name).join(', ')}`, 1);
-  if (report.verdict === 'nothing-checked') throw new CliError('realism check judged nothing: the store holds no activity yet', NOTHING_CHECKED_EXIT);
+  if (report.verdict === 'fail')
+    throw new CliError(
+      `realism check failed: ${report.checks
+        .filter((c) => !c.pass)
+        .map((c) => c.name)
+        .join(', ')}`,
+      1,
+    );
+  if (report.verdict === 'nothing-checked')
+    throw new CliError('realism check judged nothing: the store holds no activity yet', NOTHING_CHECKED_EXIT);
 }
 
 function cells(c: CheckResult): string[] {

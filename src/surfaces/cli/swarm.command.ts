@@ -25,7 +25,8 @@ interface AddHostOptions {
  */
 export function registerSwarmCommand(program: Command, ctx: CliContext, deps: StoreCommandDeps = {}): Command {
   const swarm = program.command('swarm').description('remote Docker engines that run shard deckies');
-  const store = <T>(fn: Parameters<typeof withStore<T>>[1]) => withStore({ dbPath: ctx.config().dbPath, logger: ctx.logger }, fn, deps.openStore);
+  const store = <T>(fn: Parameters<typeof withStore<T>>[1]) =>
+    withStore({ dbPath: ctx.config().dbPath, logger: ctx.logger }, fn, deps.openStore);
 
   swarm
     .command('add-host')
@@ -38,12 +39,12 @@ export function registerSwarmCommand(program: Command, ctx: CliContext, deps: St
     .option('--shares-network', 'deckies here may exchange traffic with deckies of other sharing hosts')
     .action(async (name: string, endpoint: string, opts: AddHostOptions) => {
       const spec = await checkedSpec(name, endpoint, opts);
-      const host = await store((s) => s.swarm.addHost({ name: spec.name, endpoint: spec.endpoint, tls: spec.tls, sharesNetwork: spec.sharesNetwork })).catch(
-        (err: unknown) => {
-          if (err instanceof StoreQueryError) throw new CliError(err.message, 2);
-          throw err;
-        },
-      );
+      const host = await store((s) =>
+        s.swarm.addHost({ name: spec.name, endpoint: spec.endpoint, tls: spec.tls, sharesNetwork: spec.sharesNetwork }),
+      ).catch((err: unknown) => {
+        if (err instanceof StoreQueryError) throw new CliError(err.message, 2);
+        throw err;
+      });
       ctx.out(`added swarm host ${host.name} (${host.uuid}) at ${host.endpoint}${host.sharesNetwork ? ', sharing a network' : ''}`);
     });
 
@@ -55,7 +56,8 @@ export function registerSwarmCommand(program: Command, ctx: CliContext, deps: St
       const hosts = await store((s) => s.swarm.listHosts());
       if (opts.json) return ctx.out(safeJson(hosts));
       if (hosts.length === 0) return ctx.out('no swarm hosts');
-      for (const line of formatTable(['UUID', 'NAME', 'ENDPOINT', 'TLS', 'SHARES', 'STATE', 'LAST SEEN'], hosts.map(hostCells))) ctx.out(line);
+      for (const line of formatTable(['UUID', 'NAME', 'ENDPOINT', 'TLS', 'SHARES', 'STATE', 'LAST SEEN'], hosts.map(hostCells)))
+        ctx.out(line);
     });
 
   swarm

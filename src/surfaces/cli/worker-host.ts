@@ -78,7 +78,11 @@ export async function hostWorker<H extends WorkerHandle>(
   try {
     // an ssh:// engine says why (refused host key, refused login); others only whether
     const probe = docker.diagnose ? await docker.diagnose() : { ok: await docker.ping(), reason: undefined };
-    if (!probe.ok) logger.warn({ host: docker.hostId, ...(probe.reason ? { reason: probe.reason } : {}) }, 'Docker engine does not answer; discovery will keep retrying');
+    if (!probe.ok)
+      logger.warn(
+        { host: docker.hostId, ...(probe.reason ? { reason: probe.reason } : {}) },
+        'Docker engine does not answer; discovery will keep retrying',
+      );
     // in-process by default; NATS (DECNET_BUS, issue 6) or DECNET's own socket bus (DECNET_BUS_TYPE=unix, issue 12)
     const bus = openBus(deps, worker, logger, config);
     closers.push(() => closeBus(bus, logger));
@@ -106,7 +110,10 @@ export async function hostWorker<H extends WorkerHandle>(
 // an unsafe or ambiguous bus setting is the operator's to fix: one line naming the variable, exit 2
 function openBus(deps: WorkerHostDeps, worker: string, logger: Logger, config: Config): BusPort {
   try {
-    return (deps.createBus ?? ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker })))(logger, config);
+    return (
+      deps.createBus ??
+      ((l: Logger, c: Config) => createBus({ ...busOptionsOf(c), logger: l, name: `decnet-${worker}`, clientName: worker }))
+    )(logger, config);
   } catch (err) {
     if (err instanceof BusConfigError) throw new CliError(err.message, 2);
     throw err;

@@ -55,8 +55,19 @@ export function createApiSources(d: ApiSourcesDeps): ApiSources {
           else c.failure += 1;
           stats.byKind[kind] = c;
         };
-        await scanSince((p) => d.events.listEvents(p), since, scanLimit, (e) => count(e.kind, e.success));
-        if (emails) await scanSince((p) => emails.listEmails(p), since, scanLimit, (e) => count('email', e.success));
+        await scanSince(
+          (p) => d.events.listEvents(p),
+          since,
+          scanLimit,
+          (e) => count(e.kind, e.success),
+        );
+        if (emails)
+          await scanSince(
+            (p) => emails.listEmails(p),
+            since,
+            scanLimit,
+            (e) => count('email', e.success),
+          );
         return stats;
       }),
     async listDeckies() {

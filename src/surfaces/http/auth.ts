@@ -18,7 +18,9 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer[ ]+([^\s]+)[ ]*$/i.exec(header ?? '');
-  const given = createHash('sha256').update(m?.[1] ?? '').digest();
+  const given = createHash('sha256')
+    .update(m?.[1] ?? '')
+    .digest();
   const want = createHash('sha256').update(token).digest();
   // the comparison runs even without a header, so a missing header costs the same
   return timingSafeEqual(given, want) && m !== null;

@@ -81,13 +81,20 @@ export function createRealismRoute(check: RealismCheckSource, timeoutMs: number 
       const p = parseRealismQuery(q);
       if (!p.ok) return sendError(res, 422, 'invalid query', p.reason);
       if (p.value.inspect) {
-        return sendError(res, 405, 'method not allowed', `inspection execs in every decky: POST ${REALISM_CHECK_PATH} with {"inspect": true}`, { Allow: 'POST' });
+        return sendError(
+          res,
+          405,
+          'method not allowed',
+          `inspection execs in every decky: POST ${REALISM_CHECK_PATH} with {"inspect": true}`,
+          { Allow: 'POST' },
+        );
       }
       return run(res, false);
     },
     async post(req, res, q) {
       const body = await readJsonBody(req, MAX_BODY_BYTES);
-      if (!body.ok) return sendError(res, body.status ?? 422, 'invalid body', body.reason, body.status === 413 ? { Connection: 'close' } : {});
+      if (!body.ok)
+        return sendError(res, body.status ?? 422, 'invalid body', body.reason, body.status === 413 ? { Connection: 'close' } : {});
       const p = parseRealismBody(body.value, q);
       if (!p.ok) return sendError(res, 422, 'invalid request', p.reason);
       return run(res, p.value.inspect);

@@ -6,7 +6,10 @@ import type { Parsed } from './query.js';
  * (a cross-site form cannot send that without a preflight) and at most `maxBytes`.
  * `status` is the answer to give when it is refused.
  */
-export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Parsed<Record<string, unknown>> & { status?: 413 | 415 | 422 }> {
+export async function readJsonBody(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<Parsed<Record<string, unknown>> & { status?: 413 | 415 | 422 }> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > maxBytes) return { ok: false, reason: `the body must be at most ${maxBytes} bytes`, status: 413 };
   const chunks: Buffer[] = [];
@@ -17,7 +20,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     chunks.push(chunk);
   }
   if (size === 0) return { ok: true, value: {} };
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
   if (type !== 'application/json') return { ok: false, reason: 'the body must be application/json', status: 415 };
   let value: unknown;
   try {
@@ -25,6 +31,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch {
     return { ok: false, reason: 'the body is not valid JSON', status: 422 };
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'the body must be a JSON object', status: 422 };
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    return { ok: false, reason: 'the body must be a JSON object', status: 422 };
   return { ok: true, value: value as Record<string, unknown> };
 }

@@ -55,16 +55,18 @@ const STREAM_PATH = '/api/v1/orchestrator/events/stream';
 export async function startHttpServer(o: HttpServerOptions): Promise<HttpServerHandle> {
   const token = o.token === '' ? undefined : o.token;
   if (!token && !isLoopbackHost(o.host)) {
-    throw new HttpConfigError(
-      `refusing to serve the HTTP API on ${o.host} without a token: set DECNET_HTTP_TOKEN or bind 127.0.0.1`,
-    );
+    throw new HttpConfigError(`refusing to serve the HTTP API on ${o.host} without a token: set DECNET_HTTP_TOKEN or bind 127.0.0.1`);
   }
   if (token !== undefined && token.length < MIN_TOKEN_LENGTH) {
     throw new HttpConfigError(`the HTTP API token must be at least ${MIN_TOKEN_LENGTH} characters`);
   }
   const log = o.logger.child({ component: 'http' });
   const staticDir = o.staticDir ?? DEFAULT_STATIC_DIR;
-  const routes = createRoutes(o.sources, o.now ?? Date.now, o.realismTimeoutMs === undefined ? {} : { realismTimeoutMs: o.realismTimeoutMs });
+  const routes = createRoutes(
+    o.sources,
+    o.now ?? Date.now,
+    o.realismTimeoutMs === undefined ? {} : { realismTimeoutMs: o.realismTimeoutMs },
+  );
   const stream = createEventStream({
     bus: o.bus,
     sources: o.sources,

@@ -53,7 +53,7 @@ describe.runIf(hasDocker)('drivers on the real engine', () => {
   });
 
   it('plants a file with the recorded byte count, parent dirs and mtime', async () => {
-    const path = "/home/admin/deep/it's a \"note\" $(touch x);`id`.txt";
+    const path = '/home/admin/deep/it\'s a "note" $(touch x);`id`.txt';
     const content = 'todo: rotate keys; check on backup task\n$(touch /tmp/nope)\n';
     const mtime = new Date('2024-02-29T12:34:56Z');
     const o = await runFile(port, { dstName: deckyOf(db), path, content, mtime });

@@ -14,7 +14,15 @@ const MSG = '<3f2a9c0d1e4b5a6978877665544332211@acme.example>';
 const SENT = new Date('2026-03-03T08:14:07.900Z');
 
 function req(over: Partial<DeliveryRequest> = {}): DeliveryRequest {
-  return { container: 'mail01-imap', spoolRoot: '/var/spool/mail-archive', threadId: THREAD, messageId: MSG, sentAt: SENT, eml: Buffer.from('Subject: x\r\n\r\nhi\r\n'), ...over };
+  return {
+    container: 'mail01-imap',
+    spoolRoot: '/var/spool/mail-archive',
+    threadId: THREAD,
+    messageId: MSG,
+    sentAt: SENT,
+    eml: Buffer.from('Subject: x\r\n\r\nhi\r\n'),
+    ...over,
+  };
 }
 
 describe('email delivery driver', () => {
@@ -26,7 +34,15 @@ describe('email delivery driver', () => {
         path: `/var/spool/mail-archive/${THREAD}/3f2a9c0d1e4b5a6978877665544332211_at_acme.example.eml`,
         exec: {
           container: 'mail01-imap',
-          argv: ['sh', '-c', EMAIL_DELIVERY_SCRIPT, 'sh', `/var/spool/mail-archive/${THREAD}`, '3f2a9c0d1e4b5a6978877665544332211_at_acme.example.eml', '1772525647'],
+          argv: [
+            'sh',
+            '-c',
+            EMAIL_DELIVERY_SCRIPT,
+            'sh',
+            `/var/spool/mail-archive/${THREAD}`,
+            '3f2a9c0d1e4b5a6978877665544332211_at_acme.example.eml',
+            '1772525647',
+          ],
           stdin: req().eml,
           timeoutMs: 5000,
           maxOutputBytes: DELIVERY_MAX_OUTPUT,
@@ -38,7 +54,10 @@ describe('email delivery driver', () => {
       // $1..$3 are read once into variables; every later use is quoted
       expect(EMAIL_DELIVERY_SCRIPT).toContain('dir=$1; name=$2; when=$3');
       const uses = EMAIL_DELIVERY_SCRIPT.replace('dir=$1; name=$2; when=$3', '').match(/\$(dir|name|when|tmp)\b/g) ?? [];
-      const quoted = EMAIL_DELIVERY_SCRIPT.match(/"[^"]*\$(dir|name|when|tmp)[^"]*"/g)?.join(' ').match(/\$(dir|name|when|tmp)\b/g) ?? [];
+      const quoted =
+        EMAIL_DELIVERY_SCRIPT.match(/"[^"]*\$(dir|name|when|tmp)[^"]*"/g)
+          ?.join(' ')
+          .match(/\$(dir|name|when|tmp)\b/g) ?? [];
       expect(uses.length).toBeGreaterThan(0);
       expect(quoted.length).toBe(uses.length);
     });

@@ -59,7 +59,11 @@ describe.runIf(hasDocker)('email delivery on the real engine', () => {
   it('is idempotent per Message-ID: a second delivery succeeds and does not rewrite the file', async () => {
     const eml = message(new Date('2025-11-04T09:00:00Z'));
     const first = await runEmailDelivery(port, request(eml, 'thread-idem'));
-    const again = await runEmailDelivery(port, { ...request(eml, 'thread-idem'), eml: Buffer.from('tampered'), sentAt: new Date('2030-01-01T00:00:00Z') });
+    const again = await runEmailDelivery(port, {
+      ...request(eml, 'thread-idem'),
+      eml: Buffer.from('tampered'),
+      sentAt: new Date('2030-01-01T00:00:00Z'),
+    });
     expect(first).toMatchObject({ success: true, existed: false });
     expect(again).toMatchObject({ success: true, existed: true });
     const st = await fx.sh(mail.name, `stat -c '%s %Y' '${first.emlPath}'`);

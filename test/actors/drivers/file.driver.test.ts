@@ -100,7 +100,10 @@ describe('file driver', () => {
       docker.addDecky('db01');
       expect(buildFileExec({ dstName: 'db01', path: '/tmp/x', content: 'x'.repeat(FILE_MAX_BYTES) }).ok).toBe(true);
       const o = await runFile(docker, { dstName: 'db01', path: '/var/log/x.log', content: new Uint8Array(FILE_MAX_BYTES + 1) });
-      expect(o).toMatchObject({ success: false, payload: { rc: null, bytes: FILE_MAX_BYTES + 1, stderr: expect.stringMatching(/^refused: body is larger/) } });
+      expect(o).toMatchObject({
+        success: false,
+        payload: { rc: null, bytes: FILE_MAX_BYTES + 1, stderr: expect.stringMatching(/^refused: body is larger/) },
+      });
       expect(docker.calls).toEqual([]);
     });
   });

@@ -24,7 +24,11 @@ function world(opts: { users?: readonly string[] } = {}) {
 
 describe('planned-file writer', () => {
   it('passes path, @epoch, step and owner as positional arguments and the body on stdin only', () => {
-    const built = buildPlannedFileExecs('web01', { path: '/home/ann/notes.txt', body: 'secret body', mtime: MTIME, owner: 'ann' }, { timeoutMs: 5000 });
+    const built = buildPlannedFileExecs(
+      'web01',
+      { path: '/home/ann/notes.txt', body: 'secret body', mtime: MTIME, owner: 'ann' },
+      { timeoutMs: 5000 },
+    );
     expect(built.ok).toBe(true);
     if (!built.ok) return;
     expect(built.execs).toHaveLength(1);
@@ -56,7 +60,11 @@ describe('planned-file writer', () => {
   it('drops the half-written file when a chunk fails, stops sending, and says why', async () => {
     const { fake, fs } = world();
     fs.failOn('add');
-    const out = await writePlannedFile(fake, 'web01', { path: '/var/log/backup.log', body: 'y'.repeat(PLANNED_CHUNK_BYTES * 2 + 1), mtime: MTIME });
+    const out = await writePlannedFile(fake, 'web01', {
+      path: '/var/log/backup.log',
+      body: 'y'.repeat(PLANNED_CHUNK_BYTES * 2 + 1),
+      mtime: MTIME,
+    });
     expect(out).toMatchObject({ success: false, rc: 1, stderr: expect.stringContaining('No space left') });
     expect(fake.calls.map((c) => c.argv[6])).toEqual(['begin', 'add', 'abort']);
     expect(fs.partials.size).toBe(0);
@@ -105,7 +113,11 @@ describe('planned-file writer', () => {
     expect(PLANNED_FILE_SCRIPT).toContain(head);
     expect(PLANNED_FILE_SCRIPT.replace(head, '')).not.toMatch(/\$[0-9*#]/);
     // "$@" only where `as` passes its own fixed command on
-    expect(PLANNED_FILE_SCRIPT.split('\n').filter((l) => l.includes('$@')).every((l) => l.startsWith('as() {'))).toBe(true);
+    expect(
+      PLANNED_FILE_SCRIPT.split('\n')
+        .filter((l) => l.includes('$@'))
+        .every((l) => l.startsWith('as() {')),
+    ).toBe(true);
     expect(PLANNED_FILE_SCRIPT).not.toMatch(/\beval\b|\bsh -c\b/);
   });
 
@@ -130,7 +142,12 @@ describe('planned-file writer', () => {
     const { fake } = world();
     const body = 'z'.repeat(PLANNED_CHUNK_BYTES + 1);
     const ok = await runPlannedFile(fake, 'web01', { path: '/home/ann/notes.md', body, mtime: MTIME, owner: 'ann' });
-    expect(ok).toMatchObject({ kind: 'file', action: FILE_ACTION, success: true, payload: { dst_decky: 'web01', path: '/home/ann/notes.md', bytes: body.length, rc: 0, chunks: 2, owner: 'ann' } });
+    expect(ok).toMatchObject({
+      kind: 'file',
+      action: FILE_ACTION,
+      success: true,
+      payload: { dst_decky: 'web01', path: '/home/ann/notes.md', bytes: body.length, rc: 0, chunks: 2, owner: 'ann' },
+    });
     const calls = fake.calls.length;
     const refused = await runPlannedFile(fake, 'web01', { path: '/home/ann/notes.md', body: 'set up by decnet', mtime: MTIME });
     expect(refused).toMatchObject({ kind: 'file', success: false, payload: { rc: null, stderr: 'refused: body names the product' } });

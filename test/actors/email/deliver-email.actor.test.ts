@@ -58,7 +58,9 @@ describe('deliver actor', () => {
 
   it('writes In-Reply-To and References on replies', async () => {
     const { docker, deliver } = setup();
-    await deliver(emailDraft({ inReplyTo: '<b@acme.example>', references: ['<a@acme.example>', '<b@acme.example>'], subject: 'Re: Budget review' }));
+    await deliver(
+      emailDraft({ inReplyTo: '<b@acme.example>', references: ['<a@acme.example>', '<b@acme.example>'], subject: 'Re: Budget review' }),
+    );
     const mail = await simpleParser(docker.spool[0]!.bytes);
     expect(mail.inReplyTo).toBe('<b@acme.example>');
     expect(mail.references).toEqual(['<a@acme.example>', '<b@acme.example>']);
@@ -68,13 +70,17 @@ describe('deliver actor', () => {
     const docker = new FakeMailDocker();
     docker.addDecky('mail02', { services: ['pop3'] });
     const logic = createDeliverEmailLogic({ dockerFor: localOnly(docker), spoolRoot: SPOOL });
-    const out = await toPromise(createActor(logic, { input: { decky: mailDecky('mail02', { services: ['pop3'] }), draft: emailDraft() } }).start());
+    const out = await toPromise(
+      createActor(logic, { input: { decky: mailDecky('mail02', { services: ['pop3'] }), draft: emailDraft() } }).start(),
+    );
     expect(out).toMatchObject({ success: true, container: 'mail02-pop3' });
   });
 
   it('keeps a CRLF in a subject or a name from ever starting a header', async () => {
     const { docker, deliver } = setup();
-    await deliver(emailDraft({ subject: 'Hello\r\nBcc: victim@evil.example', from: { name: 'Alice\r\nX-Injected: 1', email: 'alice@acme.example' } }));
+    await deliver(
+      emailDraft({ subject: 'Hello\r\nBcc: victim@evil.example', from: { name: 'Alice\r\nX-Injected: 1', email: 'alice@acme.example' } }),
+    );
     const text = docker.spool[0]!.bytes.toString('latin1');
     expect(text).not.toMatch(/^Bcc:/im);
     expect(text).not.toMatch(/^X-Injected:/im);
@@ -85,7 +91,8 @@ describe('deliver actor', () => {
     const none = await deliver(emailDraft(), mailDecky('web01', { services: ['ssh'] }));
     const zone = await deliver(emailDraft({ timezone: 'Mars/Olympus' }));
     const thread = await deliver(emailDraft({ threadId: '../../etc/cron.d' }));
-    for (const out of [none, zone, thread]) expect(out).toMatchObject({ success: false, rc: null, stderr: expect.stringMatching(/^refused: /) });
+    for (const out of [none, zone, thread])
+      expect(out).toMatchObject({ success: false, rc: null, stderr: expect.stringMatching(/^refused: /) });
     expect(docker.calls).toHaveLength(0);
   });
 
@@ -102,7 +109,11 @@ describe('deliver actor', () => {
       hostId: 'local',
       exec: (req) => {
         seen = req.signal;
-        return new Promise((resolve) => req.signal?.addEventListener('abort', () => resolve({ rc: 125, stdout: '', stderr: 'aborted', timedOut: false, truncated: false, durationMs: 1 })));
+        return new Promise((resolve) =>
+          req.signal?.addEventListener('abort', () =>
+            resolve({ rc: 125, stdout: '', stderr: 'aborted', timedOut: false, truncated: false, durationMs: 1 }),
+          ),
+        );
       },
       listDeckyContainers: () => Promise.reject(new Error('not implemented: listDeckyContainers')),
       watchEvents: () => {

@@ -6,7 +6,8 @@ import { CircuitBreaker } from '../../../src/infra/llm/breaker.js';
 import { FakeLlm, ScriptedLlm } from '../../../src/infra/llm/impl/fake.js';
 
 const NOW = new Date('2026-03-03T10:00:00.000Z');
-const generate = (llm: LLMBackend, prompt = 'write') => toPromise(createActor(createGenerateLogic({ llm, now: () => NOW }), { input: { prompt } }).start());
+const generate = (llm: LLMBackend, prompt = 'write') =>
+  toPromise(createActor(createGenerateLogic({ llm, now: () => NOW }), { input: { prompt } }).start());
 
 describe('generate actor', () => {
   it('hands the prompt to the LLM and returns its text, model and the finish time', async () => {

@@ -45,7 +45,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'decnet-lookup-'));
   store = await openStore({ dbPath: join(dir, 'db.sqlite') });
   const root = row({});
-  const mid = row({ senderEmail: 'bob@acme.example', recipientEmail: 'alice@acme.example', inReplyTo: root.messageId, subject: 'Re: Budget' });
+  const mid = row({
+    senderEmail: 'bob@acme.example',
+    recipientEmail: 'alice@acme.example',
+    inReplyTo: root.messageId,
+    subject: 'Re: Budget',
+  });
   const newest = row({ inReplyTo: mid.messageId, subject: 'Re: Budget' });
   const failed = row({ success: false, messageId: '', threadId: 'thread-x' });
   const elsewhere = row({ mailDeckyUuid: 'local:mail02', threadId: 'thread-b' });
@@ -60,7 +65,13 @@ describe('lookupThread actor', () => {
   it('answers the newest successful email of the pair on this mail decky, with its full chain', async () => {
     const out = await lookup({ emails: store.emails, newId: () => 'fresh' });
     expect(out.threadId).toBe('thread-a');
-    expect(out.parent).toEqual({ messageId: '<m3@acme.example>', threadId: 'thread-a', subject: 'Re: Budget', excerpt: 'body 3', references: ['<m1@acme.example>', '<m2@acme.example>', '<m3@acme.example>'] });
+    expect(out.parent).toEqual({
+      messageId: '<m3@acme.example>',
+      threadId: 'thread-a',
+      subject: 'Re: Budget',
+      excerpt: 'body 3',
+      references: ['<m1@acme.example>', '<m2@acme.example>', '<m3@acme.example>'],
+    });
     expect(out.emailId).toBe('fresh');
   });
 
@@ -77,7 +88,10 @@ describe('lookupThread actor', () => {
   });
 
   it('does not even ask the store when no reply is wanted', async () => {
-    const deny = { findLatestBetween: () => Promise.reject(new Error('not implemented: findLatestBetween')), referencesFor: () => Promise.reject(new Error('not implemented: referencesFor')) };
+    const deny = {
+      findLatestBetween: () => Promise.reject(new Error('not implemented: findLatestBetween')),
+      referencesFor: () => Promise.reject(new Error('not implemented: referencesFor')),
+    };
     const out = await lookup({ emails: deny }, { wantReply: false });
     expect(out.parent).toBeNull();
   });

@@ -58,9 +58,16 @@ describe('recordEmail actor', () => {
     expect(out).toEqual({ at: '2026-03-03T08:14:08.000Z' });
     expect(seen).toEqual(['commit', 'publish']);
     expect(rows).toEqual([{ ...ROW, ts: new Date(ROW.ts) }]);
-    expect(published[0]).toMatchObject({ topic: 'orchestrator.email.local:mail01', type: 'email.delivered', payload: { uuid: ROW.uuid, kind: 'email', success: true } });
+    expect(published[0]).toMatchObject({
+      topic: 'orchestrator.email.local:mail01',
+      type: 'email.delivered',
+      payload: { uuid: ROW.uuid, kind: 'email', success: true },
+    });
     const line = logger.lines.find((l) => l.msg === 'email');
-    expect(line).toMatchObject({ level: 'info', obj: { kind: 'email', success: true, dst: 'local:mail01', stage: 'delivered', uuid: ROW.uuid } });
+    expect(line).toMatchObject({
+      level: 'info',
+      obj: { kind: 'email', success: true, dst: 'local:mail01', stage: 'delivered', uuid: ROW.uuid },
+    });
   });
 
   it('publishes email.failed for a failed row', async () => {

@@ -26,7 +26,9 @@ class SlowLlm implements LLMBackend {
 
 describe('createBodyEnricher', () => {
   it('uses a fast answer, sanitised, for a note', async () => {
-    const llm = new FakeLlm({ output: 'Here is the file:\n```\nask Bob about the SAN quote \u2014 due Friday\nmove the standup to 9:30\n```' });
+    const llm = new FakeLlm({
+      output: 'Here is the file:\n```\nask Bob about the SAN quote \u2014 due Friday\nmove the standup to 9:30\n```',
+    });
     const out = await createBodyEnricher(llm, { timeoutMs: 1000 })(req());
     expect(out).toMatchObject({ source: 'llm', body: 'ask Bob about the SAN quote, due Friday\nmove the standup to 9:30\n' });
     expect(llm.prompts).toHaveLength(1);

@@ -5,7 +5,13 @@ import { openStore, type Store } from '../../../src/infra/store/store.factory.js
 import type { SyntheticFile, SyntheticFilesPort, SyntheticFileWrite } from '../../../src/infra/store/synthetic-files.port.js';
 import { tempDir } from '../../infra/store/store-fixtures.js';
 
-const write = (path: string, body: string, at: string, deckyUuid = 'd1', author: string | null = 'ana@corp.example'): SyntheticFileWrite => ({
+const write = (
+  path: string,
+  body: string,
+  at: string,
+  deckyUuid = 'd1',
+  author: string | null = 'ana@corp.example',
+): SyntheticFileWrite => ({
   deckyUuid,
   path,
   author,
@@ -53,7 +59,15 @@ function lockableStore(inner: SyntheticFilesPort) {
 
 const shape = (files: SyntheticFile[]) =>
   files
-    .map((f) => ({ path: f.path, author: f.author, editCount: f.editCount, body: f.body, createdAt: f.createdAt.toISOString(), lastModified: f.lastModified.toISOString(), contentHash: f.contentHash }))
+    .map((f) => ({
+      path: f.path,
+      author: f.author,
+      editCount: f.editCount,
+      body: f.body,
+      createdAt: f.createdAt.toISOString(),
+      lastModified: f.lastModified.toISOString(),
+      contentHash: f.contentHash,
+    }))
     .sort((a, b) => a.path.localeCompare(b.path));
 
 describe('file book', () => {
@@ -74,12 +88,19 @@ describe('file book', () => {
     const book = createFileBook(s.port, { logger: silentLogger });
     await store.files.recordWrites([write('/home/ana/notes.md', 'one\n', '2026-11-02T09:00:00Z', 'a1')]);
     expect(shape(await book.filesOf('a1'))).toHaveLength(1);
-    await book.recordWrites([write('/home/ana/notes.md', 'one\ntwo\n', '2026-11-02T10:00:00Z', 'a1'), write('/home/ana/todo.md', '- [ ] x\n', '2026-11-02T10:05:00Z', 'a1', null)]);
+    await book.recordWrites([
+      write('/home/ana/notes.md', 'one\ntwo\n', '2026-11-02T10:00:00Z', 'a1'),
+      write('/home/ana/todo.md', '- [ ] x\n', '2026-11-02T10:05:00Z', 'a1', null),
+    ]);
     await book.recordWrites([write('/home/ana/notes.md', 'one\ntwo\nthree\n', '2026-11-02T11:00:00Z', 'a1', null)]);
     const fromMemory = shape(await book.filesOf('a1'));
     expect(await book.drained(2_000)).toBe(0);
     expect(fromMemory).toEqual(shape(await store.files.filesOf('a1')));
-    expect(fromMemory.find((f) => f.path === '/home/ana/notes.md')).toMatchObject({ editCount: 2, author: 'ana@corp.example', body: 'one\ntwo\nthree\n' });
+    expect(fromMemory.find((f) => f.path === '/home/ana/notes.md')).toMatchObject({
+      editCount: 2,
+      author: 'ana@corp.example',
+      body: 'one\ntwo\nthree\n',
+    });
     expect(s.calls.filesOf).toBe(1);
   });
 

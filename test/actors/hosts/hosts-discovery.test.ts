@@ -83,7 +83,11 @@ describe('hosts discovery (one host actor per swarm host)', () => {
     expect(await r.running()).toEqual([`${a.host.uuid}:web01`, `${b.host.uuid}:db01`, 'local:web01'].sort());
     const shards = (await r.store.inventory.listRunningDeckies()).filter((d) => d.source === 'shard');
     expect(shards.map((d) => d.hostUuid).sort()).toEqual([a.host.uuid, b.host.uuid].sort());
-    expect(got().filter((e) => e.type === 'DISCOVERY.SYNCED').map((e) => e.hostUuid)).toEqual(expect.arrayContaining(['local', a.host.uuid, b.host.uuid]));
+    expect(
+      got()
+        .filter((e) => e.type === 'DISCOVERY.SYNCED')
+        .map((e) => e.hostUuid),
+    ).toEqual(expect.arrayContaining(['local', a.host.uuid, b.host.uuid]));
     await until(async () => (await r.store.swarm.getHost('edge-a'))?.state === 'online');
   });
 

@@ -115,9 +115,28 @@ describe('dockerForDecky', () => {
   const local = new FakeDocker();
   const edge = new FakeSwarmDocker({ hostId: 'h-edge' });
   const registry = createHostRegistry((h) => (h.uuid === 'h-edge' ? edge : local));
-  registry.update([{ uuid: 'h-edge', name: 'edge', endpoint: 'unix:///x', tls: { ca: null, cert: null, key: null }, sharesNetwork: false, state: 'online', lastSeen: null, lastError: null, createdAt: new Date() }]);
+  registry.update([
+    {
+      uuid: 'h-edge',
+      name: 'edge',
+      endpoint: 'unix:///x',
+      tls: { ca: null, cert: null, key: null },
+      sharesNetwork: false,
+      state: 'online',
+      lastSeen: null,
+      lastError: null,
+      createdAt: new Date(),
+    },
+  ]);
   const pickEngine = dockerForDecky(local, registry);
-  const d = (over: Partial<RunningDecky>): RunningDecky => ({ uuid: 'x', name: 'x', ip: '10.0.0.1', services: ['ssh'], source: 'fleet', ...over });
+  const d = (over: Partial<RunningDecky>): RunningDecky => ({
+    uuid: 'x',
+    name: 'x',
+    ip: '10.0.0.1',
+    services: ['ssh'],
+    source: 'fleet',
+    ...over,
+  });
 
   it('sends fleet deckies and never-placed topology deckies to the local engine', () => {
     expect(pickEngine(d({ hostUuid: 'local' }))).toBe(local);
@@ -130,6 +149,8 @@ describe('dockerForDecky', () => {
   });
 
   it('refuses a decky on a host it does not know instead of using the local engine', () => {
-    expect(() => pickEngine(d({ source: 'shard', hostUuid: 'h-gone', uuid: 'h-gone:db01' }))).toThrow(/no Docker engine configured for host h-gone \(shard decky h-gone:db01\)/);
+    expect(() => pickEngine(d({ source: 'shard', hostUuid: 'h-gone', uuid: 'h-gone:db01' }))).toThrow(
+      /no Docker engine configured for host h-gone \(shard decky h-gone:db01\)/,
+    );
   });
 });

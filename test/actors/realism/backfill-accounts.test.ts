@@ -10,9 +10,20 @@ import { modelPlannedFiles } from '../../fakes/planned-fs.fake.js';
 import { tempDir } from '../../infra/store/store-fixtures.js';
 
 const NOW = new Date('2025-03-24T16:00:00Z');
-const PERSONAS = [officeWorker('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'), officeWorker('Bob Stone', 'bob.stone@corp.example', 'Europe/Berlin')];
-const decky = (name: string): RunningDecky => ({ uuid: `local:${name}`, name, ip: null, services: ['ssh'], source: 'fleet', hostUuid: 'local' });
-const BASE = 'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
+const PERSONAS = [
+  officeWorker('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'),
+  officeWorker('Bob Stone', 'bob.stone@corp.example', 'Europe/Berlin'),
+];
+const decky = (name: string): RunningDecky => ({
+  uuid: `local:${name}`,
+  name,
+  ip: null,
+  services: ['ssh'],
+  source: 'fleet',
+  hostUuid: 'local',
+});
+const BASE =
+  'root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n';
 
 describe('backfill › on the accounts a decky really has (its /etc/passwd)', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;
@@ -24,12 +35,20 @@ describe('backfill › on the accounts a decky really has (its /etc/passwd)', ()
   fake.setFile('web02-ssh', '/etc/passwd', `${BASE}jdoe:x:1000:1000::/home/jdoe:/bin/bash\nakeller:x:1001:1001::/home/akeller:/bin/bash\n`);
   fake.setFile('web03-ssh', '/etc/passwd', BASE);
   const fs = modelPlannedFiles(fake, { users: ['root', 'jdoe', 'akeller'] });
-  const paths = (container: string) => [...fs.files.keys()].filter((k) => k.startsWith(`${container}\u0000`)).map((k) => k.split('\u0000')[1]!);
+  const paths = (container: string) =>
+    [...fs.files.keys()].filter((k) => k.startsWith(`${container}\u0000`)).map((k) => k.split('\u0000')[1]!);
 
   beforeAll(async () => {
     tmp = await tempDir();
     store = await openStore({ dbPath: tmp.dbPath() });
-    const deps = { dockerFor: () => fake, files: store.files, events: store.events, personasFor: async () => PERSONAS, hostZone: 'UTC', logger: silentLogger };
+    const deps = {
+      dockerFor: () => fake,
+      files: store.files,
+      events: store.events,
+      personasFor: async () => PERSONAS,
+      hostZone: 'UTC',
+      logger: silentLogger,
+    };
     await backfillAll([decky('web01'), decky('web02'), decky('web03')], deps, { days: 21, now: NOW, seed: 7 });
   });
   afterAll(async () => {
@@ -58,7 +77,11 @@ describe('backfill › on the accounts a decky really has (its /etc/passwd)', ()
   });
 
   it('keeps a persona’s own login where the decky has it, and gives the other persona the remaining account', async () => {
-    const homes = new Set(paths('web02-ssh').filter((p) => p.startsWith('/home/')).map((p) => p.split('/')[2]));
+    const homes = new Set(
+      paths('web02-ssh')
+        .filter((p) => p.startsWith('/home/'))
+        .map((p) => p.split('/')[2]),
+    );
     expect([...homes].sort()).toEqual(['akeller', 'jdoe']);
     const recorded = await store.files.filesOf('local:web02');
     const ann = recorded.filter((f) => f.author === 'ann.keller@corp.example');
@@ -76,7 +99,11 @@ describe('backfill › on the accounts a decky really has (its /etc/passwd)', ()
 
   it('gives new user files the modes their tools would: drafts 0600, scripts 0755, notes 0644', async () => {
     const recorded = [...(await store.files.filesOf('local:web01')), ...(await store.files.filesOf('local:web02'))];
-    const modes = new Map(recorded.filter((f) => isUserClass(f.contentClass)).map((f) => [f.contentClass, fs.file(`${f.deckyUuid.slice(6)}-ssh`, f.path)?.mode]));
+    const modes = new Map(
+      recorded
+        .filter((f) => isUserClass(f.contentClass))
+        .map((f) => [f.contentClass, fs.file(`${f.deckyUuid.slice(6)}-ssh`, f.path)?.mode]),
+    );
     expect(modes.size).toBeGreaterThan(1);
     for (const [cls, mode] of modes) expect(mode, cls).toBe(cls === 'draft' ? '0600' : cls === 'script' ? '0755' : '0644');
   });

@@ -27,7 +27,14 @@ describe('backfillDecky, as the automatic backfill runs it', () => {
     await store.close();
     await tmp.cleanup();
   });
-  const deps = () => ({ dockerFor: () => fake, files: store.files, events: store.events, personasFor: async () => [], hostZone: 'UTC', logger: silentLogger });
+  const deps = () => ({
+    dockerFor: () => fake,
+    files: store.files,
+    events: store.events,
+    personasFor: async () => [],
+    hostZone: 'UTC',
+    logger: silentLogger,
+  });
 
   it('with `avoid`, writes around files the store already holds and never overwrites them', async () => {
     const plain = await backfillDecky(web01, deps(), { days: 14, now: NOW, seed: 4 });
@@ -40,7 +47,9 @@ describe('backfillDecky, as the automatic backfill runs it', () => {
     fake.addDecky('web01');
     fs = modelPlannedFiles(fake);
     const live = planned[0]!;
-    await store.files.recordWrites([{ deckyUuid: web01.uuid, path: live.path, author: null, contentClass: live.contentClass, body: 'live body\n', mtime: NOW }]);
+    await store.files.recordWrites([
+      { deckyUuid: web01.uuid, path: live.path, author: null, contentClass: live.contentClass, body: 'live body\n', mtime: NOW },
+    ]);
     expect(await backfillDecky(web01, deps(), { days: 14, now: NOW, seed: 4 })).toMatchObject({ skipped: 'already has synthetic files' });
     const r = await backfillDecky(web01, deps(), { days: 14, now: NOW, seed: 4, existing: 'avoid' });
     expect(r.files).toBe(planned.length - 1);
@@ -82,11 +91,19 @@ describe('settleSpool', () => {
     const fake = new FakeDocker();
     const fs = modelPlannedFiles(fake);
     fake.addDecky('mail01', { services: ['imap'] });
-    expect(await settleSpool(fake, 'mail01-imap', '/var/spool/x', ['../../etc', '$(touch /tmp/p)', "a'b", 'ok-1', 'x\ny'])).toEqual({ success: true });
+    expect(await settleSpool(fake, 'mail01-imap', '/var/spool/x', ['../../etc', '$(touch /tmp/p)', "a'b", 'ok-1', 'x\ny'])).toEqual({
+      success: true,
+    });
     expect(fs.settled).toEqual([['/var/spool/x/ok-1', '/var/spool/x']]);
-    expect(await settleSpool(fake, 'mail01-imap', '/var/spool/../etc', ['ok'])).toMatchObject({ success: false, stderr: 'refused: unsafe spool root' });
+    expect(await settleSpool(fake, 'mail01-imap', '/var/spool/../etc', ['ok'])).toMatchObject({
+      success: false,
+      stderr: 'refused: unsafe spool root',
+    });
     expect(await settleSpool(fake, 'relative', 'var/spool', ['ok'])).toMatchObject({ success: false });
-    expect(await settleSpool(fake, 'mail; rm -rf /', '/var/spool/x', ['ok'])).toMatchObject({ success: false, stderr: 'refused: invalid container name' });
+    expect(await settleSpool(fake, 'mail; rm -rf /', '/var/spool/x', ['ok'])).toMatchObject({
+      success: false,
+      stderr: 'refused: invalid container name',
+    });
     expect(fake.calls).toHaveLength(1);
   });
 });

@@ -15,9 +15,19 @@ import { tempDir } from '../../infra/store/store-fixtures.js';
 
 const NOW = new Date('2025-03-24T16:00:00Z');
 const persona = officeWorker;
-const PERSONAS = [persona('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'), persona('Bob Stone', 'bob.stone@corp.example', 'America/New_York')];
+const PERSONAS = [
+  persona('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'),
+  persona('Bob Stone', 'bob.stone@corp.example', 'America/New_York'),
+];
 const web01: RunningDecky = { uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', hostUuid: 'local' };
-const web02: RunningDecky = { uuid: 'local:web02', name: 'web02', ip: '10.0.0.3', services: ['ssh', 'http'], source: 'fleet', hostUuid: 'local' };
+const web02: RunningDecky = {
+  uuid: 'local:web02',
+  name: 'web02',
+  ip: '10.0.0.3',
+  services: ['ssh', 'http'],
+  source: 'fleet',
+  hostUuid: 'local',
+};
 const mail: RunningDecky = { uuid: 'local:mail01', name: 'mail01', ip: '10.0.0.4', services: ['imap'], source: 'fleet', hostUuid: 'local' };
 
 describe('backfillAll', () => {
@@ -84,7 +94,9 @@ describe('backfillAll', () => {
     const people = files.filter((f) => isUserClass(f.contentClass));
     expect(people.length).toBeGreaterThan(4);
     for (const f of people) expect(f.path).toMatch(f.author === 'ann.keller@corp.example' ? /^\/home\/akeller\// : /^\/home\/bstone\//);
-    const outside = people.filter((f) => outsideHours(directory.get(f.author!)!, f.lastModified) || outsideHours(directory.get(f.author!)!, f.createdAt));
+    const outside = people.filter(
+      (f) => outsideHours(directory.get(f.author!)!, f.lastModified) || outsideHours(directory.get(f.author!)!, f.createdAt),
+    );
     expect(outside.length / people.length).toBeLessThanOrEqual(0.1);
   });
 
@@ -116,7 +128,9 @@ describe('backfillAll', () => {
     const report = runChecks(corpus);
     expect(report.checks.filter((c) => !c.pass)).toEqual([]);
     const judged = report.checks.filter((c) => !c.skipped).map((c) => c.name);
-    expect(judged).toEqual(expect.arrayContaining(['files-outside-hours', 'fixed-interval', 'epoch-file-names', 'product-name-visible', 'identical-bodies']));
+    expect(judged).toEqual(
+      expect.arrayContaining(['files-outside-hours', 'fixed-interval', 'epoch-file-names', 'product-name-visible', 'identical-bodies']),
+    );
   });
 
   it('never doubles a history: a second run skips deckies that already have files', async () => {

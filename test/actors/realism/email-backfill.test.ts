@@ -33,9 +33,19 @@ const PERSONAS = [
   persona('Bob Stone', 'bob.stone@corp.example', 'America/New_York', '09:00-18:00'),
   persona('Chen Wei', 'chen.wei@corp.example', 'Asia/Shanghai', '10:00-16:00'),
 ];
-const mail01: RunningDecky = { uuid: 'local:mail01', name: 'mail01', ip: '10.0.0.4', services: ['imap'], source: 'fleet', hostUuid: 'local' };
+const mail01: RunningDecky = {
+  uuid: 'local:mail01',
+  name: 'mail01',
+  ip: '10.0.0.4',
+  services: ['imap'],
+  source: 'fleet',
+  hostUuid: 'local',
+};
 const web01: RunningDecky = { uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', hostUuid: 'local' };
-const answers = (n: number): ScriptStep[] => Array.from({ length: n }, (_, i) => ({ text: `Subject: Item ${i + 1} \u2014 follow-up\n\nHello,\n\nnote number ${i + 1} about the plan.\n\nRegards` }));
+const answers = (n: number): ScriptStep[] =>
+  Array.from({ length: n }, (_, i) => ({
+    text: `Subject: Item ${i + 1} \u2014 follow-up\n\nHello,\n\nnote number ${i + 1} about the plan.\n\nRegards`,
+  }));
 
 type Delivered = { row: EmailRecord; raw: string; mail: ParsedMail; mtime: number };
 
@@ -136,34 +146,52 @@ describe('backfillEmails', () => {
   });
 
   it('records LLM failures as failed rows and carries on', async () => {
-    const steps: ScriptStep[] = answers(80).map((s, i) => (i % 3 === 1 ? { fail: 'model overloaded' } : i % 7 === 3 ? { timeout: true } : s));
+    const steps: ScriptStep[] = answers(80).map((s, i) =>
+      i % 3 === 1 ? { fail: 'model overloaded' } : i % 7 === 3 ? { timeout: true } : s,
+    );
     const r = await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(steps)), { days: 21, now: NOW, seed: 5, maxEmails: 12 });
     const all = await rows();
     expect(all).toHaveLength(12);
     const failed = all.filter((x) => !x.success);
     expect(failed.length).toBe(r.failed);
     expect(failed.length).toBeGreaterThanOrEqual(4);
-    for (const f of failed) expect(f).toMatchObject({ messageId: '', subject: '', emlPath: '', payload: { stage: 'llm', backfilled: true } });
+    for (const f of failed)
+      expect(f).toMatchObject({ messageId: '', subject: '', emlPath: '', payload: { stage: 'llm', backfilled: true } });
     expect(failed.some((f) => f.payload.timed_out === true)).toBe(true);
     expect(r.delivered).toBe(12 - r.failed);
     expect(fake.spool).toHaveLength(r.delivered);
   });
 
   it('gives up after five LLM failures in a row, leaving the rest for later', async () => {
-    const r = await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(Array.from({ length: 5 }, () => ({ fail: 'down' })))), { days: 21, now: NOW, seed: 5 });
+    const r = await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(Array.from({ length: 5 }, () => ({ fail: 'down' })))), {
+      days: 21,
+      now: NOW,
+      seed: 5,
+    });
     expect(r).toMatchObject({ delivered: 0, failed: 5, gaveUp: true });
     expect(await rows()).toHaveLength(5);
   });
 
   it('skips a decky that already has email, a decky without mail, and a scope without two personas', async () => {
     const llm = new ScriptedLlm([]);
-    expect(await backfillEmails(web01, PERSONAS, deps(llm), { days: 21, now: NOW, seed: 5 })).toMatchObject({ skipped: 'not a mail decky' });
-    expect(await backfillEmails(mail01, [PERSONAS[0]!, { ...PERSONAS[0]!, email: 'ANN.KELLER@corp.example' }], deps(llm), { days: 21, now: NOW, seed: 5 })).toMatchObject({
+    expect(await backfillEmails(web01, PERSONAS, deps(llm), { days: 21, now: NOW, seed: 5 })).toMatchObject({
+      skipped: 'not a mail decky',
+    });
+    expect(
+      await backfillEmails(mail01, [PERSONAS[0]!, { ...PERSONAS[0]!, email: 'ANN.KELLER@corp.example' }], deps(llm), {
+        days: 21,
+        now: NOW,
+        seed: 5,
+      }),
+    ).toMatchObject({
       skipped: 'fewer than two personas in scope',
       retry: true,
     });
     await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(answers(3))), { days: 21, now: NOW, seed: 5, maxEmails: 3 });
-    expect(await backfillEmails(mail01, PERSONAS, deps(llm), { days: 21, now: NOW, seed: 5 })).toMatchObject({ skipped: 'already has emails', delivered: 0 });
+    expect(await backfillEmails(mail01, PERSONAS, deps(llm), { days: 21, now: NOW, seed: 5 })).toMatchObject({
+      skipped: 'already has emails',
+      delivered: 0,
+    });
     expect(llm.prompts).toHaveLength(0);
   });
 
@@ -204,7 +232,12 @@ describe('backfillEmails', () => {
   });
 
   it('refuses a hostile spool root and writes nothing', async () => {
-    const r = await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(answers(2)), { spoolRoot: '/var/spool/../../etc' }), { days: 21, now: NOW, seed: 5, maxEmails: 2 });
+    const r = await backfillEmails(mail01, PERSONAS, deps(new ScriptedLlm(answers(2)), { spoolRoot: '/var/spool/../../etc' }), {
+      days: 21,
+      now: NOW,
+      seed: 5,
+      maxEmails: 2,
+    });
     expect(r.delivered).toBe(0);
     expect(fake.spool).toHaveLength(0);
     expect((await rows()).every((x) => !x.success && String(x.payload.stderr).startsWith('refused'))).toBe(true);

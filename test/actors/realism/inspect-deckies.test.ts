@@ -6,13 +6,29 @@ import type { RunningDecky } from '../../../src/domain/decky.js';
 import { FakeDocker } from '../../fakes/fake-docker.js';
 
 const web: RunningDecky = { uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', hostUuid: 'local' };
-const mail: RunningDecky = { uuid: 'local:mail01', name: 'mail01', ip: '10.0.0.3', services: ['imap', 'ssh'], source: 'fleet', hostUuid: 'local' };
+const mail: RunningDecky = {
+  uuid: 'local:mail01',
+  name: 'mail01',
+  ip: '10.0.0.3',
+  services: ['imap', 'ssh'],
+  source: 'fleet',
+  hostUuid: 'local',
+};
 const shard: RunningDecky = { uuid: 'far:web09', name: 'web09', ip: '10.9.0.2', services: ['ssh'], source: 'shard', hostUuid: 'far' };
 const SPOOL = '/var/spool/mail-archive';
 const T = new Date('2025-03-04T09:14:07Z');
 const SECS = T.getTime() / 1000;
 
-const file = (path: string, over: Partial<CorpusFile> = {}): CorpusFile => ({ deckyUuid: web.uuid, path, author: null, contentClass: 'notes', lastModified: T, source: 'store', body: 'x', ...over });
+const file = (path: string, over: Partial<CorpusFile> = {}): CorpusFile => ({
+  deckyUuid: web.uuid,
+  path,
+  author: null,
+  contentClass: 'notes',
+  lastModified: T,
+  source: 'store',
+  body: 'x',
+  ...over,
+});
 const email = (emlPath: string): CorpusEmail => ({
   uuid: emlPath,
   ts: T,
@@ -27,23 +43,46 @@ const email = (emlPath: string): CorpusEmail => ({
   emlPath,
   success: true,
 });
-const corpus = (files: CorpusFile[], emails: CorpusEmail[] = []): RealismCorpus => ({ personas: new Map(), emails, files, events: [], spoolRoot: SPOOL, inspected: false });
+const corpus = (files: CorpusFile[], emails: CorpusEmail[] = []): RealismCorpus => ({
+  personas: new Map(),
+  emails,
+  files,
+  events: [],
+  spoolRoot: SPOOL,
+  inspected: false,
+});
 const result = (stdout: string, rc = 0) => ({ rc, stdout, stderr: '', timedOut: false, truncated: false, durationMs: 1 });
 
 function engine(answers: { stat?: (paths: string[]) => string; list?: string; read?: (path: string) => string }) {
   const fake = new FakeDocker();
   fake.addDecky('web01');
   fake.addDecky('mail01', { services: ['imap', 'ssh'] });
-  fake.model((r: ExecRequest) => r.argv[2] === STAT_SCRIPT, (r: ExecRequest) => result(answers.stat?.(r.argv.slice(4) as string[]) ?? ''));
-  fake.model((r: ExecRequest) => r.argv[2] === LIST_SPOOL_SCRIPT, () => result(answers.list ?? ''));
-  fake.model((r: ExecRequest) => r.argv[2] === READ_SCRIPT, (r: ExecRequest) => result(answers.read?.(r.argv[4]!) ?? ''));
+  fake.model(
+    (r: ExecRequest) => r.argv[2] === STAT_SCRIPT,
+    (r: ExecRequest) => result(answers.stat?.(r.argv.slice(4) as string[]) ?? ''),
+  );
+  fake.model(
+    (r: ExecRequest) => r.argv[2] === LIST_SPOOL_SCRIPT,
+    () => result(answers.list ?? ''),
+  );
+  fake.model(
+    (r: ExecRequest) => r.argv[2] === READ_SCRIPT,
+    (r: ExecRequest) => result(answers.read?.(r.argv[4]!) ?? ''),
+  );
   return fake;
 }
 
 describe('inspectDeckies', () => {
   it('fills in stat mtimes (null for a missing file) and reads bodies the store lacks', async () => {
-    const fake = engine({ stat: (ps) => ps.map((p) => (p.includes('gone') ? '- -' : `${SECS} 12`)).join('\n'), read: () => 'todo: rotate keys\n' });
-    const { corpus: c } = await inspectDeckies(corpus([file('/home/a/n.txt'), file('/home/a/gone.txt'), file('/home/a/notes-1777315854.txt', { body: undefined, source: 'event' })]), [web], { dockerFor: () => fake });
+    const fake = engine({
+      stat: (ps) => ps.map((p) => (p.includes('gone') ? '- -' : `${SECS} 12`)).join('\n'),
+      read: () => 'todo: rotate keys\n',
+    });
+    const { corpus: c } = await inspectDeckies(
+      corpus([file('/home/a/n.txt'), file('/home/a/gone.txt'), file('/home/a/notes-1777315854.txt', { body: undefined, source: 'event' })]),
+      [web],
+      { dockerFor: () => fake },
+    );
     expect(c.inspected).toBe(true);
     expect(c.files.map((f) => f.statMtime)).toEqual([T, null, T]);
     expect(c.files[2]!.body).toBe('todo: rotate keys\n');
@@ -61,7 +100,13 @@ describe('inspectDeckies', () => {
 
   it('reads spool messages the store knows, ignoring paths outside the spool root or with ..', async () => {
     const good = `${SPOOL}/t1/a_at_corp.example.eml`;
-    const list = [`${SECS}.000 ${good}`, `${SECS} /etc/shadow`, `${SECS} ${SPOOL}/../../etc/passwd.eml`, 'garbage', `${SECS} ${SPOOL}/t2/unknown.eml`].join('\n');
+    const list = [
+      `${SECS}.000 ${good}`,
+      `${SECS} /etc/shadow`,
+      `${SECS} ${SPOOL}/../../etc/passwd.eml`,
+      'garbage',
+      `${SECS} ${SPOOL}/t2/unknown.eml`,
+    ].join('\n');
     const eml = 'Date: Tue, 04 Mar 2025 10:14:07 +0100\r\nContent-Transfer-Encoding: 8bit\r\n\r\nHello Bob\r\n';
     const fake = engine({ list, read: () => eml });
     const { corpus: c } = await inspectDeckies(corpus([], [email(good)]), [mail], { dockerFor: () => fake });

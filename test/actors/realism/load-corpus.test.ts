@@ -31,11 +31,50 @@ describe('loadCorpus', () => {
       anEmail({ ts: new Date('2025-01-01T10:00:00Z'), payload: {} }),
     ]);
     await store.events.recordEvents([
-      { uuid: randomUUID(), ts: new Date('2025-01-01T11:00:00Z'), kind: 'file', protocol: 'ssh', action: 'file:create', srcDeckyUuid: null, dstDeckyUuid: 'local:web01', success: true, payload: { path: '/tmp/.cache-1777315854.tmp', backfilled: false } },
-      { uuid: randomUUID(), ts: new Date('2025-01-01T11:00:00Z'), kind: 'file', protocol: 'ssh', action: 'file:create', srcDeckyUuid: null, dstDeckyUuid: 'local:web01', success: false, payload: { path: '/tmp/failed.tmp' } },
-      { uuid: randomUUID(), ts: new Date('2025-01-01T12:00:00Z'), kind: 'traffic', protocol: 'ssh', action: 'exec:tcp_connect:22', srcDeckyUuid: 'local:web02', dstDeckyUuid: 'local:web01', success: true, payload: { backfilled: true } },
+      {
+        uuid: randomUUID(),
+        ts: new Date('2025-01-01T11:00:00Z'),
+        kind: 'file',
+        protocol: 'ssh',
+        action: 'file:create',
+        srcDeckyUuid: null,
+        dstDeckyUuid: 'local:web01',
+        success: true,
+        payload: { path: '/tmp/.cache-1777315854.tmp', backfilled: false },
+      },
+      {
+        uuid: randomUUID(),
+        ts: new Date('2025-01-01T11:00:00Z'),
+        kind: 'file',
+        protocol: 'ssh',
+        action: 'file:create',
+        srcDeckyUuid: null,
+        dstDeckyUuid: 'local:web01',
+        success: false,
+        payload: { path: '/tmp/failed.tmp' },
+      },
+      {
+        uuid: randomUUID(),
+        ts: new Date('2025-01-01T12:00:00Z'),
+        kind: 'traffic',
+        protocol: 'ssh',
+        action: 'exec:tcp_connect:22',
+        srcDeckyUuid: 'local:web02',
+        dstDeckyUuid: 'local:web01',
+        success: true,
+        payload: { backfilled: true },
+      },
     ]);
-    await store.files.recordWrites([{ deckyUuid: 'local:web01', path: '/home/ann/notes.txt', author: 'ann@corp.example', contentClass: 'notes', body: 'a\n', mtime: new Date('2025-01-01T10:30:00Z') }]);
+    await store.files.recordWrites([
+      {
+        deckyUuid: 'local:web01',
+        path: '/home/ann/notes.txt',
+        author: 'ann@corp.example',
+        contentClass: 'notes',
+        body: 'a\n',
+        mtime: new Date('2025-01-01T10:30:00Z'),
+      },
+    ]);
   });
   afterAll(async () => {
     await store.close();

@@ -81,7 +81,11 @@ describe('startWorker', () => {
     const out = await w.run.done;
     expect(out).toEqual({ name: 'w1', reason: 'control', beats: 0 });
     expect(w.calls).toEqual(['onStop', 'finish:false']);
-    expect(w.lines.at(-1)).toEqual({ level: 'info', msg: 'tester stopped', obj: { name: 'w1', reason: 'control', beats: 0, flushed: true } });
+    expect(w.lines.at(-1)).toEqual({
+      level: 'info',
+      msg: 'tester stopped',
+      obj: { name: 'w1', reason: 'control', beats: 0, flushed: true },
+    });
     // unsubscribed: a later stop request reaches nothing
     w.bus.publish('system.tester.control', 'worker.control', { action: 'stop' });
     expect(w.calls).toEqual(['onStop', 'finish:false']);

@@ -12,13 +12,23 @@ import { mailDecky, persona } from '../../builders/emailgen.builders.js';
 
 function deps(over: Partial<WorkerDeps> = {}): WorkerDeps {
   const inventory = {} as WorkerDeps['inventory'];
-  return { settings: { intervalMs: 5 }, inventory, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, docker: new FakeDocker(), ...over };
+  return {
+    settings: { intervalMs: 5 },
+    inventory,
+    bus: createMemoryBus({ logger: silentLogger }),
+    logger: silentLogger,
+    docker: new FakeDocker(),
+    ...over,
+  };
 }
 
 describe('workerBasics', () => {
   it('passes only the exec bounds that are set', () => {
     expect(workerBasics('w', deps()).limits).toEqual({});
-    expect(workerBasics('w', deps({ settings: { intervalMs: 5, execTimeoutMs: 100, execMaxOutputBytes: 9 } })).limits).toEqual({ timeoutMs: 100, maxOutputBytes: 9 });
+    expect(workerBasics('w', deps({ settings: { intervalMs: 5, execTimeoutMs: 100, execMaxOutputBytes: 9 } })).limits).toEqual({
+      timeoutMs: 100,
+      maxOutputBytes: 9,
+    });
   });
 
   it('with discovery off, discovery is one sync and nothing else, whatever is hosted', () => {

@@ -131,7 +131,10 @@ describe.runIf(hasDocker)('kill -9 and restart on the same database, on the real
 });
 
 function emailRows(db: string): Promise<EmailRow[]> {
-  return sql<EmailRow>(db, 'select uuid, message_id, in_reply_to, thread_id, eml_path, success from orchestrator_emails order by ts, rowid');
+  return sql<EmailRow>(
+    db,
+    'select uuid, message_id, in_reply_to, thread_id, eml_path, success from orchestrator_emails order by ts, rowid',
+  );
 }
 
 // every .eml in the spool with the Message-ID header it carries
@@ -158,6 +161,12 @@ async function spoolMessageIds(docker: Docker, container: string): Promise<Array
     .filter((l) => l.includes(':'))
     .map((l) => {
       const at = l.indexOf(':');
-      return { path: l.slice(0, at), messageId: l.slice(at + 1).replace(/^message-id:\s*/i, '').trim() };
+      return {
+        path: l.slice(0, at),
+        messageId: l
+          .slice(at + 1)
+          .replace(/^message-id:\s*/i, '')
+          .trim(),
+      };
     });
 }

@@ -42,14 +42,22 @@ describe.runIf(runs)('decnet-orchestrator orchestrate › its Docker engine rest
     const engine = await startSecondEngine({ name, liveRestore });
     engines.push(engine);
     const names = ['alpha', 'bravo', 'charlie'].map((s) => `${tag}-${s}`);
-    await launchDeckies(engine.docker, `${tag}-net`, names.map((n) => ({ name: n, services: ['ssh'], labels: { 'decnet.scope': tag } })));
+    await launchDeckies(
+      engine.docker,
+      `${tag}-net`,
+      names.map((n) => ({ name: n, services: ['ssh'], labels: { 'decnet.scope': tag } })),
+    );
     for (const n of names) {
       // as an operator runs deckies: they come back when their engine does
       for (const c of [n, `${n}-ssh`]) await engine.docker.getContainer(c).update({ RestartPolicy: { Name: 'unless-stopped' } });
       await waitForSshd(engine.docker, `${n}-ssh`);
     }
     const db = join(dir, `${name}.sqlite`);
-    const d = new DaemonProcess(['orchestrate', '--interval', '0.1'], { DECNET_DB: db, DOCKER_HOST: engine.dockerHost, DECNET_DOCKER_SCOPE: `decnet.scope=${tag}` });
+    const d = new DaemonProcess(['orchestrate', '--interval', '0.1'], {
+      DECNET_DB: db,
+      DOCKER_HOST: engine.dockerHost,
+      DECNET_DOCKER_SCOPE: `decnet.scope=${tag}`,
+    });
     daemons.push(d);
     await d.waitForCount('10 successful actions', isOk, 10, 60_000);
 
@@ -86,12 +94,16 @@ describe.runIf(runs)('decnet-orchestrator orchestrate › its Docker engine rest
     expect(o.backedOff).toBe(3);
     expect(o.outage.filter((l) => l.success === false).length).toBeGreaterThanOrEqual(9);
     expect(o.resumeMs).toBeLessThan(RESUME_BOUND_MS);
-    console.info(`engine restart (live-restore): ${o.outage.length} failed actions during the outage, ${o.backedOff} deckies backed off, first success ${o.resumeMs} ms after the engine answered; ${o.rows} rows`);
+    console.info(
+      `engine restart (live-restore): ${o.outage.length} failed actions during the outage, ${o.backedOff} deckies backed off, first success ${o.resumeMs} ms after the engine answered; ${o.rows} rows`,
+    );
   }, 240_000);
 
   it('without live-restore (deckies stop with the engine and restart with it, new IPs possibly): reconnects and acts again within seconds', async () => {
     const o = await outage('resilience', false);
     expect(o.resumeMs).toBeLessThan(RESUME_BOUND_MS);
-    console.info(`engine restart (containers restarted): ${o.outage.length} actions during the outage, ${o.backedOff} deckies backed off, first success ${o.resumeMs} ms after the engine answered; ${o.rows} rows`);
+    console.info(
+      `engine restart (containers restarted): ${o.outage.length} actions during the outage, ${o.backedOff} deckies backed off, first success ${o.resumeMs} ms after the engine answered; ${o.rows} rows`,
+    );
   }, 240_000);
 });

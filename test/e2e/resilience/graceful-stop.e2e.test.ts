@@ -28,34 +28,38 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate › graceful stop on 
     return d;
   };
 
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    'on %s mid-run: stops scheduling, writes every logged action and exits 0 well inside TimeoutStopSec',
-    async (sig) => {
-      const db = fx.db(`stop-${sig}`);
-      const d = start(db);
-      await d.waitForCount('15 actions', isAction, 15, 60_000);
+  it.each([
+    'SIGTERM',
+    'SIGINT',
+  ] as const)('on %s mid-run: stops scheduling, writes every logged action and exits 0 well inside TimeoutStopSec', async (sig) => {
+    const db = fx.db(`stop-${sig}`);
+    const d = start(db);
+    await d.waitForCount('15 actions', isAction, 15, 60_000);
 
-      const sentAt = d.signal(sig);
-      const exit = await d.exitWithin(STOP_BOUND_MS + 10_000);
-      const tookMs = exit.atMs - sentAt;
+    const sentAt = d.signal(sig);
+    const exit = await d.exitWithin(STOP_BOUND_MS + 10_000);
+    const tookMs = exit.atMs - sentAt;
 
-      expect(exit).toMatchObject({ code: 0, signal: null });
-      expect(tookMs).toBeLessThan(STOP_BOUND_MS);
-      const signalLine = d.lines.findIndex((l) => l.msg === 'signal received; stopping gracefully');
-      expect(d.lines[signalLine]).toMatchObject({ signal: sig });
-      // no new action starts after the signal: only the ones in flight (one per decky at most) land
-      expect(d.actions(signalLine).length).toBeLessThanOrEqual(3);
-      expect(d.lines.find((l) => l.msg === 'orchestrator stopped')).toMatchObject({ reason: 'signal', abandoned: 0, dropped: 0, buffered: 0 });
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(tookMs).toBeLessThan(STOP_BOUND_MS);
+    const signalLine = d.lines.findIndex((l) => l.msg === 'signal received; stopping gracefully');
+    expect(d.lines[signalLine]).toMatchObject({ signal: sig });
+    // no new action starts after the signal: only the ones in flight (one per decky at most) land
+    expect(d.actions(signalLine).length).toBeLessThanOrEqual(3);
+    expect(d.lines.find((l) => l.msg === 'orchestrator stopped')).toMatchObject({
+      reason: 'signal',
+      abandoned: 0,
+      dropped: 0,
+      buffered: 0,
+    });
 
-      const rows = await eventRows(db);
-      const logged = d.actions();
-      expect(rows.length).toBe(logged.length);
-      expect(rowKeys(rows)).toEqual(actionKeys(logged));
-      expect(rows.every((r) => r.success === 1)).toBe(true);
-      console.info(`${sig}: ${logged.length} actions, exit 0 after ${Math.round(tookMs)} ms`);
-    },
-    90_000,
-  );
+    const rows = await eventRows(db);
+    const logged = d.actions();
+    expect(rows.length).toBe(logged.length);
+    expect(rowKeys(rows)).toEqual(actionKeys(logged));
+    expect(rows.every((r) => r.success === 1)).toBe(true);
+    console.info(`${sig}: ${logged.length} actions, exit 0 after ${Math.round(tookMs)} ms`);
+  }, 90_000);
 
   it('abandons the hung action at the drain bound, still writes every logged action, and exits 0 in time', async () => {
     const hung = new ScopedDeckies(docker);
@@ -75,7 +79,12 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate › graceful stop on 
       expect(exit).toMatchObject({ code: 0, signal: null });
       expect(tookMs).toBeLessThan(STOP_BOUND_MS);
       expect(d.lines.find((l) => l.msg === 'drain bound passed; abandoning in-flight actions')).toMatchObject({ abandoned: 1 });
-      expect(d.lines.find((l) => l.msg === 'orchestrator stopped')).toMatchObject({ reason: 'signal', abandoned: 1, buffered: 0, dropped: 0 });
+      expect(d.lines.find((l) => l.msg === 'orchestrator stopped')).toMatchObject({
+        reason: 'signal',
+        abandoned: 1,
+        buffered: 0,
+        dropped: 0,
+      });
       const rows = await eventRows(db);
       expect(rowKeys(rows)).toEqual(actionKeys(d.actions()));
       // the stuck decky never completed an action of its own

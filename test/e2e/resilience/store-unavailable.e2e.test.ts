@@ -95,7 +95,9 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate › its database beco
 
     await d.waitFor('the writer recovering', (l) => l.msg === 'event store writes recovered', 15_000, lockedFrom);
     const rows = await expectEverythingWritten(d, db);
-    console.info(`locked ${LOCK_MS} ms: ${during.filter(isAction).length} actions held in memory, warned after ${Number(stalled!.time) - lockedAt} ms; ${rows} rows at the end`);
+    console.info(
+      `locked ${LOCK_MS} ms: ${during.filter(isAction).length} actions held in memory, warned after ${Number(stalled!.time) - lockedAt} ms; ${rows} rows at the end`,
+    );
   }, 120_000);
 
   it('stopped while locked: still exits within the stop bound, naming the rows it could not write', async () => {
@@ -122,32 +124,41 @@ describe.runIf(hasDocker)('decnet-orchestrator orchestrate › its database beco
     expect(rows.length + lost).toBe(d.actions().length);
   }, 120_000);
 
-  it.runIf(isRoot)('on a full disk: logs the failure once, retries with backoff, and writes every held event once there is room', async () => {
-    mounted = join(fx.dir, 'small-disk');
-    mkdirSync(mounted);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mounted]);
-    const db = join(mounted, 'decnet.sqlite');
-    const d = start(db);
-    await d.waitForCount('10 actions', isAction, 10, 60_000);
+  it.runIf(isRoot)(
+    'on a full disk: logs the failure once, retries with backoff, and writes every held event once there is room',
+    async () => {
+      mounted = join(fx.dir, 'small-disk');
+      mkdirSync(mounted);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mounted]);
+      const db = join(mounted, 'decnet.sqlite');
+      const d = start(db);
+      await d.waitForCount('10 actions', isAction, 10, 60_000);
 
-    const fullFrom = d.lines.length;
-    const filler = join(mounted, 'filler');
-    fillUp(filler);
-    await d.waitFor('the write failure', (l) => l.msg === 'event store write failed; keeping rows and retrying with backoff', 10_000, fullFrom);
-    await new Promise((r) => setTimeout(r, FULL_MS));
-    const during = d.lines.slice(fullFrom);
-    expect(d.alive).toBe(true);
-    const failed = during.filter((l) => l.msg === 'event store write failed; keeping rows and retrying with backoff');
-    expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ level: 50, err: expect.stringMatching(/SQLITE_FULL|disk is full/) });
-    expect(during.filter(isAction).length).toBeGreaterThanOrEqual(8);
-    rmSync(filler);
+      const fullFrom = d.lines.length;
+      const filler = join(mounted, 'filler');
+      fillUp(filler);
+      await d.waitFor(
+        'the write failure',
+        (l) => l.msg === 'event store write failed; keeping rows and retrying with backoff',
+        10_000,
+        fullFrom,
+      );
+      await new Promise((r) => setTimeout(r, FULL_MS));
+      const during = d.lines.slice(fullFrom);
+      expect(d.alive).toBe(true);
+      const failed = during.filter((l) => l.msg === 'event store write failed; keeping rows and retrying with backoff');
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toMatchObject({ level: 50, err: expect.stringMatching(/SQLITE_FULL|disk is full/) });
+      expect(during.filter(isAction).length).toBeGreaterThanOrEqual(8);
+      rmSync(filler);
 
-    await d.waitFor('the writer recovering', (l) => l.msg === 'event store writes recovered', 40_000, fullFrom);
-    const recovered = d.lines.slice(fullFrom).find((l) => l.msg === 'event store writes recovered')!;
-    const rows = await expectEverythingWritten(d, db);
-    console.info(
-      `disk full ${FULL_MS} ms: ${during.filter(isAction).length} actions held in memory, ${String(recovered.failures)} failed attempts (backoff), ${rows} rows at the end`,
-    );
-  }, 120_000);
+      await d.waitFor('the writer recovering', (l) => l.msg === 'event store writes recovered', 40_000, fullFrom);
+      const recovered = d.lines.slice(fullFrom).find((l) => l.msg === 'event store writes recovered')!;
+      const rows = await expectEverythingWritten(d, db);
+      console.info(
+        `disk full ${FULL_MS} ms: ${during.filter(isAction).length} actions held in memory, ${String(recovered.failures)} failed attempts (backoff), ${rows} rows at the end`,
+      );
+    },
+    120_000,
+  );
 });

@@ -13,19 +13,31 @@ const fromEnv = (env: Record<string, string>) => chooseBus(busOptionsOf(loadConf
 
 describe('createBus › DECNET bus selection (DECNET_BUS_ENABLED, DECNET_BUS_TYPE, DECNET_BUS_SOCKET)', () => {
   it('keeps the in-process bus when none of DECNET variables picks the unix bus', () => {
-    const envs: Record<string, string>[] = [{}, { DECNET_BUS_TYPE: 'fake' }, { DECNET_BUS_TYPE: 'memory' }, { DECNET_BUS_ENABLED: 'false', DECNET_BUS_TYPE: 'unix' }];
+    const envs: Record<string, string>[] = [
+      {},
+      { DECNET_BUS_TYPE: 'fake' },
+      { DECNET_BUS_TYPE: 'memory' },
+      { DECNET_BUS_ENABLED: 'false', DECNET_BUS_TYPE: 'unix' },
+    ];
     for (const env of envs) {
       expect(fromEnv(env)).toEqual({ kind: 'memory' });
     }
-    for (const off of ['false', 'FALSE', '0', 'no', 'off']) expect(fromEnv({ DECNET_BUS_ENABLED: off, DECNET_BUS_TYPE: 'unix' })).toEqual({ kind: 'memory' });
+    for (const off of ['false', 'FALSE', '0', 'no', 'off'])
+      expect(fromEnv({ DECNET_BUS_ENABLED: off, DECNET_BUS_TYPE: 'unix' })).toEqual({ kind: 'memory' });
   });
 
   it('picks the unix bus for DECNET_BUS_TYPE=unix, or DECNET_BUS_ENABLED=true alone (DECNET defaults its type to unix)', () => {
     expect(fromEnv({ DECNET_BUS_TYPE: 'unix' })).toEqual({ kind: 'decnet-unix' });
-    expect(fromEnv({ DECNET_BUS_TYPE: ' Unix ', DECNET_BUS_SOCKET: '/tmp/d/bus.sock' })).toEqual({ kind: 'decnet-unix', socket: '/tmp/d/bus.sock' });
+    expect(fromEnv({ DECNET_BUS_TYPE: ' Unix ', DECNET_BUS_SOCKET: '/tmp/d/bus.sock' })).toEqual({
+      kind: 'decnet-unix',
+      socket: '/tmp/d/bus.sock',
+    });
     expect(fromEnv({ DECNET_BUS_ENABLED: 'true' })).toEqual({ kind: 'decnet-unix' });
     // a NATS URL is a bus too: enabled does not override it
-    expect(fromEnv({ DECNET_BUS_ENABLED: '1', DECNET_BUS: 'nats://10.0.0.5:4222', DECNET_NATS_INSECURE: '1' })).toEqual({ kind: 'nats', url: 'nats://10.0.0.5:4222' });
+    expect(fromEnv({ DECNET_BUS_ENABLED: '1', DECNET_BUS: 'nats://10.0.0.5:4222', DECNET_NATS_INSECURE: '1' })).toEqual({
+      kind: 'nats',
+      url: 'nats://10.0.0.5:4222',
+    });
   });
 
   it('names the accepted DECNET_BUS_TYPE values for anything else, and refuses DECNET_BUS and DECNET_BUS_TYPE together', () => {
@@ -42,7 +54,11 @@ describe('createBus › DECNET bus selection (DECNET_BUS_ENABLED, DECNET_BUS_TYP
       busType: 'unix',
       busSocket: '/run/x.sock',
     });
-    expect(loadConfig({ DECNET_BUS_ENABLED: '', DECNET_BUS_TYPE: '', DECNET_BUS_SOCKET: '' })).toMatchObject({ busEnabled: undefined, busType: undefined, busSocket: undefined });
+    expect(loadConfig({ DECNET_BUS_ENABLED: '', DECNET_BUS_TYPE: '', DECNET_BUS_SOCKET: '' })).toMatchObject({
+      busEnabled: undefined,
+      busType: undefined,
+      busSocket: undefined,
+    });
     expect(() => loadConfig({ DECNET_BUS_ENABLED: 'maybe' })).toThrow(ConfigError);
     expect(() => loadConfig({ DECNET_BUS_ENABLED: 'maybe' })).toThrow(/DECNET_BUS_ENABLED.*true, false, 1, 0, yes, no, on, off/);
   });
@@ -59,7 +75,11 @@ describe('createBus › DECNET bus selection (DECNET_BUS_ENABLED, DECNET_BUS_TYP
     const dir = await mkdtemp(join(tmpdir(), 'dbusf-'));
     const server = await DecnetBusServer.start(join(dir, 'bus.sock'));
     try {
-      const bus = createBus({ ...busOptionsOf(loadConfig({ DECNET_BUS_TYPE: 'unix', DECNET_BUS_SOCKET: server.path })), logger: silentLogger, clientName: 'emailgen' });
+      const bus = createBus({
+        ...busOptionsOf(loadConfig({ DECNET_BUS_TYPE: 'unix', DECNET_BUS_SOCKET: server.path })),
+        logger: silentLogger,
+        clientName: 'emailgen',
+      });
       bus.publish('system.emailgen.health', 'health', { worker: 'emailgen' });
       const pub = await server.waitFor((f) => f.verb === 'PUB');
       expect(pub).toMatchObject({ name: 'emailgen', arg: 'system.emailgen.health' });

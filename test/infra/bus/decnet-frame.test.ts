@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { envelopeFromDecnet } from '../../../src/infra/bus/impl/decnet-envelope.js';
-import { createFrameDecoder, decodeBody, encodeFrame, type Frame, FrameError, MAX_BODY_BYTES } from '../../../src/infra/bus/impl/decnet-frame.js';
+import {
+  createFrameDecoder,
+  decodeBody,
+  encodeFrame,
+  type Frame,
+  FrameError,
+  MAX_BODY_BYTES,
+} from '../../../src/infra/bus/impl/decnet-frame.js';
 import { backoffMs, createOutbox } from '../../../src/infra/bus/impl/decnet-outbox.js';
 import { frameBytes, splitFrames } from '../../support/decnet-bus-wire.js';
 
@@ -28,7 +35,9 @@ describe('DECNET bus frame codec', () => {
     const nl = bytes.indexOf(0x0a);
     expect(bytes.subarray(0, nl + 1).toString('ascii')).toBe('PUB orchestrator.file.local:web01\n');
     expect(bytes.readUInt32BE(nl + 1)).toBe(bytes.length - nl - 5);
-    expect(splitFrames(bytes).frames).toEqual([{ verb: 'PUB', arg: 'orchestrator.file.local:web01', body: { type: 'file', payload: { n: 1 } } }]);
+    expect(splitFrames(bytes).frames).toEqual([
+      { verb: 'PUB', arg: 'orchestrator.file.local:web01', body: { type: 'file', payload: { n: 1 } } },
+    ]);
     expect(encodeFrame('BYE')).toEqual(Buffer.from([0x42, 0x59, 0x45, 0x0a, 0, 0, 0, 0]));
   });
 
@@ -112,7 +121,14 @@ describe('DECNET envelope conversion', () => {
     });
   });
   it('fills a missing id, ts or payload as DECNET does, and refuses a payload that is not an object', () => {
-    expect(envelopeFromDecnet('a.b', { ts: 1e300 }, now, () => 'new')).toEqual({ v: 1, id: 'new', topic: 'a.b', type: '', ts: '2025-01-01T00:00:00.000Z', payload: {} });
+    expect(envelopeFromDecnet('a.b', { ts: 1e300 }, now, () => 'new')).toEqual({
+      v: 1,
+      id: 'new',
+      topic: 'a.b',
+      type: '',
+      ts: '2025-01-01T00:00:00.000Z',
+      payload: {},
+    });
     expect(envelopeFromDecnet('a.b', { payload: [1] }, now, () => 'new')).toBeNull();
     expect(envelopeFromDecnet('a.b', { payload: 'x' }, now, () => 'new')).toBeNull();
   });

@@ -18,7 +18,11 @@ interface Line {
 function recordingLogger(): { logger: Logger; lines: Line[] } {
   const lines: Line[] = [];
   const at = (level: string) => (obj: Record<string, unknown> | string, msg?: string) => {
-    lines.push({ level, obj: typeof obj === 'string' ? {} : obj, ...(typeof obj === 'string' ? { msg: obj } : msg === undefined ? {} : { msg }) });
+    lines.push({
+      level,
+      obj: typeof obj === 'string' ? {} : obj,
+      ...(typeof obj === 'string' ? { msg: obj } : msg === undefined ? {} : { msg }),
+    });
   };
   const logger: Logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
   return { logger, lines };
@@ -60,7 +64,8 @@ const until = async (cond: () => boolean, ms = 3000) => {
 };
 
 const payloadN = (f: RecordedFrame) => (f.body as { payload?: { n?: number } } | null)?.payload?.n;
-const from = (name: string, verb: string, arg?: string) => (f: RecordedFrame) => f.name === name && f.verb === verb && (arg === undefined || f.arg === arg);
+const from = (name: string, verb: string, arg?: string) => (f: RecordedFrame) =>
+  f.name === name && f.verb === verb && (arg === undefined || f.arg === arg);
 const HEX32 = /^[0-9a-f]{32}$/;
 
 describe('DECNET unix-socket bus client against a protocol server', () => {
@@ -81,7 +86,14 @@ describe('DECNET unix-socket bus client against a protocol server', () => {
   });
 
   const make = (over: Partial<DecnetUnixBusOptions> = {}): DecnetUnixBus => {
-    const b = createDecnetUnixBus({ socketPath: sock, logger: recordingLogger().logger, retryBaseMs: 20, retryMaxMs: 200, random: () => 0.5, ...over });
+    const b = createDecnetUnixBus({
+      socketPath: sock,
+      logger: recordingLogger().logger,
+      retryBaseMs: 20,
+      retryMaxMs: 200,
+      random: () => 0.5,
+      ...over,
+    });
     cleanups.push(() => b.close());
     return b;
   };
@@ -103,11 +115,42 @@ describe('DECNET unix-socket bus client against a protocol server', () => {
     const evt = await api.nextEvent();
     const pub = await server.waitFor(from('orchestrator', 'PUB'));
     expect(server.frames[0]).toMatchObject({ verb: 'HELLO', arg: 'orchestrator', body: null });
-    expect(pub).toMatchObject({ arg: 'orchestrator.traffic.local:web02', body: { v: 1, id: expect.stringMatching(HEX32), topic: 'orchestrator.traffic.local:web02', type: 'traffic', ts: expect.any(Number), payload } });
-    expect(evt).toEqual({ verb: 'EVT', arg: 'orchestrator.traffic.local:web02', body: { v: 1, id: expect.stringMatching(HEX32), topic: 'orchestrator.traffic.local:web02', type: 'traffic', ts: expect.any(Number), payload } });
+    expect(pub).toMatchObject({
+      arg: 'orchestrator.traffic.local:web02',
+      body: {
+        v: 1,
+        id: expect.stringMatching(HEX32),
+        topic: 'orchestrator.traffic.local:web02',
+        type: 'traffic',
+        ts: expect.any(Number),
+        payload,
+      },
+    });
+    expect(evt).toEqual({
+      verb: 'EVT',
+      arg: 'orchestrator.traffic.local:web02',
+      body: {
+        v: 1,
+        id: expect.stringMatching(HEX32),
+        topic: 'orchestrator.traffic.local:web02',
+        type: 'traffic',
+        ts: expect.any(Number),
+        payload,
+      },
+    });
     expect((evt.body as { id: string }).id).not.toBe((pub.body as { id: string }).id);
     expect(Math.abs((pub.body as { ts: number }).ts * 1000 - Date.now())).toBeLessThan(5000);
-    expect(bus.stats()).toEqual({ backend: 'decnet-unix', connected: true, published: 1, failed: 0, dropped: 0, received: 0, rejected: 0, reconnects: 0, queued: 0 });
+    expect(bus.stats()).toEqual({
+      backend: 'decnet-unix',
+      connected: true,
+      published: 1,
+      failed: 0,
+      dropped: 0,
+      received: 0,
+      rejected: 0,
+      reconnects: 0,
+      queued: 0,
+    });
   });
 
   it('delivers what other connections publish to wildcard subscribers, with the ts as ISO, and stops after unsubscribe', async () => {
@@ -118,16 +161,34 @@ describe('DECNET unix-socket bus client against a protocol server', () => {
     const off = bus.subscribe('smtp.>', smtp.push);
     await server.waitFor(from('orchestrator-probe', 'SUB', 'smtp.>'));
     const ingester = await peer('ingester');
-    ingester.send('PUB', 'smtp.probe.pending', { v: 1, id: 'sender-id', topic: 'smtp.probe.pending', type: 'smtp', ts: 1, payload: { decky: 'mail01', rcpt_to: 'a@x,b@x' } });
+    ingester.send('PUB', 'smtp.probe.pending', {
+      v: 1,
+      id: 'sender-id',
+      topic: 'smtp.probe.pending',
+      type: 'smtp',
+      ts: 1,
+      payload: { decky: 'mail01', rcpt_to: 'a@x,b@x' },
+    });
     ingester.send('PUB', 'system.orchestrator.health', { type: 'health', payload: { worker: 'orchestrator' } });
     ingester.send('PUB', 'system.orchestrator.control', { type: 'control', payload: { action: 'stop', requested_by: 'api' } });
     await control.next(1);
     expect(smtp.items).toHaveLength(1);
     const [probe] = smtp.items;
-    expect(probe).toEqual({ v: 1, id: expect.stringMatching(HEX32), topic: 'smtp.probe.pending', type: 'smtp', ts: expect.stringMatching(/Z$/), payload: { decky: 'mail01', rcpt_to: 'a@x,b@x' } });
+    expect(probe).toEqual({
+      v: 1,
+      id: expect.stringMatching(HEX32),
+      topic: 'smtp.probe.pending',
+      type: 'smtp',
+      ts: expect.stringMatching(/Z$/),
+      payload: { decky: 'mail01', rcpt_to: 'a@x,b@x' },
+    });
     expect(probe?.id).not.toBe('sender-id');
     expect(Math.abs(Date.parse(probe!.ts) - Date.now())).toBeLessThan(5000);
-    expect(control.items[0]).toMatchObject({ topic: 'system.orchestrator.control', type: 'control', payload: { action: 'stop', requested_by: 'api' } });
+    expect(control.items[0]).toMatchObject({
+      topic: 'system.orchestrator.control',
+      type: 'control',
+      payload: { action: 'stop', requested_by: 'api' },
+    });
 
     off();
     await server.waitFor(from('orchestrator-probe', 'UNSUB', 'smtp.>'));
@@ -205,7 +266,9 @@ describe('DECNET unix-socket bus client against a protocol server', () => {
     ['unknown-verb', 'unknown-verb'],
     ['stall', 'stalled-mid-frame'],
   ];
-  it.each(malformed)('on a malformed frame (%s) warns once naming %s, drops the connection and comes back working', async (kind, problem) => {
+  it.each(
+    malformed,
+  )('on a malformed frame (%s) warns once naming %s, drops the connection and comes back working', async (kind, problem) => {
     const { logger, lines } = recordingLogger();
     const bus = make({ logger, stallMs: 300 });
     const control = collector();

@@ -27,7 +27,14 @@ describe('memory bus', () => {
     bus.publish('orchestrator.file.local:web01', 'file.planted', { path: '/tmp/x' });
     bus.publish('orchestrator.traffic.local:web01', 'traffic.sent', {});
     expect(files).toEqual([
-      { v: 1, id: 'id-1', topic: 'orchestrator.file.local:web01', type: 'file.planted', ts: '2025-03-01T12:00:00.000Z', payload: { path: '/tmp/x' } },
+      {
+        v: 1,
+        id: 'id-1',
+        topic: 'orchestrator.file.local:web01',
+        type: 'file.planted',
+        ts: '2025-03-01T12:00:00.000Z',
+        payload: { path: '/tmp/x' },
+      },
     ]);
     expect(all.map((e) => e.type)).toEqual(['file.planted', 'traffic.sent']);
     expect(health).toEqual([]);

@@ -9,7 +9,6 @@ import type { NatsSecuritySettings } from '../../../src/infra/bus/nats-settings.
 import type { Logger } from '../../../src/infra/log/logger.port.js';
 import { NatsServer, requireNatsOrSkip } from '../../support/nats-server.js';
 
-
 function recordingLogger() {
   const lines: { level: string; msg?: string }[] = [];
   const at = (level: string) => (_obj: unknown, msg?: string) => void lines.push({ level, ...(msg === undefined ? {} : { msg }) });
@@ -74,7 +73,9 @@ describe.runIf(requireNatsOrSkip())('NATS authentication against a real nats-ser
         const a = await attempt(u, s);
         await a.bus.close();
         expect(a.connected).toBe(false);
-        expect(a.refusal).toMatch(/^bus cannot connect to NATS: NATS refused the credentials \(.*DECNET_NATS_USER\/DECNET_NATS_PASSWORD.*\): .*Authorization Violation.*; retrying$/i);
+        expect(a.refusal).toMatch(
+          /^bus cannot connect to NATS: NATS refused the credentials \(.*DECNET_NATS_USER\/DECNET_NATS_PASSWORD.*\): .*Authorization Violation.*; retrying$/i,
+        );
       }
     });
   });
@@ -130,10 +131,40 @@ describe.runIf(requireNatsOrSkip())('NATS authentication against a real nats-ser
     let plainServer: NatsServer;
     beforeAll(async () => {
       const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-      ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=decnet test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
+      ssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=decnet test CA',
+        '-keyout',
+        'ca.key',
+        '-out',
+        'ca.pem',
+      );
       ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr');
       writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-      ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem');
+      ssl(
+        'x509',
+        '-req',
+        '-in',
+        'server.csr',
+        '-CA',
+        'ca.pem',
+        '-CAkey',
+        'ca.key',
+        '-CAcreateserial',
+        '-days',
+        '2',
+        '-extfile',
+        'san.ext',
+        '-out',
+        'server.pem',
+      );
       tlsServer = await NatsServer.start({
         config: `tls { cert_file: "${f('server.pem')}", key_file: "${f('server.key')}" }\nauthorization { token: "tls-token" }\n`,
       });
@@ -159,7 +190,9 @@ describe.runIf(requireNatsOrSkip())('NATS authentication against a real nats-ser
       const a = await attempt(`tls://127.0.0.1:${tlsServer.port}`, { token: 'tls-token' });
       await a.bus.close();
       expect(a.connected).toBe(false);
-      expect(a.refusal).toMatch(/^bus cannot connect to NATS: TLS with the NATS server failed: .*certificate.*; set DECNET_NATS_TLS_CA to the CA that signed the server certificate; retrying$/);
+      expect(a.refusal).toMatch(
+        /^bus cannot connect to NATS: TLS with the NATS server failed: .*certificate.*; set DECNET_NATS_TLS_CA to the CA that signed the server certificate; retrying$/,
+      );
       expect(a.refusal).not.toContain('\n');
       // the same refusal on every retry is not repeated at error level
       await new Promise((r) => setTimeout(r, 500));
@@ -170,7 +203,9 @@ describe.runIf(requireNatsOrSkip())('NATS authentication against a real nats-ser
       const a = await attempt(`tls://127.0.0.1:${plainServer.port}`);
       await a.bus.close();
       expect(a.connected).toBe(false);
-      expect(a.refusal).toBe('bus cannot connect to NATS: the NATS server does not offer TLS but TLS is required (tls:// or DECNET_NATS_TLS_*); refusing plaintext; retrying');
+      expect(a.refusal).toBe(
+        'bus cannot connect to NATS: the NATS server does not offer TLS but TLS is required (tls:// or DECNET_NATS_TLS_*); refusing plaintext; retrying',
+      );
     });
   });
 });

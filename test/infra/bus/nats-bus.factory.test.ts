@@ -38,7 +38,9 @@ describe('createBus (DECNET_BUS)', () => {
   });
 
   it('refuses a remote NATS server without authentication or TLS unless DECNET_NATS_INSECURE is set', () => {
-    expect(() => createBus({ url: 'nats://a:1', logger: silentLogger })).toThrow(/^NATS server a:1 is not on this host and no authentication is configured; .*DECNET_NATS_INSECURE=1/);
+    expect(() => createBus({ url: 'nats://a:1', logger: silentLogger })).toThrow(
+      /^NATS server a:1 is not on this host and no authentication is configured; .*DECNET_NATS_INSECURE=1/,
+    );
     expect(() => createBus({ url: 'nats://u:p@a:1', logger: silentLogger })).toThrow(/would be reached in plaintext/);
   });
 

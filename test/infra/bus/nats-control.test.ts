@@ -45,7 +45,9 @@ describe.runIf(requireNatsOrSkip())('the orchestrator on a NATS bus', () => {
           if (Date.now() > end) throw new Error('condition not met in time');
         }
       };
-      await until(() => got.some((m) => m.subject.startsWith('orchestrator.')) && got.some((m) => m.subject === 'system.orchestrator.health'));
+      await until(
+        () => got.some((m) => m.subject.startsWith('orchestrator.')) && got.some((m) => m.subject === 'system.orchestrator.health'),
+      );
       watcher.publish('system.orchestrator.control', sc.encode(JSON.stringify({ action: 'stop' })));
       await expect(handle.done).resolves.toMatchObject({ reason: 'control' });
       await bus.close();
@@ -53,7 +55,11 @@ describe.runIf(requireNatsOrSkip())('the orchestrator on a NATS bus', () => {
       const events = () => got.filter((m) => m.subject.startsWith('orchestrator.'));
       // every recorded row was published, and nothing else under orchestrator.>
       await until(() => events().length >= rows.length);
-      expect(events().map((m) => m.subject).sort()).toEqual(rows.map((r) => `orchestrator.${r.kind}.${r.dstDeckyUuid}`).sort());
+      expect(
+        events()
+          .map((m) => m.subject)
+          .sort(),
+      ).toEqual(rows.map((r) => `orchestrator.${r.kind}.${r.dstDeckyUuid}`).sort());
       expect(events()[0]?.data).toMatchObject({ v: 1, topic: events()[0]?.subject, payload: expect.any(Object) });
     } finally {
       await watcher.close();

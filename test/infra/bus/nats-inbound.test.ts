@@ -62,14 +62,17 @@ describe.runIf(requireNatsOrSkip())('forged NATS traffic against a real nats-ser
     const stop = collectMetricsFromBus(bus, createOrchestratorMetrics(registry));
     await new Promise((r) => setTimeout(r, 100));
     const before = bus.stats().received;
-    for (let i = 0; i < 1000; i++) attacker.publish(`system.w${i}.health`, sc.encode(JSON.stringify({ worker: `w${i}`, actors: { [`t${i}`]: i } })));
+    for (let i = 0; i < 1000; i++)
+      attacker.publish(`system.w${i}.health`, sc.encode(JSON.stringify({ worker: `w${i}`, actors: { [`t${i}`]: i } })));
     await attacker.flush();
     await until(() => bus.stats().received - before === 1000);
     const text = registry.render();
     const workers = new Set([...text.matchAll(/decnet_actors\{worker="([^"]+)"/g)].map((m) => m[1]));
     expect(workers.size).toBe(EXTRA_LABEL_VALUES.worker + 1);
     expect(workers.has('other')).toBe(true);
-    expect(text.split('\n').filter((l) => l.startsWith('decnet_actors{')).length).toBeLessThanOrEqual((EXTRA_LABEL_VALUES.worker + 1) * (EXTRA_LABEL_VALUES.type + 1));
+    expect(text.split('\n').filter((l) => l.startsWith('decnet_actors{')).length).toBeLessThanOrEqual(
+      (EXTRA_LABEL_VALUES.worker + 1) * (EXTRA_LABEL_VALUES.type + 1),
+    );
     expect(text).toContain(`decnet_metric_label_overflow_total{label="worker"} ${1000 - EXTRA_LABEL_VALUES.worker}`);
     stop();
   });

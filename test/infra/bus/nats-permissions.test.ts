@@ -51,7 +51,8 @@ describe.runIf(requireNatsOrSkip())('control over NATS with the README permissio
     const operator = await connect({ servers: url, user: 'operator', pass: 'operator-pw' });
     const viewerErrors: string[] = [];
     void (async () => {
-      for await (const s of viewer.status()) if (s.type === 'error') viewerErrors.push(`${String(s.data)} ${s.permissionContext?.operation} ${s.permissionContext?.subject}`);
+      for await (const s of viewer.status())
+        if (s.type === 'error') viewerErrors.push(`${String(s.data)} ${s.permissionContext?.operation} ${s.permissionContext?.subject}`);
     })();
     const heartbeats: number[] = [];
     operator.subscribe('system.orchestrator.health', { callback: () => heartbeats.push(Date.now()) });

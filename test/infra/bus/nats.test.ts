@@ -67,7 +67,14 @@ describe.runIf(requireNatsOrSkip())('NATS bus against a real nats-server', () =>
     expect(w.got.map((m) => m.subject)).toEqual(topics);
     expect(w.got[4]).toEqual({
       subject: 'orchestrator.file.local:web4',
-      data: { v: 1, id: expect.any(String), topic: 'orchestrator.file.local:web4', type: 'action', ts: '2025-01-01T00:00:00.000Z', payload: { i: 4, success: true } },
+      data: {
+        v: 1,
+        id: expect.any(String),
+        topic: 'orchestrator.file.local:web4',
+        type: 'action',
+        ts: '2025-01-01T00:00:00.000Z',
+        payload: { i: 4, success: true },
+      },
     });
     expect(b.stats()).toMatchObject({ backend: 'nats', connected: true, published: 30, failed: 0 });
   });
@@ -101,7 +108,14 @@ describe.runIf(requireNatsOrSkip())('NATS bus against a real nats-server', () =>
     await new Promise((r) => setTimeout(r, 50));
     const other = await connect({ servers: server.url });
     cleanups.push(() => other.close());
-    const full = { v: 1, id: 'id-1', topic: 'spoofed.topic', type: 'worker.control', ts: '2025-01-01T00:00:00.000Z', payload: { action: 'stop' } };
+    const full = {
+      v: 1,
+      id: 'id-1',
+      topic: 'spoofed.topic',
+      type: 'worker.control',
+      ts: '2025-01-01T00:00:00.000Z',
+      payload: { action: 'stop' },
+    };
     other.publish('system.orchestrator.control', sc.encode(JSON.stringify(full)));
     other.publish('system.emailgen.control', sc.encode('{"action":"stop"}'));
     other.publish('system.orchestrator.control', sc.encode('not json'));
@@ -142,7 +156,9 @@ describe.runIf(requireNatsOrSkip())('NATS bus against a real nats-server', () =>
     expect(b.stats()).toMatchObject({ connected: false, published: 1, failed: 5 });
     // one warning per window, not one per event
     expect(lines.filter((l) => l.msg === 'bus publish failed; dropped')).toHaveLength(1);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: 'bus disconnected from NATS; publishes are dropped until it returns' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: 'bus disconnected from NATS; publishes are dropped until it returns' }),
+    );
     // local subscribers (HTTP, metrics) keep seeing the daemon's events during the outage
     expect(local.map((e) => e.payload.n)).toEqual([0, 1, 2, 3, 4, 5]);
 

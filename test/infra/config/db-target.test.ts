@@ -18,10 +18,19 @@ describe("the store target from DECNET's database variables", () => {
   });
 
   it('builds a MySQL URL from host, port, name, user and password with DECNET defaults', () => {
-    expect(resolve({ DECNET_DB_TYPE: 'mysql', DECNET_DB_PASSWORD: 'p@ss:w/rd' })).toBe('mysql://decnet:p%40ss%3Aw%2Frd@localhost:3306/decnet');
-    expect(resolve({ DECNET_DB_TYPE: 'MySQL', DECNET_DB_HOST: 'db.internal', DECNET_DB_PORT: '3307', DECNET_DB_NAME: 'honey', DECNET_DB_USER: 'orch', DECNET_DB_PASSWORD: 's' })).toBe(
-      'mysql://orch:s@db.internal:3307/honey',
+    expect(resolve({ DECNET_DB_TYPE: 'mysql', DECNET_DB_PASSWORD: 'p@ss:w/rd' })).toBe(
+      'mysql://decnet:p%40ss%3Aw%2Frd@localhost:3306/decnet',
     );
+    expect(
+      resolve({
+        DECNET_DB_TYPE: 'MySQL',
+        DECNET_DB_HOST: 'db.internal',
+        DECNET_DB_PORT: '3307',
+        DECNET_DB_NAME: 'honey',
+        DECNET_DB_USER: 'orch',
+        DECNET_DB_PASSWORD: 's',
+      }),
+    ).toBe('mysql://orch:s@db.internal:3307/honey');
   });
 
   it('takes DECNET_DB_URL (a SQLAlchemy URL too) over the parts', () => {
@@ -54,7 +63,9 @@ describe("the store target from DECNET's database variables", () => {
   });
 
   it('reaches Config.dbPath through loadConfig', () => {
-    expect(loadConfig({ DECNET_DB_TYPE: 'mysql', DECNET_DB_HOST: 'db', DECNET_DB_PASSWORD: 'p' }).dbPath).toBe('mysql://decnet:p@db:3306/decnet');
+    expect(loadConfig({ DECNET_DB_TYPE: 'mysql', DECNET_DB_HOST: 'db', DECNET_DB_PASSWORD: 'p' }).dbPath).toBe(
+      'mysql://decnet:p@db:3306/decnet',
+    );
     expect(() => loadConfig({ DECNET_DB_TYPE: 'oracle' })).toThrow(ConfigError);
   });
 });

@@ -42,7 +42,10 @@ describe('parseDecnetIni', () => {
 
   it('shares [DEFAULT] keys, turns %% into %, and names unknown keys of known sections', () => {
     const ini = '[DEFAULT]\nhost = shared\n[database]\nport = 3306\npassword = 50%%off\n';
-    expect(parseDecnetIni(ini, 'i')).toEqual({ vars: { DECNET_DB_HOST: 'shared', DECNET_DB_PORT: '3306' }, unknownKeys: ['[database] password'] });
+    expect(parseDecnetIni(ini, 'i')).toEqual({
+      vars: { DECNET_DB_HOST: 'shared', DECNET_DB_PORT: '3306' },
+      unknownKeys: ['[database] password'],
+    });
   });
 
   it.each([

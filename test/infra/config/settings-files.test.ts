@@ -44,9 +44,14 @@ describe('settingsFromFiles', () => {
     await writeFile(other, `DECNET_CONFIG=${otherIni}\n`);
     await writeFile(otherIni, '[bus]\nenabled = false\n');
     await writeFile(envFile, 'DECNET_DB=/never\n');
-    expect(settingsFromFiles({ DECNET_ENV_FILE: other }, defaults()).vars).toEqual({ DECNET_CONFIG: otherIni, DECNET_BUS_ENABLED: 'false' });
+    expect(settingsFromFiles({ DECNET_ENV_FILE: other }, defaults()).vars).toEqual({
+      DECNET_CONFIG: otherIni,
+      DECNET_BUS_ENABLED: 'false',
+    });
     expect(settingsFromFiles({ DECNET_ENV_FILE: '' }, defaults()).vars).toEqual({});
-    expect(settingsFromFiles({ DECNET_CONFIG: otherIni }, { decnetConfig: ini, envFile: join(dir, 'none') }).vars).toEqual({ DECNET_BUS_ENABLED: 'false' });
+    expect(settingsFromFiles({ DECNET_CONFIG: otherIni }, { decnetConfig: ini, envFile: join(dir, 'none') }).vars).toEqual({
+      DECNET_BUS_ENABLED: 'false',
+    });
   });
 
   it('fails with one error naming a malformed file and its line', async () => {
@@ -65,5 +70,4 @@ describe('settingsFromFiles', () => {
       `cannot read ${envFile}: EACCES (run as the daemon's user, e.g. sudo -u decnet, or point DECNET_ENV_FILE elsewhere)`,
     );
   });
-
 });

@@ -67,6 +67,9 @@ describe.runIf(hasDocker)('readFile on the real engine (archive download, no exe
   it('answers a read abandoned by its signal as a timeout', async () => {
     const controller = new AbortController();
     controller.abort();
-    expect(await port.readFile(box.name, '/etc/passwd', 1024, { signal: controller.signal })).toMatchObject({ ok: false, reason: 'timeout' });
+    expect(await port.readFile(box.name, '/etc/passwd', 1024, { signal: controller.signal })).toMatchObject({
+      ok: false,
+      reason: 'timeout',
+    });
   });
 });

@@ -43,7 +43,11 @@ describe('parseDockerHost', () => {
   });
 
   it('reads ssh:// without a user as the local user, and an IPv6 host without brackets', () => {
-    expect(parseDockerHost('ssh://[::1]:2222', { USER: 'deploy', HOME: '/nonexistent' })).toMatchObject({ host: '::1', port: 2222, username: 'deploy' });
+    expect(parseDockerHost('ssh://[::1]:2222', { USER: 'deploy', HOME: '/nonexistent' })).toMatchObject({
+      host: '::1',
+      port: 2222,
+      username: 'deploy',
+    });
   });
 
   it('names the accepted schemes when given another', () => {
@@ -77,7 +81,8 @@ describe('createDocker', () => {
   });
 
   it('accepts plaintext tcp:// on loopback, and TLS to another machine', () => {
-    for (const host of ['tcp://127.0.0.1:2375', 'tcp://localhost:2375', 'tcp://[::1]:2375']) createDocker({ dockerHost: host, env: {} }).close?.();
+    for (const host of ['tcp://127.0.0.1:2375', 'tcp://localhost:2375', 'tcp://[::1]:2375'])
+      createDocker({ dockerHost: host, env: {} }).close?.();
     createDocker({ dockerHost: 'tcp://10.0.0.5:2375', env: { DOCKER_TLS_VERIFY: '1' } }).close?.();
     createDocker({ dockerHost: 'https://10.0.0.5:2376', env: {} }).close?.();
   });

@@ -80,9 +80,7 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
     });
 
     it('runs many execs at once on the shared client', async () => {
-      const rs = await Promise.all(
-        Array.from({ length: 12 }, (_, i) => port.exec({ container: box.name, argv: ['echo', String(i)] })),
-      );
+      const rs = await Promise.all(Array.from({ length: 12 }, (_, i) => port.exec({ container: box.name, argv: ['echo', String(i)] })));
       expect(rs.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
     });
 
@@ -106,9 +104,7 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
       const rss0 = process.memoryUsage().rss;
       const t0 = performance.now();
       const rs = await Promise.all(
-        Array.from({ length: 4 }, () =>
-          port.exec({ container: box.name, argv: ['head', '-c', '2G', '/dev/zero'], maxOutputBytes: cap }),
-        ),
+        Array.from({ length: 4 }, () => port.exec({ container: box.name, argv: ['head', '-c', '2G', '/dev/zero'], maxOutputBytes: cap })),
       );
       const took = performance.now() - t0;
       const heap = (process.memoryUsage().heapUsed - heap0) / 1e6;
@@ -212,7 +208,9 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
         'decnet.topology.decky': gw.name,
         'decnet.topology.role': 'base',
       });
-      expect(observeDeckies(mine, 'local')).toEqual([{ name: gw.name, hostUuid: 'local', services: ['ssh'], ip: gw.ip, running: true, topologyId }]);
+      expect(observeDeckies(mine, 'local')).toEqual([
+        { name: gw.name, hostUuid: 'local', services: ['ssh'], ip: gw.ip, running: true, topologyId },
+      ]);
     });
 
     it('with a scope label, lists only the service containers carrying it and their bases', async () => {
@@ -229,7 +227,10 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
     it('reports lifecycle events of service containers and of their bases, not exec events nor other containers', async () => {
       const events: ContainerEvent[] = [];
       const errors: Error[] = [];
-      const stop = port.watchEvents((e) => events.push(e), (e) => errors.push(e));
+      const stop = port.watchEvents(
+        (e) => events.push(e),
+        (e) => errors.push(e),
+      );
       await new Promise((r) => setTimeout(r, 300));
       await port.exec({ container: box.name, argv: ['true'] });
       const d = await fx.decky({ name: 'ev', services: ['ssh'], commands: { ssh: ['sleep', 'infinity'] } });
@@ -254,7 +255,10 @@ describe.runIf(hasDocker)('dockerode port on the real engine', () => {
       const mineOf = async () => (await port.listDeckyContainers()).filter((c) => c.name.startsWith(d.name));
       expect(observeDeckies(await mineOf(), 'local')).toMatchObject([{ name: d.name, running: true, ip: d.ip }]);
       const events: ContainerEvent[] = [];
-      const stop = port.watchEvents((e) => events.push(e), () => {});
+      const stop = port.watchEvents(
+        (e) => events.push(e),
+        () => {},
+      );
       await new Promise((r) => setTimeout(r, 300));
       await fx.docker.getContainer(d.base).kill();
       const died = await waitFor(events, (e) => e.action === 'die' && e.name === d.base);

@@ -27,10 +27,18 @@ describe('engine-http exec transport › against a scripted engine on a unix soc
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         if (!sockets.has(req.socket)) sockets.set(req.socket, sockets.size);
-        seen.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString(), socket: sockets.get(req.socket)! });
+        seen.push({
+          method: req.method ?? '',
+          url: req.url ?? '',
+          body: Buffer.concat(chunks).toString(),
+          socket: sockets.get(req.socket)!,
+        });
         const h = handlers.get(`${req.method} ${req.url}`);
         if (h) h(req, res);
-        else res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `not implemented: ${req.method} ${req.url}` }));
+        else
+          res
+            .writeHead(404, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ message: `not implemented: ${req.method} ${req.url}` }));
       });
     });
     await new Promise<void>((r) => server.listen(socketPath, r));
@@ -42,8 +50,12 @@ describe('engine-http exec transport › against a scripted engine on a unix soc
   });
 
   it('creates an exec with the config as JSON and reuses one kept-alive connection for the next call', async () => {
-    handlers.set('POST /containers/web01-ssh/exec', (_q, res) => res.writeHead(201, { 'content-type': 'application/json' }).end('{"Id":"abc123"}'));
-    handlers.set('GET /exec/abc123/json', (_q, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"Running":false,"ExitCode":3,"Pid":42}'));
+    handlers.set('POST /containers/web01-ssh/exec', (_q, res) =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end('{"Id":"abc123"}'),
+    );
+    handlers.set('GET /exec/abc123/json', (_q, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"Running":false,"ExitCode":3,"Pid":42}'),
+    );
     const t = httpTransport({ kind: 'socket', path: socketPath });
     const signal = new AbortController().signal;
     seen.length = 0;
@@ -55,7 +67,9 @@ describe('engine-http exec transport › against a scripted engine on a unix soc
   });
 
   it('rejects with the engine status and message, as dockerode does', async () => {
-    handlers.set('POST /containers/gone-ssh/exec', (_q, res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"No such container: gone-ssh"}'));
+    handlers.set('POST /containers/gone-ssh/exec', (_q, res) =>
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"No such container: gone-ssh"}'),
+    );
     const t = httpTransport({ kind: 'socket', path: socketPath });
     const err = await t.create('gone-ssh', config, new AbortController().signal).catch((e: Error & { statusCode?: number }) => e);
     expect(err).toMatchObject({ statusCode: 404, message: '(HTTP code 404) No such container: gone-ssh' });
@@ -83,7 +97,9 @@ describe('engine-http exec transport › against a scripted engine on a unix soc
   });
 
   it('reports a refused start (no upgrade) with its status', async () => {
-    handlers.set('POST /exec/stopped/start', (_q, res) => res.writeHead(409, { 'content-type': 'application/json' }).end('{"message":"container is paused"}'));
+    handlers.set('POST /exec/stopped/start', (_q, res) =>
+      res.writeHead(409, { 'content-type': 'application/json' }).end('{"message":"container is paused"}'),
+    );
     const t = httpTransport({ kind: 'socket', path: socketPath });
     await expect(t.start('stopped', false, new AbortController().signal)).rejects.toMatchObject({ statusCode: 409 });
     t.close();

@@ -14,7 +14,10 @@ describe('FakeDocker (the fake engine other tests rely on)', () => {
   it('answers a taught argv shape', async () => {
     const docker = new FakeDocker();
     docker.addDecky('mail01', { services: ['imap'] });
-    docker.model((req) => req.argv[0] === 'deliver', () => ({ rc: 0, stdout: 'ok', stderr: '', timedOut: false, truncated: false, durationMs: 1 }));
+    docker.model(
+      (req) => req.argv[0] === 'deliver',
+      () => ({ rc: 0, stdout: 'ok', stderr: '', timedOut: false, truncated: false, durationMs: 1 }),
+    );
     await expect(docker.exec({ container: 'mail01-imap', argv: ['deliver'] })).resolves.toMatchObject({ rc: 0, stdout: 'ok' });
   });
 
@@ -22,7 +25,12 @@ describe('FakeDocker (the fake engine other tests rely on)', () => {
     const docker = new FakeDocker();
     docker.addDecky('db01');
     await docker.exec({ container: 'db01-ssh', argv: ['sh', '-c', FILE_SCRIPT, 'sh', '/tmp/x', '1700000000'], stdin: 'hi' });
-    expect(docker.fileAt('db01-ssh', '/tmp/x')).toEqual({ container: 'db01-ssh', path: '/tmp/x', content: Buffer.from('hi'), mtime: 1700000000 });
+    expect(docker.fileAt('db01-ssh', '/tmp/x')).toEqual({
+      container: 'db01-ssh',
+      path: '/tmp/x',
+      content: Buffer.from('hi'),
+      mtime: 1700000000,
+    });
   });
 
   it('answers like the real port for missing and stopped containers', async () => {
@@ -45,17 +53,15 @@ describe('FakeDocker (the fake engine other tests rely on)', () => {
   it('lists labelled containers and tells watchers about lifecycle changes', async () => {
     const docker = new FakeDocker();
     const seen: ContainerEvent[] = [];
-    const stop = docker.watchEvents((e) => seen.push(e), () => {});
+    const stop = docker.watchEvents(
+      (e) => seen.push(e),
+      () => {},
+    );
     docker.addDecky('web01', { ip: '10.0.0.2' });
     docker.addContainer({ name: 'unlabelled' });
     docker.stop('web01-ssh');
     await Promise.resolve();
-    expect(seen.map((e) => `${e.action}:${e.name}`)).toEqual([
-      'create:web01-ssh',
-      'start:web01-ssh',
-      'die:web01-ssh',
-      'stop:web01-ssh',
-    ]);
+    expect(seen.map((e) => `${e.action}:${e.name}`)).toEqual(['create:web01-ssh', 'start:web01-ssh', 'die:web01-ssh', 'stop:web01-ssh']);
     expect((await docker.listDeckyContainers()).map((c) => [c.name, c.running, c.networks])).toEqual([
       ['web01-ssh', false, {}],
       ['web01', true, { decnet_lan: '10.0.0.2' }],

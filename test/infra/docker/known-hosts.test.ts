@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkHostKey, fingerprint, knownHostsName, knownKeyTypes, keyTypeOf, parseKnownHosts } from '../../../src/infra/docker/known-hosts.js';
+import {
+  checkHostKey,
+  fingerprint,
+  knownHostsName,
+  knownKeyTypes,
+  keyTypeOf,
+  parseKnownHosts,
+} from '../../../src/infra/docker/known-hosts.js';
 import { ECDSA_KEY, HASHED_LINE, HOST_FINGERPRINT, HOST_KEY, OTHER_KEY } from './ssh-keys.fixture.js';
 
 const key = (b64: string) => Buffer.from(b64, 'base64');
@@ -20,7 +27,10 @@ describe('known_hosts', () => {
   });
 
   it('accepts the key of a plain entry, in a comma list, for [host]:port', () => {
-    expect(check(`other.example,[h.example]:2222 ssh-ed25519 ${HOST_KEY} a comment`, '[h.example]:2222')).toEqual({ status: 'known', line: 1 });
+    expect(check(`other.example,[h.example]:2222 ssh-ed25519 ${HOST_KEY} a comment`, '[h.example]:2222')).toEqual({
+      status: 'known',
+      line: 1,
+    });
     expect(check(`h.example ssh-ed25519 ${HOST_KEY}`, 'h.example')).toMatchObject({ status: 'known' });
   });
 
@@ -55,7 +65,12 @@ describe('known_hosts', () => {
   });
 
   it('skips malformed lines: bad base64, a type that disagrees with the blob, unknown markers', () => {
-    const text = [`h.example ssh-ed25519 !!!`, `h.example ssh-rsa ${HOST_KEY}`, `@weird h.example ssh-ed25519 ${HOST_KEY}`, 'h.example'].join('\n');
+    const text = [
+      `h.example ssh-ed25519 !!!`,
+      `h.example ssh-rsa ${HOST_KEY}`,
+      `@weird h.example ssh-ed25519 ${HOST_KEY}`,
+      'h.example',
+    ].join('\n');
     expect(parseKnownHosts(text)).toEqual([]);
   });
 

@@ -17,7 +17,11 @@ function home(files: Record<string, string>): string {
 describe('sshAuthFrom', () => {
   it('uses the agent socket and ~/.ssh/known_hosts, with no key when ~/.ssh has none', () => {
     const h = home({});
-    expect(sshAuthFrom({ HOME: h, SSH_AUTH_SOCK: '/run/agent.sock' })).toEqual({ agent: '/run/agent.sock', lockedKeys: [], knownHosts: join(h, '.ssh', 'known_hosts') });
+    expect(sshAuthFrom({ HOME: h, SSH_AUTH_SOCK: '/run/agent.sock' })).toEqual({
+      agent: '/run/agent.sock',
+      lockedKeys: [],
+      knownHosts: join(h, '.ssh', 'known_hosts'),
+    });
   });
 
   it('takes DECNET_SSH_KNOWN_HOSTS over ~/.ssh/known_hosts', () => {
@@ -42,12 +46,19 @@ describe('sshAuthFrom', () => {
   it('refuses an unreadable DECNET_SSH_KEY, and a passphrase-protected one when no agent can hold it', () => {
     const h = home({});
     expect(() => sshAuthFrom({ HOME: h, DECNET_SSH_KEY: '/nonexistent/key' })).toThrow(DockerError);
-    expect(() => sshAuthFrom({ HOME: h, DECNET_SSH_KEY: '/nonexistent/key' })).toThrow('cannot read the SSH key DECNET_SSH_KEY=/nonexistent/key');
+    expect(() => sshAuthFrom({ HOME: h, DECNET_SSH_KEY: '/nonexistent/key' })).toThrow(
+      'cannot read the SSH key DECNET_SSH_KEY=/nonexistent/key',
+    );
     const locked = join(h, 'locked');
     writeFileSync(locked, LOCKED_PRIVATE);
-    expect(() => sshAuthFrom({ HOME: h, DECNET_SSH_KEY: locked })).toThrow(`is passphrase-protected: load it into an ssh-agent (ssh-add ${locked}) and set SSH_AUTH_SOCK`);
+    expect(() => sshAuthFrom({ HOME: h, DECNET_SSH_KEY: locked })).toThrow(
+      `is passphrase-protected: load it into an ssh-agent (ssh-add ${locked}) and set SSH_AUTH_SOCK`,
+    );
     // with an agent, the key is left to it
-    expect(sshAuthFrom({ HOME: h, DECNET_SSH_KEY: locked, SSH_AUTH_SOCK: '/a.sock' })).toMatchObject({ agent: '/a.sock', lockedKeys: [locked] });
+    expect(sshAuthFrom({ HOME: h, DECNET_SSH_KEY: locked, SSH_AUTH_SOCK: '/a.sock' })).toMatchObject({
+      agent: '/a.sock',
+      lockedKeys: [locked],
+    });
     expect(sshAuthFrom({ HOME: h, DECNET_SSH_KEY: locked, SSH_AUTH_SOCK: '/a.sock' }).privateKey).toBeUndefined();
   });
 });
@@ -72,6 +83,8 @@ describe('sshAuthFailure', () => {
     expect(sshAuthFailure('ssh://ops@h:22', 'ops', { agent: '/a.sock', keyPath: '/k', lockedKeys: [] })).toBe(
       "refused ssh://ops@h:22: SSH authentication failed for ops (tried agent /a.sock, key /k); is the key in ops's authorized_keys?",
     );
-    expect(sshAuthFailure('ssh://ops@h:22', 'ops', { lockedKeys: ['/home/ops/.ssh/id_ed25519'] })).toMatch(/; \/home\/ops\/\.ssh\/id_ed25519 need a passphrase: ssh-add them to an agent and set SSH_AUTH_SOCK$/);
+    expect(sshAuthFailure('ssh://ops@h:22', 'ops', { lockedKeys: ['/home/ops/.ssh/id_ed25519'] })).toMatch(
+      /; \/home\/ops\/\.ssh\/id_ed25519 need a passphrase: ssh-add them to an agent and set SSH_AUTH_SOCK$/,
+    );
   });
 });

@@ -46,7 +46,13 @@ describe('getLlm', () => {
   });
 
   it('reads DECNET 1.2’s DECNET_REALISM_* names, which win over the seed’s when both are set', async () => {
-    const llm = getLlm({ DECNET_REALISM_LLM: 'fake', DECNET_EMAILGEN_LLM: 'ollama', DECNET_REALISM_MODEL: 'm2', DECNET_EMAILGEN_MODEL: 'm1', DECNET_REALISM_TIMEOUT: '7' });
+    const llm = getLlm({
+      DECNET_REALISM_LLM: 'fake',
+      DECNET_EMAILGEN_LLM: 'ollama',
+      DECNET_REALISM_MODEL: 'm2',
+      DECNET_EMAILGEN_MODEL: 'm1',
+      DECNET_REALISM_TIMEOUT: '7',
+    });
     expect(llm).toBeInstanceOf(FakeLlm);
     expect(llm).toMatchObject({ model: 'm2', timeoutMs: 7_000 });
     const out = getLlm({ DECNET_REALISM_LLM: 'fake', DECNET_REALISM_FAKE_OUTPUT: 'new', DECNET_EMAILGEN_FAKE_OUTPUT: 'old' });
@@ -59,7 +65,10 @@ describe('getLlm', () => {
   });
 
   it('lets a caller’s provider and timeout win over both names', () => {
-    const llm = getLlm({ DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_TIMEOUT: '60' }, { provider: { value: 'fake', from: '--files-llm' }, timeout: { value: '4', from: 'DECNET_FILES_TIMEOUT' } });
+    const llm = getLlm(
+      { DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_TIMEOUT: '60' },
+      { provider: { value: 'fake', from: '--files-llm' }, timeout: { value: '4', from: 'DECNET_FILES_TIMEOUT' } },
+    );
     expect(llm).toMatchObject({ name: 'fake', timeoutMs: 4_000 });
     expect(() => getLlm({}, { timeout: { value: 'x', from: 'DECNET_FILES_TIMEOUT' } })).toThrow(/^invalid DECNET_FILES_TIMEOUT/);
   });

@@ -91,7 +91,9 @@ describe('OllamaBackend', () => {
   it('throws LLMTimeout within the timeout when the server never answers, and closes the socket', async () => {
     server.enqueue({ kind: 'hang' });
     const started = performance.now();
-    const err = await backend(300).generate('p').catch((e: unknown) => e);
+    const err = await backend(300)
+      .generate('p')
+      .catch((e: unknown) => e);
     const took = performance.now() - started;
     expect(err).toBeInstanceOf(LLMTimeout);
     expect((err as LLMTimeout).timeoutMs).toBe(300);

@@ -144,7 +144,16 @@ describe('buildEml', () => {
     for (const attack of attempts) {
       const input = { from: { name: attack, email: ana.email }, to: { name: attack, email: bruno.email }, subject: attack };
       const text = raw(input);
-      expect(headerNames(text)).toEqual(['message-id', 'date', 'mime-version', 'from', 'to', 'subject', 'content-type', 'content-transfer-encoding']);
+      expect(headerNames(text)).toEqual([
+        'message-id',
+        'date',
+        'mime-version',
+        'from',
+        'to',
+        'subject',
+        'content-type',
+        'content-transfer-encoding',
+      ]);
       const mail = await parse(input);
       expect(mail.headers.has('bcc')).toBe(false);
       expect(mail.headers.has('x-evil')).toBe(false);
@@ -158,7 +167,16 @@ describe('buildEml', () => {
     for (const email of odd) {
       for (const input of [{ from: { name: 'Ana', email } }, { to: { name: 'Ana', email } }]) {
         const text = raw(input);
-        expect(headerNames(text)).toEqual(['message-id', 'date', 'mime-version', 'from', 'to', 'subject', 'content-type', 'content-transfer-encoding']);
+        expect(headerNames(text)).toEqual([
+          'message-id',
+          'date',
+          'mime-version',
+          'from',
+          'to',
+          'subject',
+          'content-type',
+          'content-transfer-encoding',
+        ]);
         const mail = await parse(input);
         expect(mail.headers.has('bcc')).toBe(false);
         const box = 'from' in input ? mail.from : mail.to;
@@ -184,7 +202,9 @@ describe('buildEml', () => {
   });
 
   it('refuses malformed Message-ID and In-Reply-To values and unknown zones', () => {
-    expect(() => buildEml({ ...base, messageId: '<x@y.com>\r\nBcc: a@b.c' })).toThrow(expect.objectContaining({ code: 'EML_INVALID_MESSAGE_ID' }));
+    expect(() => buildEml({ ...base, messageId: '<x@y.com>\r\nBcc: a@b.c' })).toThrow(
+      expect.objectContaining({ code: 'EML_INVALID_MESSAGE_ID' }),
+    );
     expect(() => buildEml({ ...base, messageId: 'x@y.com' })).toThrow(EmlError);
     expect(() => buildEml({ ...base, inReplyTo: '<a@b.c> <d@e.f>' })).toThrow(EmlError);
     expect(() => buildEml({ ...base, timezone: 'Mars/Base' })).toThrow(expect.objectContaining({ code: 'EML_INVALID_ZONE' }));

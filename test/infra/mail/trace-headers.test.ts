@@ -29,14 +29,20 @@ describe('traceHeaders', () => {
   it('puts Return-Path on top, then Delivered-To, then the Received chain newest first', async () => {
     const stored = withTraceHeaders(message().bytes, base);
     const text = stored.toString('utf8');
-    const names = text.slice(0, text.indexOf('\r\n\r\n')).split('\r\n').filter((l) => !/^[ \t]/.test(l)).map((l) => l.slice(0, l.indexOf(':')));
+    const names = text
+      .slice(0, text.indexOf('\r\n\r\n'))
+      .split('\r\n')
+      .filter((l) => !/^[ \t]/.test(l))
+      .map((l) => l.slice(0, l.indexOf(':')));
     expect(names.slice(0, 5)).toEqual(['Return-Path', 'Delivered-To', 'Received', 'Received', 'Message-ID']);
     const parsed = await simpleParser(stored);
     expect(parsed.headers.get('return-path')).toMatchObject({ value: [{ address: base.from }] });
     expect(parsed.headers.get('delivered-to')).toMatchObject({ value: [{ address: base.to }] });
     const received = parsed.headers.get('received') as string[];
     expect(received).toHaveLength(2);
-    expect(received[0]).toMatch(/^from (mail|smtp|mx1|mail1)\.corp\.example \(\1\.corp\.example \[172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\]\)/);
+    expect(received[0]).toMatch(
+      /^from (mail|smtp|mx1|mail1)\.corp\.example \(\1\.corp\.example \[172\.(1[6-9]|2\d|3[01])\.\d{1,3}\.\d{1,3}\]\)/,
+    );
     expect(received[0]).toContain(`by mail01 (Postfix) with ESMTPS id `);
     expect(received[0]).toContain(`for <${base.to}>;`);
     expect(received[1]).toMatch(/^from \[192\.168\.\d{1,3}\.\d{1,3}\] \(unknown \[192\.168\.\d{1,3}\.\d{1,3}\]\)/);
@@ -53,7 +59,9 @@ describe('traceHeaders', () => {
     expect(oldest - SENT.getTime()).toBeLessThanOrEqual(4000);
     expect(newest - oldest).toBeGreaterThanOrEqual(1000);
     expect(newest - oldest).toBeLessThanOrEqual(6000);
-    expect(received[0]).toMatch(/; (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000$/);
+    expect(received[0]).toMatch(
+      /; (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d \+0000$/,
+    );
     expect(received[1]).toMatch(/ 09:14:(0[89]|1[01]) \+0100$/);
     expect(traceHeaders({ ...base, receiverZone: 'America/New_York' })).toMatch(/ 03:14:\d\d -0500\r\nReceived:/);
   });
@@ -89,7 +97,10 @@ describe('traceHeaders', () => {
     expect(trace.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(trace).toContain('by localhost (Postfix)');
     // display names never reach the trace, and a hostile one stays inside its own header
-    const eml = message({ from: { name: 'Ann\r\nReturn-Path: <x@evil.example>', email: base.from }, to: { name: 'Bob\nDelivered-To: x@evil.example', email: base.to } });
+    const eml = message({
+      from: { name: 'Ann\r\nReturn-Path: <x@evil.example>', email: base.from },
+      to: { name: 'Bob\nDelivered-To: x@evil.example', email: base.to },
+    });
     const stored = withTraceHeaders(eml.bytes, base);
     const parsed = await simpleParser(stored);
     expect(parsed.headers.get('return-path')).toMatchObject({ value: [{ address: base.from }] });

@@ -10,11 +10,9 @@ export interface LogLine {
 /** A logger that keeps every line, for tests that assert on what was logged. */
 export function captureLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
-  const at =
-    (level: LogLine['level']) =>
-    (obj: Record<string, unknown> | string, msg?: string) => {
-      lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
-    };
+  const at = (level: LogLine['level']) => (obj: Record<string, unknown> | string, msg?: string) => {
+    lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
+  };
   const logger = { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: () => logger };
   return logger;
 }

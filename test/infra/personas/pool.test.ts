@@ -39,9 +39,9 @@ describe('resolvePoolPath', () => {
     const etcDir = join(dir, 'etc');
     await mkdir(etcDir);
     expect(resolvePoolPath({ env: { DECNET_EMAILGEN_PERSONAS: '/srv/p.json' }, homedir: home(), etcDir })).toBe('/srv/p.json');
-    expect(resolvePoolPath({ env: { DECNET_REALISM_PERSONAS: ' ', DECNET_EMAILGEN_PERSONAS: ' /srv/p.json ' }, homedir: home(), etcDir })).toBe(
-      '/srv/p.json',
-    );
+    expect(
+      resolvePoolPath({ env: { DECNET_REALISM_PERSONAS: ' ', DECNET_EMAILGEN_PERSONAS: ' /srv/p.json ' }, homedir: home(), etcDir }),
+    ).toBe('/srv/p.json');
   });
 
   it('uses /etc/decnet/email_personas.json when the file exists, even in a read-only directory', async () => {
@@ -56,7 +56,9 @@ describe('resolvePoolPath', () => {
     const etcDir = join(dir, 'etc-decnet');
     await mkdir(etcDir);
     expect(resolvePoolPath({ env: {}, homedir: home(), etcDir })).toBe(join(etcDir, 'email_personas.json'));
-    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir, fs: realFs((p) => p === etcDir) })).toBe(join(etcDir, 'email_personas.json'));
+    expect(resolvePoolPath({ env: {}, homedir: home(), etcDir, fs: realFs((p) => p === etcDir) })).toBe(
+      join(etcDir, 'email_personas.json'),
+    );
   });
 
   it('falls back to ~/.decnet/email_personas.json when /etc/decnet exists but is not writable and holds no pool', async () => {

@@ -11,8 +11,25 @@ describe.each(await storeDialects())('decky_backfills on $name', (d: StoreDialec
     const store = await openStore({ dbPath: await d.fresh() });
     try {
       expect(await store.backfills.getBackfill('local:web01', 'files')).toBeNull();
-      const rec = await store.backfills.recordBackfill({ deckyUuid: 'local:web01', kind: 'files', status: 'done', at: AT, items: 12, failures: 1, detail: null });
-      expect(rec).toEqual({ deckyUuid: 'local:web01', kind: 'files', status: 'done', at: AT, attempts: 1, items: 12, failures: 1, detail: null });
+      const rec = await store.backfills.recordBackfill({
+        deckyUuid: 'local:web01',
+        kind: 'files',
+        status: 'done',
+        at: AT,
+        items: 12,
+        failures: 1,
+        detail: null,
+      });
+      expect(rec).toEqual({
+        deckyUuid: 'local:web01',
+        kind: 'files',
+        status: 'done',
+        at: AT,
+        attempts: 1,
+        items: 12,
+        failures: 1,
+        detail: null,
+      });
       expect(await store.backfills.getBackfill('local:web01', 'files')).toEqual(rec);
       // the kinds are apart: files done says nothing about emails
       expect(await store.backfills.getBackfill('local:web01', 'emails')).toBeNull();
@@ -24,11 +41,27 @@ describe.each(await storeDialects())('decky_backfills on $name', (d: StoreDialec
   it('counts attempts up across outcomes and survives a reopen', async () => {
     const db = await d.fresh();
     const first = await openStore({ dbPath: db });
-    await first.backfills.recordBackfill({ deckyUuid: 'local:mail01', kind: 'emails', status: 'failed', at: AT, items: 0, failures: 5, detail: 'LLM down' });
+    await first.backfills.recordBackfill({
+      deckyUuid: 'local:mail01',
+      kind: 'emails',
+      status: 'failed',
+      at: AT,
+      items: 0,
+      failures: 5,
+      detail: 'LLM down',
+    });
     await first.close();
     const second = await openStore({ dbPath: db });
     try {
-      const rec = await second.backfills.recordBackfill({ deckyUuid: 'local:mail01', kind: 'emails', status: 'done', at: new Date(AT.getTime() + 60_000), items: 30, failures: 0, detail: null });
+      const rec = await second.backfills.recordBackfill({
+        deckyUuid: 'local:mail01',
+        kind: 'emails',
+        status: 'done',
+        at: new Date(AT.getTime() + 60_000),
+        items: 30,
+        failures: 0,
+        detail: null,
+      });
       expect(rec).toMatchObject({ status: 'done', attempts: 2, items: 30, failures: 0, detail: null });
     } finally {
       await second.close();
@@ -56,7 +89,15 @@ describe.each(await storeDialects())('decky_backfills on $name', (d: StoreDialec
     const store = await openStore({ dbPath: await d.fresh() });
     try {
       const detail = `'); drop table decky_backfills; --\n${'x'.repeat(2000)}`;
-      const rec = await store.backfills.recordBackfill({ deckyUuid: "local:we'b", kind: 'files', status: 'failed', at: AT, items: 0, failures: 0, detail });
+      const rec = await store.backfills.recordBackfill({
+        deckyUuid: "local:we'b",
+        kind: 'files',
+        status: 'failed',
+        at: AT,
+        items: 0,
+        failures: 0,
+        detail,
+      });
       expect(rec.detail).toBe(detail.slice(0, 500));
       expect(await store.backfills.getBackfill("local:we'b", 'files')).toMatchObject({ status: 'failed' });
     } finally {

@@ -29,7 +29,14 @@ async function holdPostgresLock(url: string, ms: number): Promise<{ released: Pr
   const trx = await client.transaction();
   await trx.raw('lock table orchestrator_events in exclusive mode');
   const released = new Promise<void>((done) => {
-    setTimeout(() => void trx.commit().then(() => client.destroy()).then(done), ms);
+    setTimeout(
+      () =>
+        void trx
+          .commit()
+          .then(() => client.destroy())
+          .then(done),
+      ms,
+    );
   });
   return { released };
 }

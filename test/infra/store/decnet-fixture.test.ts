@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { all, DECNET_REVISION, DECNET_TABLES, makeDecnetDb, tablesOf } from '../../fixtures/decnet/decnet-db.js';
 import { tempDir } from './store-fixtures.js';
 
-const columnsOf = async (db: string, table: string) => (await all<{ name: string }>(db, `select name from pragma_table_info('${table}')`)).map((c) => c.name);
+const columnsOf = async (db: string, table: string) =>
+  (await all<{ name: string }>(db, `select name from pragma_table_info('${table}')`)).map((c) => c.name);
 
 describe('the DECNET database fixture', () => {
   let tmp: Awaited<ReturnType<typeof tempDir>>;

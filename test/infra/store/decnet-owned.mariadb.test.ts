@@ -37,9 +37,15 @@ describe.runIf(await requireMariadbOrSkip())("the store on DECNET's own MySQL da
   });
 
   it.each([
-    [{ revision: '000000000000' }, /DECNET database at alembic revision 000000000000; this orchestrator knows 4a914b1d62a0: nothing written/],
+    [
+      { revision: '000000000000' },
+      /DECNET database at alembic revision 000000000000; this orchestrator knows 4a914b1d62a0: nothing written/,
+    ],
     [{ dropColumn: { table: 'fleet_deckies', column: 'decky_ip' } }, /table fleet_deckies has no column decky_ip: nothing written/],
-    [{ dropColumn: { table: 'orchestrator_events', column: 'payload' } }, /table orchestrator_events has no column payload: nothing written/],
+    [
+      { dropColumn: { table: 'orchestrator_events', column: 'payload' } },
+      /table orchestrator_events has no column payload: nothing written/,
+    ],
     [{ dropTable: 'synthetic_files' }, /has no table synthetic_files: nothing written/],
   ])('refuses it when spoiled (%j), naming why, and creates nothing', async (opts, why) => {
     const db = await decnetDb(opts);
@@ -55,7 +61,9 @@ describe.runIf(await requireMariadbOrSkip())("the store on DECNET's own MySQL da
     await addMysqlFleetDecky(db, 'web01', '10.0.0.5');
     await addMysqlFleetDecky(db, 'gone', '10.0.0.6', { state: 'torn_down' });
     store = await openStore({ dbPath: db });
-    expect(await store.inventory.listRunningDeckies()).toEqual([{ uuid: 'local:web01', name: 'web01', ip: '10.0.0.5', services: ['ssh'], source: 'fleet', hostUuid: 'local' }]);
+    expect(await store.inventory.listRunningDeckies()).toEqual([
+      { uuid: 'local:web01', name: 'web01', ip: '10.0.0.5', services: ['ssh'], source: 'fleet', hostUuid: 'local' },
+    ]);
   });
 
   it('writes events and emails in DECNET formats, lists them newest first and prunes per destination', async () => {
@@ -72,7 +80,15 @@ describe.runIf(await requireMariadbOrSkip())("the store on DECNET's own MySQL da
     await store.emails.recordEmails([mail]);
     expect(await store.emails.findLatestBetween('BOB@corp.example', 'ann@corp.example')).toEqual(mail);
     await store.files.recordWrites([
-      { deckyUuid: 'local:web01', path: '/home/ann/a.txt', author: 'ann', persona: 'Ann', contentClass: 'user-notes', mtime: at(1), body: 'a\n' },
+      {
+        deckyUuid: 'local:web01',
+        path: '/home/ann/a.txt',
+        author: 'ann',
+        persona: 'Ann',
+        contentClass: 'user-notes',
+        mtime: at(1),
+        body: 'a\n',
+      },
     ]);
     expect(await store.files.getFile('local:web01', '/home/ann/a.txt')).toMatchObject({ editCount: 0, author: 'ann', persona: 'Ann' });
   });

@@ -124,7 +124,9 @@ describe("the store on DECNET's own SQLite database", () => {
         write.mockRestore();
         vi.unstubAllEnvs();
       }
-      expect(errs).toEqual([expect.stringMatching(/^decnet-orchestrator: DECNET database at alembic revision 000000000000; .*nothing written\n$/)]);
+      expect(errs).toEqual([
+        expect.stringMatching(/^decnet-orchestrator: DECNET database at alembic revision 000000000000; .*nothing written\n$/),
+      ]);
     });
   });
 
@@ -215,8 +217,18 @@ describe("the store on DECNET's own SQLite database", () => {
   describe('what it writes, read back column by column', () => {
     it("writes events as DECNET's worker does: naive UTC text, 0/1, json.dumps payload", async () => {
       await open();
-      const ok = anEvent({ ts: new Date('2026-06-20T08:09:10.123Z'), payload: { banner: 'SSH-2.0-OpenSSH_9.2p1', rc: 0, lines: ['a', 'b'] } });
-      const failed = anEvent({ ts: new Date('2026-06-20T08:09:11Z'), kind: 'file', action: 'file:create', srcDeckyUuid: null, success: false, payload: { rc: 124, stderr: 'timeout' } });
+      const ok = anEvent({
+        ts: new Date('2026-06-20T08:09:10.123Z'),
+        payload: { banner: 'SSH-2.0-OpenSSH_9.2p1', rc: 0, lines: ['a', 'b'] },
+      });
+      const failed = anEvent({
+        ts: new Date('2026-06-20T08:09:11Z'),
+        kind: 'file',
+        action: 'file:create',
+        srcDeckyUuid: null,
+        success: false,
+        payload: { rc: 124, stderr: 'timeout' },
+      });
       await store.events.recordEvents([ok, failed]);
       const rows = await all(db, 'select *, typeof(ts) as ts_type, typeof(success) as success_type from orchestrator_events order by ts');
       expect(rows).toEqual([
@@ -256,17 +268,38 @@ describe("the store on DECNET's own SQLite database", () => {
       await store.events.recordEvents(Array.from({ length: 3 }, (_, i) => anEvent({ ts: at(2000 + i), success: false })));
       const rows = await all<{ ts: string; success: number; payload: string }>(db, 'select ts, success, payload from orchestrator_events');
       expect(rows).toHaveLength(1003);
-      expect(rows.every((r) => DECNET_TS.test(r.ts) && (r.success === 0 || r.success === 1) && r.payload === '{"banner": "SSH-2.0-OpenSSH_9.2p1"}')).toBe(true);
+      expect(
+        rows.every(
+          (r) => DECNET_TS.test(r.ts) && (r.success === 0 || r.success === 1) && r.payload === '{"banner": "SSH-2.0-OpenSSH_9.2p1"}',
+        ),
+      ).toBe(true);
     });
 
     it("writes emails as DECNET's worker does, failed ones with empty message_id, subject and eml_path", async () => {
       await open();
       const sent = anEmail({ ts: new Date('2026-06-20T09:00:00.5Z'), subject: 'Grüße', payload: { stage: 'delivered', bytes: 812 } });
-      const failed = anEmail({ ts: new Date('2026-06-20T09:01:00Z'), messageId: '', subject: '', emlPath: '', success: false, payload: { error: 'llm timeout' } });
+      const failed = anEmail({
+        ts: new Date('2026-06-20T09:01:00Z'),
+        messageId: '',
+        subject: '',
+        emlPath: '',
+        success: false,
+        payload: { error: 'llm timeout' },
+      });
       await store.emails.recordEmails([sent, failed]);
-      const rows = await all<Record<string, unknown>>(db, 'select ts, message_id, subject, eml_path, success, payload from orchestrator_emails order by ts');
+      const rows = await all<Record<string, unknown>>(
+        db,
+        'select ts, message_id, subject, eml_path, success, payload from orchestrator_emails order by ts',
+      );
       expect(rows).toEqual([
-        { ts: '2026-06-20 09:00:00.500000', message_id: sent.messageId, subject: 'Grüße', eml_path: sent.emlPath, success: 1, payload: '{"stage": "delivered", "bytes": 812}' },
+        {
+          ts: '2026-06-20 09:00:00.500000',
+          message_id: sent.messageId,
+          subject: 'Grüße',
+          eml_path: sent.emlPath,
+          success: 1,
+          payload: '{"stage": "delivered", "bytes": 812}',
+        },
         { ts: '2026-06-20 09:01:00.000000', message_id: '', subject: '', eml_path: '', success: 0, payload: '{"error": "llm timeout"}' },
       ]);
       expect(await store.emails.findLatestBetween('BOB@corp.example', 'ann@corp.example')).toEqual(sent);
@@ -300,11 +333,21 @@ describe("the store on DECNET's own SQLite database", () => {
 
     it("puts the persona's display name in DECNET's column and keeps the planner's author key beside it", async () => {
       await open();
-      const w = { deckyUuid: 'local:web01', path: '/home/akeller/todo.txt', author: 'ann.keller@corp.example', persona: 'Ann Keller', contentClass: 'todo' };
+      const w = {
+        deckyUuid: 'local:web01',
+        path: '/home/akeller/todo.txt',
+        author: 'ann.keller@corp.example',
+        persona: 'Ann Keller',
+        contentClass: 'todo',
+      };
       await store.files.recordWrites([{ ...w, body: '- call bob\n', mtime: new Date('2026-06-19T10:00:00Z') }]);
       await store.files.recordWrites([{ ...w, persona: null, body: '- call bob\n- pay rent\n', mtime: new Date('2026-06-19T11:00:00Z') }]);
       expect(await all(db, 'select persona from synthetic_files')).toEqual([{ persona: 'Ann Keller' }]);
-      expect(await store.files.getFile('local:web01', '/home/akeller/todo.txt')).toMatchObject({ author: 'ann.keller@corp.example', persona: 'Ann Keller', editCount: 1 });
+      expect(await store.files.getFile('local:web01', '/home/akeller/todo.txt')).toMatchObject({
+        author: 'ann.keller@corp.example',
+        persona: 'Ann Keller',
+        editCount: 1,
+      });
     });
 
     it('reads a file DECNET wrote with its display name as the author', async () => {
@@ -315,15 +358,26 @@ describe("the store on DECNET's own SQLite database", () => {
         ['6f1c2b1e-3a4d-4e5f-8a9b-0c1d2e3f4a5b', createHash('sha256').update('hi').digest('hex')],
       );
       expect(await (await open()).files.filesOf('local:web01')).toEqual([
-        expect.objectContaining({ path: '/home/bob/notes.md', author: 'Bob Stone', body: 'hi', bodyTruncated: false, createdAt: new Date('2026-06-20T08:00:00Z') }),
+        expect.objectContaining({
+          path: '/home/bob/notes.md',
+          author: 'Bob Stone',
+          body: 'hi',
+          bodyTruncated: false,
+          createdAt: new Date('2026-06-20T08:00:00Z'),
+        }),
       ]);
     });
 
     it('keeps at most 65,536 characters of a body and the hash of all of it', async () => {
       await open();
       const body = 'x'.repeat(70_000);
-      await store.files.recordWrites([{ deckyUuid: 'local:web01', path: '/var/log/big.log', author: null, contentClass: 'daemon-log', body, mtime: new Date() }]);
-      const [row] = await all<{ n: number; persona: string; content_hash: string }>(db, 'select length(last_body) as n, persona, content_hash from synthetic_files');
+      await store.files.recordWrites([
+        { deckyUuid: 'local:web01', path: '/var/log/big.log', author: null, contentClass: 'daemon-log', body, mtime: new Date() },
+      ]);
+      const [row] = await all<{ n: number; persona: string; content_hash: string }>(
+        db,
+        'select length(last_body) as n, persona, content_hash from synthetic_files',
+      );
       expect(row!.n).toBeLessThanOrEqual(65_536);
       expect(row!.persona).toBe('');
       expect(row!.content_hash).toBe(createHash('sha256').update(body).digest('hex'));
@@ -332,7 +386,9 @@ describe("the store on DECNET's own SQLite database", () => {
 
     it('keeps the newest events per destination, as DECNET does', async () => {
       await open();
-      await store.events.recordEvents(Array.from({ length: 12 }, (_, i) => anEvent({ ts: at(i), dstDeckyUuid: i % 2 ? 'local:a' : 'local:b' })));
+      await store.events.recordEvents(
+        Array.from({ length: 12 }, (_, i) => anEvent({ ts: at(i), dstDeckyUuid: i % 2 ? 'local:a' : 'local:b' })),
+      );
       expect(await store.events.pruneEvents(4)).toBe(4);
       expect(await all(db, 'select dst_decky_uuid as dst, count(*) as n from orchestrator_events group by dst order by dst')).toEqual([
         { dst: 'local:a', n: 4 },

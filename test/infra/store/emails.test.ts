@@ -18,7 +18,14 @@ describe.each(dialects)('email store on $name', (d) => {
 
   it('round-trips every field, failures included', async () => {
     const ok = anEmail({ inReplyTo: '<p@corp.example>', payload: { stage: 'delivered', mannerisms_used: ['a', 'b'] } });
-    const failed = anEmail({ success: false, messageId: '', subject: '', emlPath: '', ts: at(-1), payload: { stage: 'llm', stderr: 'timeout' } });
+    const failed = anEmail({
+      success: false,
+      messageId: '',
+      subject: '',
+      emlPath: '',
+      ts: at(-1),
+      payload: { stage: 'llm', stderr: 'timeout' },
+    });
     await store.emails.recordEmails([ok, failed]);
     expect((await store.emails.listEmails({ limit: 10, offset: 0 })).data).toEqual([ok, failed]);
   });
@@ -88,7 +95,11 @@ describe.each(dialects)('email store on $name', (d) => {
 
     it('builds the full References chain, root first, ending with the parent', async () => {
       await store.emails.recordEmails([root, r1, r2]);
-      expect(await store.emails.referencesFor('<r2@corp.example>')).toEqual(['<root@corp.example>', '<r1@corp.example>', '<r2@corp.example>']);
+      expect(await store.emails.referencesFor('<r2@corp.example>')).toEqual([
+        '<root@corp.example>',
+        '<r1@corp.example>',
+        '<r2@corp.example>',
+      ]);
       expect(await store.emails.referencesFor('<root@corp.example>')).toEqual(['<root@corp.example>']);
     });
 

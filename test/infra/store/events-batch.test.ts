@@ -50,7 +50,10 @@ describe.each(dialects)('event store batches on $name', (d) => {
   });
 
   // 1,000 rows is the writer's full batch (a prepared statement on SQLite); fewer go as one JSON text
-  it.each([HOSTILE.length, 1000])('binds every value in a batch of %i: hostile text in any column or payload is stored and read back unchanged', async (size) => {
+  it.each([
+    HOSTILE.length,
+    1000,
+  ])('binds every value in a batch of %i: hostile text in any column or payload is stored and read back unchanged', async (size) => {
     const rows: OrchestratorEvent[] = Array.from({ length: size }, (_, i) => {
       const text = HOSTILE[i % HOSTILE.length]!;
       return anEvent({
@@ -100,10 +103,21 @@ describe('event store batches on sqlite › what the file holds', () => {
     await dir.cleanup();
   });
 
-  it.each([2, 1000])("stores ts as DECNET's naive UTC text, success as the integer 0/1, a missing source as NULL and the payload as json.dumps text (batch of %i)", async (size) => {
+  it.each([
+    2, 1000,
+  ])("stores ts as DECNET's naive UTC text, success as the integer 0/1, a missing source as NULL and the payload as json.dumps text (batch of %i)", async (size) => {
     const file = dir.dbPath();
     store = await openStore({ dbPath: file });
-    const payload = { banner: HOSTILE[0], emoji: HOSTILE[9], lines: HOSTILE[7], n: 41, f: 1.5e-7, big: 1e21, arr: [1, 'two', null, { three: 3 }], empty: {} };
+    const payload = {
+      banner: HOSTILE[0],
+      emoji: HOSTILE[9],
+      lines: HOSTILE[7],
+      n: 41,
+      f: 1.5e-7,
+      big: 1e21,
+      arr: [1, 'two', null, { three: 3 }],
+      empty: {},
+    };
     const rows = [
       anEvent({ ts: at(1), success: true, payload }),
       anEvent({ ts: at(2), success: false, srcDeckyUuid: null, payload: {} }),
@@ -115,8 +129,28 @@ describe('event store batches on sqlite › what the file holds', () => {
       'select uuid, ts, typeof(ts) as ts_type, success, typeof(success) as success_type, src_decky_uuid, typeof(src_decky_uuid) as src_type, payload, typeof(payload) as payload_type from orchestrator_events order by rowid limit 2',
     );
     expect(got).toEqual([
-      { uuid: rows[0]!.uuid, ts: '2025-01-01 00:00:01.000000', ts_type: 'text', success: 1, success_type: 'integer', src_decky_uuid: 'local:web01', src_type: 'text', payload: pyJsonDumps(payload), payload_type: 'text' },
-      { uuid: rows[1]!.uuid, ts: '2025-01-01 00:00:02.000000', ts_type: 'text', success: 0, success_type: 'integer', src_decky_uuid: null, src_type: 'null', payload: '{}', payload_type: 'text' },
+      {
+        uuid: rows[0]!.uuid,
+        ts: '2025-01-01 00:00:01.000000',
+        ts_type: 'text',
+        success: 1,
+        success_type: 'integer',
+        src_decky_uuid: 'local:web01',
+        src_type: 'text',
+        payload: pyJsonDumps(payload),
+        payload_type: 'text',
+      },
+      {
+        uuid: rows[1]!.uuid,
+        ts: '2025-01-01 00:00:02.000000',
+        ts_type: 'text',
+        success: 0,
+        success_type: 'integer',
+        src_decky_uuid: null,
+        src_type: 'null',
+        payload: '{}',
+        payload_type: 'text',
+      },
     ]);
   });
 
@@ -130,4 +164,3 @@ describe('event store batches on sqlite › what the file holds', () => {
     expect((await store.events.listEvents({ limit: 1, offset: 0 })).total).toBe(1000);
   });
 });
-

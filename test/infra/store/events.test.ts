@@ -18,16 +18,24 @@ describe.each(dialects)('event store on $name', (d) => {
   afterEach(() => store.close());
 
   it('round-trips every field of an event', async () => {
-    const event = anEvent({ srcDeckyUuid: null, success: false, kind: 'file', action: 'file:create', payload: { path: '/tmp/x', rc: 1, nested: { a: [1] } } });
+    const event = anEvent({
+      srcDeckyUuid: null,
+      success: false,
+      kind: 'file',
+      action: 'file:create',
+      payload: { path: '/tmp/x', rc: 1, nested: { a: [1] } },
+    });
     await store.events.recordEvents([event]);
     expect((await store.events.listEvents({ limit: 10, offset: 0 })).data).toEqual([event]);
   });
 
-  it("stores timestamps as DECNET does: naive UTC (SQLite text with a six-digit fraction, PostgreSQL timestamp, MySQL DATETIME)", async () => {
+  it('stores timestamps as DECNET does: naive UTC (SQLite text with a six-digit fraction, PostgreSQL timestamp, MySQL DATETIME)', async () => {
     await store.events.recordEvents([anEvent({ ts: new Date('2025-06-01T12:34:56.789+02:00') })]);
-    if (d.name === 'sqlite') expect(await sql(dbPath, 'select ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789000' }]);
+    if (d.name === 'sqlite')
+      expect(await sql(dbPath, 'select ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789000' }]);
     // MySQL's DATETIME keeps whole seconds: MariaDB cuts the fraction (MySQL rounds it), as under DECNET's driver
-    else if (d.name === 'mariadb') expect(await sql(dbPath, 'select cast(ts as char) as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56' }]);
+    else if (d.name === 'mariadb')
+      expect(await sql(dbPath, 'select cast(ts as char) as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56' }]);
     else expect(await sql(dbPath, 'select ts::text as ts from orchestrator_events')).toEqual([{ ts: '2025-06-01 10:34:56.789' }]);
   });
 
@@ -109,7 +117,9 @@ describe.each(dialects)('event store on $name', (d) => {
       const uuidsOf = (dst: string) => new Set(left.filter((r) => r.dst_decky_uuid === dst).map((r) => r.uuid));
       expect(uuidsOf('a')).toEqual(new Set(a.slice(4).map((e) => e.uuid)));
       expect(uuidsOf('c')).toEqual(new Set(c.slice(0, 4).map((e) => e.uuid)));
-      expect(await sql(dbPath, "select rowid, e.* from orchestrator_events e where dst_decky_uuid = 'b' order by rowid")).toEqual(rowidsOfB);
+      expect(await sql(dbPath, "select rowid, e.* from orchestrator_events e where dst_decky_uuid = 'b' order by rowid")).toEqual(
+        rowidsOfB,
+      );
     });
 
     it('removes nothing when every dst is within the cap', async () => {

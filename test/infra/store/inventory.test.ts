@@ -98,10 +98,15 @@ describe.each(dialects)('inventory on $name', (d) => {
   describe('reconcileHost', () => {
     it('inserts a new fleet decky as running with ip, services and last_seen', async () => {
       await store.inventory.reconcileHost('local', [observed('web01', { services: ['ssh', 'http'], ip: '10.0.0.5' })], { remote: false });
-      const [row] = await sql<Record<string, string>>(dbPath, `select f.*, ${{ sqlite: 'last_seen', postgresql: 'last_seen::text', mariadb: 'cast(last_seen as char)' }[d.name]} as seen from fleet_deckies f`);
+      const [row] = await sql<Record<string, string>>(
+        dbPath,
+        `select f.*, ${{ sqlite: 'last_seen', postgresql: 'last_seen::text', mariadb: 'cast(last_seen as char)' }[d.name]} as seen from fleet_deckies f`,
+      );
       // DECNET's columns and formats: decky_ip, compact services JSON, naive UTC text
       expect(row).toMatchObject({ host_uuid: 'local', name: 'web01', state: 'running', decky_ip: '10.0.0.5', services: '["ssh","http"]' });
-      expect(row!.seen).toMatch(d.name === 'sqlite' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/);
+      expect(row!.seen).toMatch(
+        d.name === 'sqlite' ? /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/ : /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?$/,
+      );
       expect(Math.abs(fromDecnetTime(row!.seen).getTime() - Date.now())).toBeLessThan(60_000);
     });
 
@@ -131,7 +136,9 @@ describe.each(dialects)('inventory on $name', (d) => {
 
     it('puts deckies seen on a remote host into decky_shards only', async () => {
       await store.inventory.reconcileHost('host-b', [observed('db01', { hostUuid: 'host-b' })], { remote: true });
-      expect(await sql(dbPath, 'select host_uuid, decky_name, state from decky_shards')).toEqual([{ host_uuid: 'host-b', decky_name: 'db01', state: 'running' }]);
+      expect(await sql(dbPath, 'select host_uuid, decky_name, state from decky_shards')).toEqual([
+        { host_uuid: 'host-b', decky_name: 'db01', state: 'running' },
+      ]);
       expect(await sql(dbPath, 'select * from fleet_deckies')).toEqual([]);
     });
 
@@ -143,10 +150,11 @@ describe.each(dialects)('inventory on $name', (d) => {
       });
       // the host it was seen on lives in the project's own table: DECNET's row has no such column
       expect(
-        await sql(dbPath, 'select d.uuid, d.state, d.ip, h.host_uuid from topology_deckies d join orch_topology_decky_hosts h on h.topology_id = d.topology_id and h.name = d.name'),
-      ).toEqual([
-        { uuid: before!.uuid, state: 'running', ip: '10.0.0.7', host_uuid: 'local' },
-      ]);
+        await sql(
+          dbPath,
+          'select d.uuid, d.state, d.ip, h.host_uuid from topology_deckies d join orch_topology_decky_hosts h on h.topology_id = d.topology_id and h.name = d.name',
+        ),
+      ).toEqual([{ uuid: before!.uuid, state: 'running', ip: '10.0.0.7', host_uuid: 'local' }]);
       expect(await sql(dbPath, 'select * from fleet_deckies')).toEqual([]);
     });
 
@@ -175,8 +183,12 @@ describe.each(dialects)('inventory on $name', (d) => {
       const bad = observed('web02', { services: ['ssh'] });
       // a NOT NULL violation on the second row must roll back the first row's update too.
       (bad as { name: unknown }).name = null;
-      await expect(store.inventory.reconcileHost('local', [observed('web01', { ip: '10.9.9.9' }), bad], { remote: false })).rejects.toThrow();
-      expect(await sql(dbPath, 'select name, decky_ip, state from fleet_deckies')).toEqual([{ name: 'web01', decky_ip: '172.20.0.10', state: 'running' }]);
+      await expect(
+        store.inventory.reconcileHost('local', [observed('web01', { ip: '10.9.9.9' }), bad], { remote: false }),
+      ).rejects.toThrow();
+      expect(await sql(dbPath, 'select name, decky_ip, state from fleet_deckies')).toEqual([
+        { name: 'web01', decky_ip: '172.20.0.10', state: 'running' },
+      ]);
     });
 
     it('handles a thousand deckies in one call', async () => {

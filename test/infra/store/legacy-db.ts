@@ -44,26 +44,32 @@ const iso = (s: string) => new Date(s).toISOString();
 /** Rows as the earlier store wrote them: ISO-8601 text dates, its own column names. */
 export async function seedLegacyRows(d: StoreDialect, db: string): Promise<void> {
   const q = (sql: string, params: unknown[]) => d.sql(db, sql, params);
-  await q('insert into topologies (id, name, language_default, email_personas, created_at, updated_at, timezone) values (?, ?, ?, ?, ?, ?, ?)', [
-    LEGACY.topology,
-    'corp',
-    'de',
-    '[{"name":"Ann","email":"ann@corp.example","role":"CFO"}]',
-    iso('2025-01-01T00:00:00Z'),
-    iso('2025-01-02T00:00:00Z'),
-    'Europe/Berlin',
-  ]);
-  await q('insert into topology_deckies (uuid, topology_id, name, services, ip, state, host_uuid, last_seen, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
-    LEGACY.topologyDecky,
-    LEGACY.topology,
-    'mail01',
-    '["imap","ssh"]',
-    '10.0.0.2',
-    'running',
-    'local',
-    iso('2025-01-03T00:00:00.123Z'),
-    iso('2025-01-03T00:00:00.123Z'),
-  ]);
+  await q(
+    'insert into topologies (id, name, language_default, email_personas, created_at, updated_at, timezone) values (?, ?, ?, ?, ?, ?, ?)',
+    [
+      LEGACY.topology,
+      'corp',
+      'de',
+      '[{"name":"Ann","email":"ann@corp.example","role":"CFO"}]',
+      iso('2025-01-01T00:00:00Z'),
+      iso('2025-01-02T00:00:00Z'),
+      'Europe/Berlin',
+    ],
+  );
+  await q(
+    'insert into topology_deckies (uuid, topology_id, name, services, ip, state, host_uuid, last_seen, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      LEGACY.topologyDecky,
+      LEGACY.topology,
+      'mail01',
+      '["imap","ssh"]',
+      '10.0.0.2',
+      'running',
+      'local',
+      iso('2025-01-03T00:00:00.123Z'),
+      iso('2025-01-03T00:00:00.123Z'),
+    ],
+  );
   await q('insert into fleet_deckies (host_uuid, name, services, ip, state, last_seen, updated_at) values (?, ?, ?, ?, ?, ?, ?)', [
     'local',
     'web01',
@@ -75,7 +81,19 @@ export async function seedLegacyRows(d: StoreDialect, db: string): Promise<void>
   ]);
   await q(
     'insert into swarm_hosts (uuid, name, endpoint, state, last_seen, created_at, tls_ca, tls_cert, tls_key, shares_network, last_error) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    [LEGACY.host, 'b', 'tcp://10.0.0.2:2376', 'online', iso('2025-01-03T00:00:00Z'), iso('2025-01-01T00:00:00Z'), '/etc/ca.pem', null, null, true, null],
+    [
+      LEGACY.host,
+      'b',
+      'tcp://10.0.0.2:2376',
+      'online',
+      iso('2025-01-03T00:00:00Z'),
+      iso('2025-01-01T00:00:00Z'),
+      '/etc/ca.pem',
+      null,
+      null,
+      true,
+      null,
+    ],
   );
   for (const [host, ts] of [
     [LEGACY.host, '2025-01-03T00:00:00Z'],
@@ -95,18 +113,53 @@ export async function seedLegacyRows(d: StoreDialect, db: string): Promise<void>
   for (const uuid of LEGACY.events) {
     await q(
       'insert into orchestrator_events (uuid, ts, kind, protocol, action, src_decky_uuid, dst_decky_uuid, success, payload) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [uuid, iso('2025-01-04T00:00:00.789Z'), 'traffic', 'ssh', 'exec:tcp_connect:22', 'local:web01', 'host:db01', true, '{"banner":"SSH-2.0-x","rc":0}'],
+      [
+        uuid,
+        iso('2025-01-04T00:00:00.789Z'),
+        'traffic',
+        'ssh',
+        'exec:tcp_connect:22',
+        'local:web01',
+        'host:db01',
+        true,
+        '{"banner":"SSH-2.0-x","rc":0}',
+      ],
     );
   }
   await q(
     `insert into orchestrator_emails (uuid, ts, mail_decky_uuid, thread_id, message_id, in_reply_to, sender_email, recipient_email, subject, language, eml_path, success, payload)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    [LEGACY.email, iso('2025-01-05T00:00:00Z'), 'local:mail01', 'thread-1', '<a@corp.example>', null, 'Ann@Corp.example', 'bob@corp.example', 'Hi', 'en', '/x.eml', true, '{}'],
+    [
+      LEGACY.email,
+      iso('2025-01-05T00:00:00Z'),
+      'local:mail01',
+      'thread-1',
+      '<a@corp.example>',
+      null,
+      'Ann@Corp.example',
+      'bob@corp.example',
+      'Hi',
+      'en',
+      '/x.eml',
+      true,
+      '{}',
+    ],
   );
   await q(
     `insert into synthetic_files (decky_uuid, path, author, content_class, created_at, last_modified, edit_count, content_hash, body, body_truncated)
      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ['local:web01', '/home/ann/notes.txt', 'ann@corp.example', 'notes', iso('2025-01-01T00:00:00Z'), iso('2025-01-02T00:00:00Z'), 1, createHash('sha256').update('hello\n').digest('hex'), 'hello\n', 0],
+    [
+      'local:web01',
+      '/home/ann/notes.txt',
+      'ann@corp.example',
+      'notes',
+      iso('2025-01-01T00:00:00Z'),
+      iso('2025-01-02T00:00:00Z'),
+      1,
+      createHash('sha256').update('hello\n').digest('hex'),
+      'hello\n',
+      0,
+    ],
   );
   await q('insert into decky_backfills (decky_uuid, kind, status, at, attempts, items, failures, detail) values (?, ?, ?, ?, ?, ?, ?, ?)', [
     'local:web01',

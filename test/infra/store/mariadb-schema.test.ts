@@ -43,7 +43,9 @@ describe.runIf(await requireMariadbOrSkip())('the MariaDB schema', () => {
       const e = anEvent({ ts: at(5), success: false, payload: { text: 'näïve ✓ 🐝' } });
       await store.events.recordEvents([e]);
       expect((await store.events.listEvents({ limit: 5, offset: 0 })).data).toEqual([e]);
-      expect(await d.sql(db, 'select cast(ts as char) as ts, success from orchestrator_events')).toEqual([{ ts: '2025-01-01 00:00:05', success: 0 }]);
+      expect(await d.sql(db, 'select cast(ts as char) as ts, success from orchestrator_events')).toEqual([
+        { ts: '2025-01-01 00:00:05', success: 0 },
+      ]);
       const mail = anEmail();
       await store.emails.recordEmails([mail]);
       expect(await store.emails.getByMessageId(mail.messageId)).toEqual(mail);
@@ -59,7 +61,9 @@ describe.runIf(await requireMariadbOrSkip())('the MariaDB schema', () => {
     const store = await openStore({ dbPath: db });
     try {
       const body = 'x'.repeat(70_000);
-      await store.files.recordWrites([{ deckyUuid: 'local:web01', path: '/var/log/big.log', author: null, contentClass: 'daemon-log', mtime: at(1), body }]);
+      await store.files.recordWrites([
+        { deckyUuid: 'local:web01', path: '/var/log/big.log', author: null, contentClass: 'daemon-log', mtime: at(1), body },
+      ]);
       const file = await store.files.getFile('local:web01', '/var/log/big.log');
       expect(file).toMatchObject({ bodyTruncated: true });
       expect(file!.body).toHaveLength(65_535);
@@ -75,6 +79,8 @@ describe.runIf(await requireMariadbOrSkip())('the MariaDB schema', () => {
     const names = await d.sql<{ name: string }>(db, 'select name from orch_migrations');
     expect(names).toHaveLength(2);
     // the lock is the server's, as DECNET's is (other databases' openers may hold it now): this session can take it
-    expect(await d.sql(db, "select get_lock('decnet_schema_init', 10) as got, release_lock('decnet_schema_init') as released")).toEqual([{ got: 1, released: 1 }]);
+    expect(await d.sql(db, "select get_lock('decnet_schema_init', 10) as got, release_lock('decnet_schema_init') as released")).toEqual([
+      { got: 1, released: 1 },
+    ]);
   });
 });

@@ -45,10 +45,11 @@ const catalogue = {
       `select a.attname as name from pg_index i join pg_class c on c.oid = i.indexrelid join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
         where c.relname = '${index}' order by array_position(i.indkey, a.attnum)`,
     foreignKeys: (table: string) => `select conname from pg_constraint where contype = 'f' and conrelid = '${table}'::regclass`,
-    columns: (table: string) => `select column_name as name from information_schema.columns where table_name = '${table}' and column_name <> 'rowid' order by ordinal_position`,
+    columns: (table: string) =>
+      `select column_name as name from information_schema.columns where table_name = '${table}' and column_name <> 'rowid' order by ordinal_position`,
   },
   mariadb: {
-    tables: "select table_name as name from information_schema.tables where table_schema = database() order by binary table_name",
+    tables: 'select table_name as name from information_schema.tables where table_schema = database() order by binary table_name',
     indexes: (table: string) =>
       `select distinct index_name as name from information_schema.statistics where table_schema = database() and table_name = '${table}'`,
     indexColumns: (index: string) =>
@@ -61,7 +62,7 @@ const catalogue = {
 } as const;
 
 describe('migration lists', () => {
-  it("gives PostgreSQL a twin of every SQLite migration of the earlier schema, in the same order", () => {
+  it('gives PostgreSQL a twin of every SQLite migration of the earlier schema, in the same order', () => {
     expect(PG_MIGRATIONS.map((m) => m.name)).toEqual(MIGRATIONS.map((m) => m.name));
   });
 
@@ -123,7 +124,9 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
   it('is idempotent: reopening applies nothing and keeps the data', async () => {
     const db = await d.fresh();
     const first = await openStore({ dbPath: db });
-    await first.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.1', running: true }], { remote: false });
+    await first.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.1', running: true }], {
+      remote: false,
+    });
     await first.close();
     const second = await openStore({ dbPath: db });
     expect(await second.inventory.listRunningDeckies()).toHaveLength(1);
@@ -133,63 +136,94 @@ describe.each(await storeDialects())('store migrations on $name', (d: StoreDiale
 
   // the earlier schema only ever ran on SQLite and PostgreSQL: MySQL has nothing to upgrade
   if (d.name !== 'mariadb')
-  it('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
-    const db = await d.fresh();
-    await buildLegacyDb(d, db);
-    await seedLegacyRows(d, db);
-    const store = await openStore({ dbPath: db });
-    try {
-      expect(store.owner).toBe('project');
-      expect(await store.inventory.listRunningDeckies()).toEqual([
-        { uuid: 'local:web01', name: 'web01', ip: '10.0.0.1', services: ['ssh'], source: 'fleet', hostUuid: 'local' },
-        { uuid: `${LEGACY.host}:db01`, name: 'db01', ip: '10.1.0.1', services: ['ssh'], source: 'shard', hostUuid: LEGACY.host, sharesNetwork: true },
-        { uuid: LEGACY.topologyDecky, name: 'mail01', ip: '10.0.0.2', services: ['imap', 'ssh'], source: 'topology', topologyId: LEGACY.topology, hostUuid: 'local' },
-      ]);
-      expect(await store.inventory.getTopology(LEGACY.topology)).toMatchObject({
-        name: 'corp',
-        languageDefault: 'de',
-        timezone: 'Europe/Berlin',
-        emailPersonas: [{ name: 'Ann', email: 'ann@corp.example', role: 'CFO' }],
-        createdAt: new Date('2025-01-01T00:00:00Z'),
-        updatedAt: new Date('2025-01-02T00:00:00Z'),
-      });
-      const events = await store.events.listEvents({ limit: 10, offset: 0 });
-      // same ts: insertion order kept, newest (last inserted) first
-      expect(events.data.map((e) => e.uuid)).toEqual([...LEGACY.events].reverse());
-      expect(events.data[0]).toMatchObject({ ts: new Date('2025-01-04T00:00:00.789Z'), success: true, payload: { banner: 'SSH-2.0-x', rc: 0 } });
-      expect(await store.emails.findLatestBetween('bob@corp.example', 'ann@corp.example')).toMatchObject({ uuid: LEGACY.email });
-      expect(await store.files.getFile('local:web01', '/home/ann/notes.txt')).toMatchObject({
-        author: 'ann@corp.example',
-        editCount: 1,
-        body: 'hello\n',
-        bodyTruncated: false,
-        lastModified: new Date('2025-01-02T00:00:00Z'),
-      });
-      expect(await store.backfills.getBackfill('local:web01', 'files')).toMatchObject({ status: 'done', items: 12, at: new Date('2025-01-06T00:00:00Z') });
-      expect(await store.swarm.getHost('b')).toMatchObject({ uuid: LEGACY.host, endpoint: 'tcp://10.0.0.2:2376', sharesNetwork: true, state: 'online' });
-      await store.events.recordEvents([anEvent()]);
-    } finally {
-      await store.close();
-    }
-    expect(await names(db, q.tables)).toEqual(TABLES);
-    const [file] = await d.sql<{ uuid: string }>(db, 'select uuid from synthetic_files');
-    expect(file!.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    if (d.name === 'sqlite') {
-      expect(await d.sql(db, 'select last_seen from fleet_deckies')).toEqual([{ last_seen: '2025-01-03 00:00:00.456000' }]);
-    }
-  });
+    it('upgrades a database of the earlier schema in place, every row kept and reshaped', async () => {
+      const db = await d.fresh();
+      await buildLegacyDb(d, db);
+      await seedLegacyRows(d, db);
+      const store = await openStore({ dbPath: db });
+      try {
+        expect(store.owner).toBe('project');
+        expect(await store.inventory.listRunningDeckies()).toEqual([
+          { uuid: 'local:web01', name: 'web01', ip: '10.0.0.1', services: ['ssh'], source: 'fleet', hostUuid: 'local' },
+          {
+            uuid: `${LEGACY.host}:db01`,
+            name: 'db01',
+            ip: '10.1.0.1',
+            services: ['ssh'],
+            source: 'shard',
+            hostUuid: LEGACY.host,
+            sharesNetwork: true,
+          },
+          {
+            uuid: LEGACY.topologyDecky,
+            name: 'mail01',
+            ip: '10.0.0.2',
+            services: ['imap', 'ssh'],
+            source: 'topology',
+            topologyId: LEGACY.topology,
+            hostUuid: 'local',
+          },
+        ]);
+        expect(await store.inventory.getTopology(LEGACY.topology)).toMatchObject({
+          name: 'corp',
+          languageDefault: 'de',
+          timezone: 'Europe/Berlin',
+          emailPersonas: [{ name: 'Ann', email: 'ann@corp.example', role: 'CFO' }],
+          createdAt: new Date('2025-01-01T00:00:00Z'),
+          updatedAt: new Date('2025-01-02T00:00:00Z'),
+        });
+        const events = await store.events.listEvents({ limit: 10, offset: 0 });
+        // same ts: insertion order kept, newest (last inserted) first
+        expect(events.data.map((e) => e.uuid)).toEqual([...LEGACY.events].reverse());
+        expect(events.data[0]).toMatchObject({
+          ts: new Date('2025-01-04T00:00:00.789Z'),
+          success: true,
+          payload: { banner: 'SSH-2.0-x', rc: 0 },
+        });
+        expect(await store.emails.findLatestBetween('bob@corp.example', 'ann@corp.example')).toMatchObject({ uuid: LEGACY.email });
+        expect(await store.files.getFile('local:web01', '/home/ann/notes.txt')).toMatchObject({
+          author: 'ann@corp.example',
+          editCount: 1,
+          body: 'hello\n',
+          bodyTruncated: false,
+          lastModified: new Date('2025-01-02T00:00:00Z'),
+        });
+        expect(await store.backfills.getBackfill('local:web01', 'files')).toMatchObject({
+          status: 'done',
+          items: 12,
+          at: new Date('2025-01-06T00:00:00Z'),
+        });
+        expect(await store.swarm.getHost('b')).toMatchObject({
+          uuid: LEGACY.host,
+          endpoint: 'tcp://10.0.0.2:2376',
+          sharesNetwork: true,
+          state: 'online',
+        });
+        await store.events.recordEvents([anEvent()]);
+      } finally {
+        await store.close();
+      }
+      expect(await names(db, q.tables)).toEqual(TABLES);
+      const [file] = await d.sql<{ uuid: string }>(db, 'select uuid from synthetic_files');
+      expect(file!.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      if (d.name === 'sqlite') {
+        expect(await d.sql(db, 'select last_seen from fleet_deckies')).toEqual([{ last_seen: '2025-01-03 00:00:00.456000' }]);
+      }
+    });
 
   if (d.name !== 'mariadb')
-  it('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
-    const db = await d.fresh();
-    await buildLegacyDb(d, db, '0001-inventory-and-events');
-    const upgraded = await openStore({ dbPath: db });
-    await upgraded.emails.recordEmails([anEmail()]);
-    expect(await upgraded.emails.listEmails({ limit: 10, offset: 0 })).toMatchObject({ total: 1 });
-    expect(await upgraded.swarm.addHost({ name: 'b', endpoint: 'tcp://10.0.0.2:2376', sharesNetwork: true })).toMatchObject({ sharesNetwork: true });
-    await upgraded.close();
-    expect(await names(db, q.tables)).toEqual(TABLES);
-  });
+    it('brings a database at the earlier migration 1 through the rest before reshaping it', async () => {
+      const db = await d.fresh();
+      await buildLegacyDb(d, db, '0001-inventory-and-events');
+      const upgraded = await openStore({ dbPath: db });
+      await upgraded.emails.recordEmails([anEmail()]);
+      expect(await upgraded.emails.listEmails({ limit: 10, offset: 0 })).toMatchObject({ total: 1 });
+      expect(await upgraded.swarm.addHost({ name: 'b', endpoint: 'tcp://10.0.0.2:2376', sharesNetwork: true })).toMatchObject({
+        sharesNetwork: true,
+      });
+      await upgraded.close();
+      expect(await names(db, q.tables)).toEqual(TABLES);
+    });
 
   it('gives orchestrator_events no foreign keys and the indexes of SPEC §4.1', async () => {
     const db = await d.fresh();
@@ -248,7 +282,9 @@ describe('store migrations, SQLite only', () => {
   it("refuses a database holding DECNET's tables without alembic_version, writing nothing", async () => {
     const dbPath = tmp.dbPath();
     await sql(dbPath, 'create table fleet_deckies (host_uuid varchar not null, name varchar not null)');
-    await expect(openStore({ dbPath })).rejects.toThrow(/fleet_deckies table but neither DECNET's alembic_version nor this orchestrator's migrations/);
+    await expect(openStore({ dbPath })).rejects.toThrow(
+      /fleet_deckies table but neither DECNET's alembic_version nor this orchestrator's migrations/,
+    );
     expect((await sql<{ name: string }>(dbPath, catalogue.sqlite.tables)).map((t) => t.name)).toEqual(['fleet_deckies']);
   });
 });

@@ -51,9 +51,9 @@ describe.runIf(await requirePostgresOrSkip())('the PostgreSQL schema', () => {
     await store.events.recordEvents([anEvent({ payload: { banner: 'SSH-2.0-x', rc: 0 } })]);
     await store.emails.recordEmails([anEmail({ payload: { stage: 'delivered', bytes: 812 } })]);
     await store.close();
-    expect(await d.sql(db, "select payload::jsonb->>'banner' as banner, (payload::jsonb->>'rc')::int as rc from orchestrator_events")).toEqual([
-      { banner: 'SSH-2.0-x', rc: 0 },
-    ]);
+    expect(
+      await d.sql(db, "select payload::jsonb->>'banner' as banner, (payload::jsonb->>'rc')::int as rc from orchestrator_events"),
+    ).toEqual([{ banner: 'SSH-2.0-x', rc: 0 }]);
     expect(await d.sql(db, "select (payload::jsonb->>'bytes')::int as bytes from orchestrator_emails")).toEqual([{ bytes: 812 }]);
   });
 

@@ -49,7 +49,12 @@ describe.runIf(await requirePostgresOrSkip())('two daemons sharing one PostgreSQ
     const written = batchesOf(0, 20, 50).flat();
     await one.events.recordEvents(written);
     const keep = 70;
-    const removed = await Promise.all([one.events.pruneEvents(keep), two.events.pruneEvents(keep), one.events.pruneEvents(keep), two.events.pruneEvents(keep)]);
+    const removed = await Promise.all([
+      one.events.pruneEvents(keep),
+      two.events.pruneEvents(keep),
+      one.events.pruneEvents(keep),
+      two.events.pruneEvents(keep),
+    ]);
     // each destination had 200 rows: 130 go, and the four prunes together report each removal once.
     expect(removed.reduce((a, b) => a + b, 0)).toBe(DSTS.length * (200 - keep));
     const left = await allRows(two);
@@ -72,7 +77,9 @@ describe.runIf(await requirePostgresOrSkip())('two daemons sharing one PostgreSQ
       ...batchesOf(0, 30, 20).map((b) => one.events.recordEvents(b)),
       ...batchesOf(1, 30, 20).map((b) => two.events.recordEvents(b)),
       ...Array.from({ length: 15 }, (_, i) => (i % 2 ? one : two).events.pruneEvents(keep)),
-      ...Array.from({ length: 20 }, (_, i) => (i % 2 ? one : two).emails.recordEmails([anEmail({ mailDeckyUuid: 'local:mail01', ts: at(i) })])),
+      ...Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? one : two).emails.recordEmails([anEmail({ mailDeckyUuid: 'local:mail01', ts: at(i) })]),
+      ),
       ...Array.from({ length: 5 }, (_, i) => (i % 2 ? one : two).emails.pruneEmails(10)),
     ]);
     await Promise.all([one.events.pruneEvents(keep), two.events.pruneEvents(keep), one.emails.pruneEmails(10), two.emails.pruneEmails(10)]);
@@ -89,8 +96,16 @@ describe.runIf(await requirePostgresOrSkip())('two daemons sharing one PostgreSQ
     const names = Array.from({ length: 50 }, (_, i) => `web${i}`);
     await Promise.all(
       Array.from({ length: 10 }, () => [
-        one.inventory.reconcileHost('host-a', names.map((n) => observed(`a-${n}`, { hostUuid: 'host-a' })), { remote: true }),
-        two.inventory.reconcileHost('host-b', names.map((n) => observed(`b-${n}`, { hostUuid: 'host-b' })), { remote: true }),
+        one.inventory.reconcileHost(
+          'host-a',
+          names.map((n) => observed(`a-${n}`, { hostUuid: 'host-a' })),
+          { remote: true },
+        ),
+        two.inventory.reconcileHost(
+          'host-b',
+          names.map((n) => observed(`b-${n}`, { hostUuid: 'host-b' })),
+          { remote: true },
+        ),
       ]).flat(),
     );
     const running = await one.inventory.listRunningDeckies();

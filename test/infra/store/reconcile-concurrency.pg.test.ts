@@ -15,7 +15,11 @@ describe.runIf(await requirePostgresOrSkip())('inventory reconciles on PostgreSQ
     try {
       const started = Date.now();
       // the same rows in different orders: without the per-host lock this deadlocked ~25 times and took ~23 s
-      await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).inventory.reconcileHost('local', [observed(`web${i % 3}`), observed('x'), observed('y')], { remote: false })));
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).inventory.reconcileHost('local', [observed(`web${i % 3}`), observed('x'), observed('y')], { remote: false }),
+        ),
+      );
       expect(Date.now() - started).toBeLessThan(8_000);
       // statistics reach pg_stat_database shortly after the transactions end
       await new Promise((r) => setTimeout(r, 1_200));

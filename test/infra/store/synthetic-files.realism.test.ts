@@ -37,14 +37,27 @@ describe('synthetic_files store', () => {
 
   it('records a first write with edit_count 0, then counts edits and keeps created_at', async () => {
     await store.files.recordWrites([write('/home/ann/notes.txt', 'one\n', at(1))]);
-    await store.files.recordWrites([write('/home/ann/notes.txt', 'one\ntwo\n', at(2)), write('/home/ann/notes.txt', 'one\ntwo\nthree\n', at(3))]);
+    await store.files.recordWrites([
+      write('/home/ann/notes.txt', 'one\ntwo\n', at(2)),
+      write('/home/ann/notes.txt', 'one\ntwo\nthree\n', at(3)),
+    ]);
     const f = await store.files.getFile('local:web01', '/home/ann/notes.txt');
-    expect(f).toMatchObject({ editCount: 2, createdAt: at(1), lastModified: at(3), body: 'one\ntwo\nthree\n', bodyTruncated: false, author: 'ann@corp.example' });
+    expect(f).toMatchObject({
+      editCount: 2,
+      createdAt: at(1),
+      lastModified: at(3),
+      body: 'one\ntwo\nthree\n',
+      bodyTruncated: false,
+      author: 'ann@corp.example',
+    });
     expect(f?.contentHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('keeps the same path on two deckies apart', async () => {
-    await store.files.recordWrites([write('/home/ann/todo.txt', 'a\n', at(1), 'local:web01'), write('/home/ann/todo.txt', 'b\n', at(1), 'local:web02')]);
+    await store.files.recordWrites([
+      write('/home/ann/todo.txt', 'a\n', at(1), 'local:web01'),
+      write('/home/ann/todo.txt', 'b\n', at(1), 'local:web02'),
+    ]);
     expect((await store.files.getFile('local:web02', '/home/ann/todo.txt'))?.body).toBe('b\n');
     expect((await store.files.getFile('local:web01', '/home/ann/todo.txt'))?.editCount).toBe(0);
   });
@@ -62,10 +75,28 @@ describe('synthetic_files store', () => {
 
   it('puts whole planned states, overwriting what was there', async () => {
     await store.files.putFiles([
-      { deckyUuid: 'local:db01', path: '/etc/cron.d/backup-nightly', author: 'root', contentClass: 'cron', createdAt: at(0), lastModified: at(5), editCount: 3, body: 'x\n' },
+      {
+        deckyUuid: 'local:db01',
+        path: '/etc/cron.d/backup-nightly',
+        author: 'root',
+        contentClass: 'cron',
+        createdAt: at(0),
+        lastModified: at(5),
+        editCount: 3,
+        body: 'x\n',
+      },
     ]);
     await store.files.putFiles([
-      { deckyUuid: 'local:db01', path: '/etc/cron.d/backup-nightly', author: 'root', contentClass: 'cron', createdAt: at(0), lastModified: at(6), editCount: 4, body: 'y\n' },
+      {
+        deckyUuid: 'local:db01',
+        path: '/etc/cron.d/backup-nightly',
+        author: 'root',
+        contentClass: 'cron',
+        createdAt: at(0),
+        lastModified: at(6),
+        editCount: 4,
+        body: 'y\n',
+      },
     ]);
     expect(await store.files.filesOf('local:db01')).toMatchObject([{ editCount: 4, lastModified: at(6), body: 'y\n' }]);
   });
@@ -73,7 +104,9 @@ describe('synthetic_files store', () => {
   it('lists newest last_modified first with a total, per decky or for all', async () => {
     const page = await store.files.listFiles({ limit: 2, offset: 0, deckyUuid: 'local:web01' });
     expect(page.total).toBe(4);
-    expect(page.data.map((f) => f.lastModified.getTime())).toEqual([...page.data.map((f) => f.lastModified.getTime())].sort((a, b) => b - a));
+    expect(page.data.map((f) => f.lastModified.getTime())).toEqual(
+      [...page.data.map((f) => f.lastModified.getTime())].sort((a, b) => b - a),
+    );
     expect((await store.files.listFiles({ limit: 1000, offset: 0 })).total).toBe(6);
     await expect(store.files.listFiles({ limit: 0, offset: 0 })).rejects.toThrow(/limit/);
   });

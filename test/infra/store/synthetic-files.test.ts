@@ -26,7 +26,10 @@ describe.each(dialects)('synthetic_files recordWrites on $name', (d) => {
 
   it('accepts one batch that writes the same path twice and counts both as edits of a known file', async () => {
     await store.files.recordWrites([write('/home/ann/notes.txt', 'one\n', at(1))]);
-    await store.files.recordWrites([write('/home/ann/notes.txt', 'one\ntwo\n', at(2)), write('/home/ann/notes.txt', 'one\ntwo\nthree\n', at(3))]);
+    await store.files.recordWrites([
+      write('/home/ann/notes.txt', 'one\ntwo\n', at(2)),
+      write('/home/ann/notes.txt', 'one\ntwo\nthree\n', at(3)),
+    ]);
     expect(await store.files.getFile('local:web01', '/home/ann/notes.txt')).toMatchObject({
       editCount: 2,
       createdAt: at(1),

@@ -24,7 +24,18 @@ describe('topology file schema', () => {
   it('validates personas with the personas schema and keeps their normalised form', () => {
     const file = parseTopologyFile({ ...good, email_personas: [{ ...ann, name: '  Ann  ', extra: 1 }] });
     expect(file.email_personas).toEqual([
-      { name: '  Ann  ', email: 'ann@corp.example', role: 'CFO', tone: 'formal', mannerisms: [], language: null, signature: null, active_hours: '09:00-18:00', reply_latency: 'normal', uses_llms_heavily: false },
+      {
+        name: '  Ann  ',
+        email: 'ann@corp.example',
+        role: 'CFO',
+        tone: 'formal',
+        mannerisms: [],
+        language: null,
+        signature: null,
+        active_hours: '09:00-18:00',
+        reply_latency: 'normal',
+        uses_llms_heavily: false,
+      },
     ]);
   });
 
@@ -41,7 +52,16 @@ describe('topology file schema', () => {
   });
 
   it.each([
-    [{ ...good, deckies: [{ name: 'a', services: ['ssh'] }, { name: 'b', services: 'ssh' }] }, /^deckies\[1\]\.services: expected array/],
+    [
+      {
+        ...good,
+        deckies: [
+          { name: 'a', services: ['ssh'] },
+          { name: 'b', services: 'ssh' },
+        ],
+      },
+      /^deckies\[1\]\.services: expected array/,
+    ],
     [{ ...good, deckies: [{ name: 'web;rm -rf /', services: [] }] }, /^deckies\[0\]\.name: name must start with a letter or digit/],
     [{ ...good, deckies: [{ name: '../etc', services: [] }] }, /^deckies\[0\]\.name:/],
     [{ ...good, deckies: [{ name: 'web\n01', services: [] }] }, /^deckies\[0\]\.name:/],
@@ -51,7 +71,16 @@ describe('topology file schema', () => {
     [{ ...good, deckies: [{ name: 'web01', services: [], ip: '::1' }] }, /^deckies\[0\]\.ip:/],
     [{ ...good, deckies: [{ name: 'web01', services: [], state: 'Running!' }] }, /^deckies\[0\]\.state:/],
     [{ ...good, deckies: [{ name: 'web01', services: [], color: 'red' }] }, /^deckies\[0\]: Unrecognized key: "color"/],
-    [{ ...good, deckies: [{ name: 'web01', services: [] }, { name: 'web01', services: [] }] }, /^deckies\[1\]\.name: duplicate name "web01"/],
+    [
+      {
+        ...good,
+        deckies: [
+          { name: 'web01', services: [] },
+          { name: 'web01', services: [] },
+        ],
+      },
+      /^deckies\[1\]\.name: duplicate name "web01"/,
+    ],
     [{ ...good, language_default: 'portugues' }, /^language_default: language_default must be a language code of up to 8 characters/],
     [{ ...good, language_default: '' }, /^language_default:/],
     [{ ...good, language_default: 'e n' }, /^language_default:/],
@@ -59,7 +88,10 @@ describe('topology file schema', () => {
     [{ ...good, timezone: 'Mars/Olympus' }, /^timezone: timezone must be an IANA time zone/],
     [{ ...good, email_personas: {} }, /^email_personas: expected array/],
     [{ ...good, email_personas: ['ann'] }, /^email_personas\[0\]: expected object/],
-    [{ ...good, email_personas: [ann, { ...ann, email: 'bob@localhost' }] }, /^email_personas\[1\]\.email: must look like user@domain\.tld/],
+    [
+      { ...good, email_personas: [ann, { ...ann, email: 'bob@localhost' }] },
+      /^email_personas\[1\]\.email: must look like user@domain\.tld/,
+    ],
     [{ ...good, email_personas: [ann, { ...ann, tone: 'angry' }] }, /^email_personas\[1\]\.tone:/],
     [{ ...good, name: '' }, /^name:/],
     [{ deckies: [] }, /^name: expected string, received undefined/],

@@ -57,7 +57,12 @@ describe.each(dialects)('topology store on $name', (d) => {
     const [before] = await sql<{ uuid: string }>(dbPath, 'select uuid from topology_deckies');
 
     const again = await store.inventory.importTopology(
-      parseTopologyFile({ id: ID, name: 'corp-renamed', email_personas: personas, deckies: [{ name: 'web01', services: ['ssh', 'http'] }] }),
+      parseTopologyFile({
+        id: ID,
+        name: 'corp-renamed',
+        email_personas: personas,
+        deckies: [{ name: 'web01', services: ['ssh', 'http'] }],
+      }),
     );
 
     expect(again.created).toBe(false);
@@ -86,11 +91,21 @@ describe.each(dialects)('topology store on $name', (d) => {
     const other = '99999999-2222-4333-8444-555555555555';
     await store.inventory.importTopology(parseTopologyFile({ id: ID, name: 'a', deckies: [{ name: 'web01', services: [] }] }));
     await store.inventory.importTopology(parseTopologyFile({ id: other, name: 'b', deckies: [{ name: 'web01', services: [] }] }));
-    expect(await sql(dbPath, 'select topology_id from topology_deckies order by topology_id')).toEqual([{ topology_id: ID }, { topology_id: other }]);
+    expect(await sql(dbPath, 'select topology_id from topology_deckies order by topology_id')).toEqual([
+      { topology_id: ID },
+      { topology_id: other },
+    ]);
   });
 
   it('writes nothing when a decky row fails mid-import', async () => {
-    const file = parseTopologyFile({ id: ID, name: 'corp', deckies: [{ name: 'web01', services: [] }, { name: 'web02', services: [] }] });
+    const file = parseTopologyFile({
+      id: ID,
+      name: 'corp',
+      deckies: [
+        { name: 'web01', services: [] },
+        { name: 'web02', services: [] },
+      ],
+    });
     // bypass validation to force a NOT NULL failure on the second row, after the topology row.
     (file.deckies[1] as { name: unknown }).name = null;
     await expect(store.inventory.importTopology(file)).rejects.toThrow();

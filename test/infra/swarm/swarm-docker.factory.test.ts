@@ -34,11 +34,22 @@ describe('swarm host engines', () => {
 
   it('passes unix and ssh endpoints through', () => {
     expect(swarmEngineAddress(host({ endpoint: 'unix:///run/e2/docker.sock' }))).toEqual({ kind: 'socket', path: '/run/e2/docker.sock' });
-    expect(swarmEngineAddress(host({ endpoint: 'ssh://ops@edge.example:2222' }))).toMatchObject({ kind: 'ssh', host: 'edge.example', port: 2222, username: 'ops' });
+    expect(swarmEngineAddress(host({ endpoint: 'ssh://ops@edge.example:2222' }))).toMatchObject({
+      kind: 'ssh',
+      host: 'edge.example',
+      port: 2222,
+      username: 'ops',
+    });
   });
 
   it('gives an ssh:// host the daemon’s agent, key and known_hosts, but not its TLS settings', () => {
-    const env = { SSH_AUTH_SOCK: '/run/agent.sock', DECNET_SSH_KNOWN_HOSTS: '/etc/decnet/known_hosts', HOME: '/nonexistent', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/nonexistent' };
+    const env = {
+      SSH_AUTH_SOCK: '/run/agent.sock',
+      DECNET_SSH_KNOWN_HOSTS: '/etc/decnet/known_hosts',
+      HOME: '/nonexistent',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: '/nonexistent',
+    };
     expect(swarmEngineAddress(host({ endpoint: 'ssh://ops@edge.example:2222' }), env)).toEqual({
       kind: 'ssh',
       host: 'edge.example',

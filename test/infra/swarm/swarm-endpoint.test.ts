@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkSwarmHostSpec, type SwarmHostSpec, SwarmHostSpecError } from '../../../src/infra/swarm/swarm-endpoint.js';
 
-const spec = (over: Partial<SwarmHostSpec>): SwarmHostSpec => ({ name: 'edge-1', endpoint: 'ssh://ops@10.0.0.5', tls: {}, sharesNetwork: false, ...over });
+const spec = (over: Partial<SwarmHostSpec>): SwarmHostSpec => ({
+  name: 'edge-1',
+  endpoint: 'ssh://ops@10.0.0.5',
+  tls: {},
+  sharesNetwork: false,
+  ...over,
+});
 
 describe('checkSwarmHostSpec', () => {
   it.each([

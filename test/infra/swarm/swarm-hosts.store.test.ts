@@ -16,8 +16,19 @@ describe.each(await storeDialects())('swarm_hosts on $name', (d) => {
   afterEach(() => store.close());
 
   it('adds a host under a fresh uuid and reads it back by name or uuid', async () => {
-    const added = await store.swarm.addHost({ name: 'edge-1', endpoint: 'tcp://10.0.0.5:2376', tls: { ca: '/etc/ca.pem', cert: '/etc/c.pem', key: '/etc/k.pem' }, sharesNetwork: true });
-    expect(added).toMatchObject({ name: 'edge-1', state: 'unknown', sharesNetwork: true, lastSeen: null, tls: { ca: '/etc/ca.pem', cert: '/etc/c.pem', key: '/etc/k.pem' } });
+    const added = await store.swarm.addHost({
+      name: 'edge-1',
+      endpoint: 'tcp://10.0.0.5:2376',
+      tls: { ca: '/etc/ca.pem', cert: '/etc/c.pem', key: '/etc/k.pem' },
+      sharesNetwork: true,
+    });
+    expect(added).toMatchObject({
+      name: 'edge-1',
+      state: 'unknown',
+      sharesNetwork: true,
+      lastSeen: null,
+      tls: { ca: '/etc/ca.pem', cert: '/etc/c.pem', key: '/etc/k.pem' },
+    });
     expect(added.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(await store.swarm.getHost('edge-1')).toEqual(added);
     expect(await store.swarm.getHost(added.uuid)).toEqual(added);
@@ -38,8 +49,19 @@ describe.each(await storeDialects())('swarm_hosts on $name', (d) => {
   it('marks a host unreachable: its running deckies leave the union view, other hosts keep theirs', async () => {
     const a = await store.swarm.addHost({ name: 'a', endpoint: 'unix:///a.sock' });
     const b = await store.swarm.addHost({ name: 'b', endpoint: 'unix:///b.sock' });
-    await store.inventory.importTopology({ id: TOPO, idGenerated: false, name: 'corp', language_default: 'en', email_personas: [], deckies: [] });
-    await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('mail01', { hostUuid: a.uuid, topologyId: TOPO })], { remote: true });
+    await store.inventory.importTopology({
+      id: TOPO,
+      idGenerated: false,
+      name: 'corp',
+      language_default: 'en',
+      email_personas: [],
+      deckies: [],
+    });
+    await store.inventory.reconcileHost(
+      a.uuid,
+      [observed('web01', { hostUuid: a.uuid }), observed('mail01', { hostUuid: a.uuid, topologyId: TOPO })],
+      { remote: true },
+    );
     // DECNET keys shards by name alone: another host's shard has another name
     await store.inventory.reconcileHost(b.uuid, [observed('web02', { hostUuid: b.uuid })], { remote: true });
     await store.inventory.reconcileHost('local', [observed('web01')], { remote: false });
@@ -50,14 +72,24 @@ describe.each(await storeDialects())('swarm_hosts on $name', (d) => {
 
     // back: the next discovery sync brings them back as running
     await store.swarm.markOnline(a.uuid, new Date('2025-01-01T00:01:00Z'));
-    await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('mail01', { hostUuid: a.uuid, topologyId: TOPO })], { remote: true });
+    await store.inventory.reconcileHost(
+      a.uuid,
+      [observed('web01', { hostUuid: a.uuid }), observed('mail01', { hostUuid: a.uuid, topologyId: TOPO })],
+      { remote: true },
+    );
     expect(await store.inventory.listRunningDeckies()).toHaveLength(4);
-    expect(await store.swarm.getHost(a.uuid)).toMatchObject({ state: 'online', lastError: null, lastSeen: new Date('2025-01-01T00:01:00Z') });
+    expect(await store.swarm.getHost(a.uuid)).toMatchObject({
+      state: 'online',
+      lastError: null,
+      lastSeen: new Date('2025-01-01T00:01:00Z'),
+    });
   });
 
   it('tears down a decky that vanished while its host was unreachable', async () => {
     const a = await store.swarm.addHost({ name: 'a', endpoint: 'unix:///a.sock' });
-    await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('web02', { hostUuid: a.uuid })], { remote: true });
+    await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid }), observed('web02', { hostUuid: a.uuid })], {
+      remote: true,
+    });
     await store.swarm.markUnreachable(a.uuid, 'gone', new Date());
     await store.inventory.reconcileHost(a.uuid, [observed('web01', { hostUuid: a.uuid })], { remote: true });
     expect(await d.sql(db, 'select decky_name, state from decky_shards order by decky_name')).toEqual([

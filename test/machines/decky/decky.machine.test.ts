@@ -21,7 +21,10 @@ const unprovidedCalls: DeckyCalls = {
 function host(calls: DeckyCalls | null = unprovidedCalls) {
   const reports: DeckyReport[] = [];
   const harness = setup({ actors: { decky: deckyMachine, driver: deckyDriver(calls ?? unprovidedCalls) } }).createMachine({
-    invoke: [{ src: 'decky', id: 'decky', input: { decky: DECKY } }, ...(calls ? [{ src: 'driver' as const, id: 'driver', systemId: DRIVER_ID }] : [])],
+    invoke: [
+      { src: 'decky', id: 'decky', input: { decky: DECKY } },
+      ...(calls ? [{ src: 'driver' as const, id: 'driver', systemId: DRIVER_ID }] : []),
+    ],
     on: { '*': { actions: ({ event }) => reports.push(event as DeckyReport) } },
   });
   const root = createActor(harness).start();
@@ -36,7 +39,10 @@ describe('deckyMachine', () => {
     child.send({ type: 'DECKY.PLANT_FILE', plan: PLAN });
     await flush();
     expect(reports).toContainEqual(
-      expect.objectContaining({ type: 'DECKY.RECORD', draft: expect.objectContaining({ success: false, payload: { rc: null, error: 'not provided: plantFile' } }) }),
+      expect.objectContaining({
+        type: 'DECKY.RECORD',
+        draft: expect.objectContaining({ success: false, payload: { rc: null, error: 'not provided: plantFile' } }),
+      }),
     );
     expect(child.getSnapshot().status).toBe('active');
   });
@@ -46,7 +52,11 @@ describe('deckyMachine', () => {
     child.send({ type: 'DECKY.PLANT_FILE', plan: PLAN });
     await flush();
     expect(records(reports)).toEqual([
-      expect.objectContaining({ type: 'DECKY.RECORD', status: 'idle', draft: expect.objectContaining({ success: false, payload: { rc: null, error: `not provided: ${DRIVER_ID}` } }) }),
+      expect.objectContaining({
+        type: 'DECKY.RECORD',
+        status: 'idle',
+        draft: expect.objectContaining({ success: false, payload: { rc: null, error: `not provided: ${DRIVER_ID}` } }),
+      }),
     ]);
     expect(child.getSnapshot().value).toBe('idle');
   });
@@ -108,7 +118,11 @@ describe('deckyMachine', () => {
     child.send({ type: 'DECKY.PLANT_FILE', plan: PLAN });
     await flush();
     expect(records(reports)).toEqual([
-      expect.objectContaining({ type: 'DECKY.RECORD', status: 'idle', draft: expect.objectContaining({ success: false, payload: { rc: null, error: 'bad "path"; rm -rf /' } }) }),
+      expect.objectContaining({
+        type: 'DECKY.RECORD',
+        status: 'idle',
+        draft: expect.objectContaining({ success: false, payload: { rc: null, error: 'bad "path"; rm -rf /' } }),
+      }),
     ]);
     expect(child.getSnapshot().value).toBe('idle');
   });

@@ -25,7 +25,10 @@ const model = setup({
   actions: {
     succeed: assign({ failures: 0, backoffs: 0 }),
     fail: assign(({ context }) => ({ failures: context.failures + 1 })),
-    failIntoBackoff: assign(({ context }) => ({ failures: context.failures + 1, backoffs: Math.min(context.backoffs + 1, MAX_MODEL_BACKOFFS) })),
+    failIntoBackoff: assign(({ context }) => ({
+      failures: context.failures + 1,
+      backoffs: Math.min(context.backoffs + 1, MAX_MODEL_BACKOFFS),
+    })),
     startProbation: assign({ failures: THRESHOLD - 1 }),
     // the engine is back: failures while it was away are forgiven, the backoff count stays
     forgiveFailures: assign({ failures: 0 }),
@@ -42,19 +45,29 @@ const model = setup({
     sendingTraffic: {
       on: {
         DRIVER_SUCCEEDS: { target: 'idle', actions: 'succeed' },
-        DRIVER_FAILS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
-        DRIVER_REJECTS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
+        DRIVER_FAILS: [
+          { guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' },
+          { target: 'idle', actions: 'fail' },
+        ],
+        DRIVER_REJECTS: [
+          { guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' },
+          { target: 'idle', actions: 'fail' },
+        ],
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-       
       },
     },
     plantingFile: {
       on: {
         DRIVER_SUCCEEDS: { target: 'idle', actions: 'succeed' },
-        DRIVER_FAILS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
-        DRIVER_REJECTS: [{ guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' }, { target: 'idle', actions: 'fail' }],
+        DRIVER_FAILS: [
+          { guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' },
+          { target: 'idle', actions: 'fail' },
+        ],
+        DRIVER_REJECTS: [
+          { guard: 'reachesThreshold', target: 'backingOff', actions: 'failIntoBackoff' },
+          { target: 'idle', actions: 'fail' },
+        ],
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-       
       },
     },
     backingOff: {
@@ -62,7 +75,6 @@ const model = setup({
         BACKOFF_ELAPSES: { target: 'idle', actions: 'startProbation' },
         ENGINE_RECOVERS: { target: 'idle', actions: 'forgiveFailures' },
         COMMAND_WHILE_BUSY: { actions: 'stay' },
-       
       },
     },
   },
@@ -101,11 +113,19 @@ function createSut() {
   trackStates(deckyMachine, child, visited);
   // the status the parent last heard: an availability report, or the one an outcome report carries
   const lastStatus = () => reports.filter((r) => r.type === 'DECKY.AVAILABILITY' || r.status !== undefined).at(-1)?.status;
-  const availability = (status: 'idle' | 'acting' | 'backingOff') => ({ type: 'DECKY.AVAILABILITY', uuid: DECKY.uuid, available: status === 'idle', status });
+  const availability = (status: 'idle' | 'acting' | 'backingOff') => ({
+    type: 'DECKY.AVAILABILITY',
+    uuid: DECKY.uuid,
+    available: status === 'idle',
+    status,
+  });
   const since = (n: number) => reports.slice(n);
 
   async function settleWith(outcome: (kind: 'traffic' | 'file') => ActionOutcome | Error) {
-    const open = [...traffic.pending().map((c) => ({ c, kind: 'traffic' as const })), ...file.pending().map((c) => ({ c, kind: 'file' as const }))];
+    const open = [
+      ...traffic.pending().map((c) => ({ c, kind: 'traffic' as const })),
+      ...file.pending().map((c) => ({ c, kind: 'file' as const })),
+    ];
     expect(open).toHaveLength(1);
     const { c, kind } = open[0]!;
     const before = reports.length;
@@ -122,20 +142,33 @@ function createSut() {
     const success = !(o instanceof Error) && o.success;
     const status = child.getSnapshot().value === 'backingOff' ? 'backingOff' : 'idle';
     if (kind === 'traffic') {
-      expect(report).toMatchObject({ type: 'DECKY.TRAFFIC_SENT', src: DECKY.uuid, dst: PEER.uuid, status, draft: { kind: 'traffic', srcDeckyUuid: DECKY.uuid, dstDeckyUuid: PEER.uuid, success } });
+      expect(report).toMatchObject({
+        type: 'DECKY.TRAFFIC_SENT',
+        src: DECKY.uuid,
+        dst: PEER.uuid,
+        status,
+        draft: { kind: 'traffic', srcDeckyUuid: DECKY.uuid, dstDeckyUuid: PEER.uuid, success },
+      });
     } else {
-      expect(report).toMatchObject({ type: 'DECKY.RECORD', uuid: DECKY.uuid, status, draft: { kind: 'file', srcDeckyUuid: null, dstDeckyUuid: DECKY.uuid, success } });
+      expect(report).toMatchObject({
+        type: 'DECKY.RECORD',
+        uuid: DECKY.uuid,
+        status,
+        draft: { kind: 'file', srcDeckyUuid: null, dstDeckyUuid: DECKY.uuid, success },
+      });
     }
     if (o instanceof Error) expect(report).toMatchObject({ draft: { payload: { error: o.message } } });
   }
 
-  const outcome = (success: boolean) => (kind: 'traffic' | 'file'): ActionOutcome => ({
-    kind,
-    action: kind === 'traffic' ? 'exec:tcp_connect:22' : 'file:create',
-    success,
-    payload: { rc: success ? 0 : 1 },
-    at: '2025-01-01T00:00:00.000Z',
-  });
+  const outcome =
+    (success: boolean) =>
+    (kind: 'traffic' | 'file'): ActionOutcome => ({
+      kind,
+      action: kind === 'traffic' ? 'exec:tcp_connect:22' : 'file:create',
+      success,
+      payload: { rc: success ? 0 : 1 },
+      at: '2025-01-01T00:00:00.000Z',
+    });
 
   return {
     states: {
@@ -215,7 +248,8 @@ describe('deckyMachine (model-based)', () => {
   // every transition, self-loops included, is a vertex: shortest paths then cover every edge
   const testModel = createTestModel(model, {
     filterEvents: (state, event) => state.can(event),
-    serializeTransition: (_state, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
+    serializeTransition: (_state, event, prev) =>
+      event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : '',
   });
   const paths = testModel.getShortestPaths();
 

@@ -75,7 +75,10 @@ describe('liveOnEngine', () => {
     const shard = row('s', ['ssh'], { uuid: 'h1:s', source: 'shard', hostUuid: 'h1' });
     const out = liveOnEngine([shard], engine(seen('s', ['ssh'])));
     expect(out.notLive).toEqual([{ decky: shard, reason: 'engine not read yet' }]);
-    const both = new Map([['local', []], ['h1', [seen('s', ['ssh'], true, { hostUuid: 'h1' })]]]);
+    const both = new Map([
+      ['local', []],
+      ['h1', [seen('s', ['ssh'], true, { hostUuid: 'h1' })]],
+    ]);
     expect(liveOnEngine([shard], both).live).toEqual([shard]);
   });
 });

@@ -13,7 +13,13 @@ type Opts = { running?: boolean; networks?: Record<string, string>; labels?: Rec
 
 /** a label-less fleet base `<decky>` on decnet_lan */
 function base(decky: string, ip: string | undefined, opts: Opts = {}): ContainerInfo {
-  return { id: `base${n++}`, name: decky, running: opts.running ?? true, labels: opts.labels ?? {}, networks: opts.networks ?? (ip ? { decnet_lan: ip } : {}) };
+  return {
+    id: `base${n++}`,
+    name: decky,
+    running: opts.running ?? true,
+    labels: opts.labels ?? {},
+    networks: opts.networks ?? (ip ? { decnet_lan: ip } : {}),
+  };
 }
 
 /** `<decky>-<svc>` sharing `of`'s network, labelled as DECNET's composer labels fleet services */
@@ -78,7 +84,13 @@ describe('observeDeckies › fleet deckies', () => {
 
   it('ignores containers without the fleet or topology service labels, and half-labelled ones', () => {
     const b = base('d', '10.0.0.4');
-    const stray: ContainerInfo = { id: 'x', name: 'd-ssh', running: true, labels: { 'decnet.decky': 'd', 'decnet.service': 'ssh' }, networks: {} };
+    const stray: ContainerInfo = {
+      id: 'x',
+      name: 'd-ssh',
+      running: true,
+      labels: { 'decnet.decky': 'd', 'decnet.service': 'ssh' },
+      networks: {},
+    };
     const half = svc(b, 'e', 'ssh', { labels: { 'decnet.fleet.service_name': ' ' } });
     const notTrue = svc(b, 'f', 'ssh', { labels: { 'decnet.fleet.service': 'false' } });
     expect(observeDeckies([stray, half, notTrue, b], 'local')).toEqual([]);
@@ -184,7 +196,12 @@ describe('selectLayout', () => {
   });
 
   it('with a scope label, keeps only the service containers carrying it, and their bases', () => {
-    const all = [web, svc(web, 'web01', 'ssh', { labels: { 'decnet.scope': 'mine' } }), other, svc(other, 'other', 'ssh', { labels: { 'decnet.scope': 'theirs' } })];
+    const all = [
+      web,
+      svc(web, 'web01', 'ssh', { labels: { 'decnet.scope': 'mine' } }),
+      other,
+      svc(other, 'other', 'ssh', { labels: { 'decnet.scope': 'theirs' } }),
+    ];
     const mine = selectLayout(all, 'decnet.scope=mine');
     expect(mine.map((c) => c.name)).toEqual(['web01-ssh', 'web01']);
     expect(observeDeckies(mine, 'local').map((d) => d.name)).toEqual(['web01']);

@@ -20,8 +20,12 @@ describe('parseEmailOutput', () => {
   });
 
   it('strips a chatty preamble and a chatty closing note', () => {
-    const raw = "Sure, here's the email:\n\n```\nSubject: Server maintenance\n\nHi team,\nWe patch on Saturday.\n\nRegards,\nIvo\n```\n\nLet me know if you'd like any changes to the tone!";
-    expect(parseEmailOutput(raw, plain)).toMatchObject({ subject: 'Server maintenance', body: 'Hi team,\nWe patch on Saturday.\n\nRegards,\nIvo' });
+    const raw =
+      "Sure, here's the email:\n\n```\nSubject: Server maintenance\n\nHi team,\nWe patch on Saturday.\n\nRegards,\nIvo\n```\n\nLet me know if you'd like any changes to the tone!";
+    expect(parseEmailOutput(raw, plain)).toMatchObject({
+      subject: 'Server maintenance',
+      body: 'Hi team,\nWe patch on Saturday.\n\nRegards,\nIvo',
+    });
   });
 
   it('drops text before the subject line even without fences', () => {

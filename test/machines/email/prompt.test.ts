@@ -18,7 +18,14 @@ const sender: Persona = {
 const recipient: Persona = { ...sender, name: 'Bruno Lima', email: 'bruno@acme.com', role: 'IT Lead', signature: null };
 
 const prompt = (over: Partial<Parameters<typeof buildPrompt>[0]> = {}) =>
-  buildPrompt({ sender, recipient, topic: 'the quarterly budget review', mannerisms: ['uses bullet lists', 'mentions the weather'], reply: null, ...over });
+  buildPrompt({
+    sender,
+    recipient,
+    topic: 'the quarterly budget review',
+    mannerisms: ['uses bullet lists', 'mentions the weather'],
+    reply: null,
+    ...over,
+  });
 
 describe('buildPrompt', () => {
   it("describes a custom tone with the persona's own words, on one line", () => {
@@ -74,7 +81,9 @@ describe('buildPrompt', () => {
   });
 
   it('asks for the output format only, with no commentary or fences', () => {
-    expect(prompt()).toMatch(/Output only the email: a first line "Subject: <subject>", one blank line, then the body\. No commentary.*no code fences\.$/);
+    expect(prompt()).toMatch(
+      /Output only the email: a first line "Subject: <subject>", one blank line, then the body\. No commentary.*no code fences\.$/,
+    );
   });
 });
 

@@ -1,6 +1,23 @@
-import { type AnyEventObject, createActor, createMachine, enqueueActions, type InspectionEvent, SimulatedClock, sendTo, setup } from 'xstate';
+import {
+  type AnyEventObject,
+  createActor,
+  createMachine,
+  enqueueActions,
+  type InspectionEvent,
+  SimulatedClock,
+  sendTo,
+  setup,
+} from 'xstate';
 import { describe, expect, it, vi } from 'vitest';
-import { ACTOR_GROUPS, createGroupHost, type GroupCommand, groupMachine, groupOf, groupOfActor, isGroupId } from '../../../src/machines/emailgen/emailgen.group.js';
+import {
+  ACTOR_GROUPS,
+  createGroupHost,
+  type GroupCommand,
+  groupMachine,
+  groupOf,
+  groupOfActor,
+  isGroupId,
+} from '../../../src/machines/emailgen/emailgen.group.js';
 import { mailActorId } from '../../../src/machines/mail/mail.events.js';
 import { mailMachine } from '../../../src/machines/mail/mail.machine.js';
 import { personaActorId } from '../../../src/machines/persona/persona.events.js';
@@ -13,7 +30,14 @@ const MAIL = mailDecky('mail01');
 const A = persona({ email: 'alice@acme.example' });
 const B = persona({ email: 'bob@acme.example' });
 const AT = '2026-03-03T10:00:00.000Z';
-const input = (p: typeof A, seed: number): PersonaInput => ({ mailDecky: { uuid: MAIL.uuid, name: MAIL.name }, persona: p, peers: [A, B], at: AT, seed, meanGapMs: 0 });
+const input = (p: typeof A, seed: number): PersonaInput => ({
+  mailDecky: { uuid: MAIL.uuid, name: MAIL.name },
+  persona: p,
+  peers: [A, B],
+  at: AT,
+  seed,
+  meanGapMs: 0,
+});
 
 // a parent that hosts one group and records what the group passes up
 function host(logic = groupMachine) {
@@ -54,12 +78,24 @@ describe('emailgen actor groups', () => {
     const { actor, send, group, up } = host();
     trackStates(groupMachine, group(), visited);
     const ids = [personaActorId(MAIL.uuid, A.email), personaActorId(MAIL.uuid, B.email)];
-    send({ type: 'GROUP.SPAWN', mail: [], personas: [{ id: ids[0]!, input: input(A, 1) }, { id: ids[1]!, input: input(B, 2) }] });
+    send({
+      type: 'GROUP.SPAWN',
+      mail: [],
+      personas: [
+        { id: ids[0]!, input: input(A, 1) },
+        { id: ids[1]!, input: input(B, 2) },
+      ],
+    });
     expect(Object.keys(group().getSnapshot().children).sort()).toEqual([...ids].sort());
     expect(actor.system.get(ids[0]!)).toBeDefined();
     expect(group().getSnapshot().context.hosted).toBe(2);
     // each persona reports `waiting` on start, to its parent the group, which passes it up unchanged
-    expect(up.filter((e) => e.type === 'PERSONA.STATUS').map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(
+      up
+        .filter((e) => e.type === 'PERSONA.STATUS')
+        .map((e) => e.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     send({ type: 'GROUP.STOP', ids: [ids[0]!] });
     expect(Object.keys(group().getSnapshot().children)).toEqual([ids[1]]);
     expect(actor.system.get(ids[0]!)).toBeUndefined();
@@ -74,7 +110,9 @@ describe('emailgen actor groups', () => {
     send({ type: 'GROUP.SEND', id, event: { type: 'PERSONA.COMPOSE', at: AT, recipient: B } });
     // the persona refuses (no lookup provided → it fails into its error path) or composes: either way it reports
     expect(up.filter((e) => e.type === 'PERSONA.STATUS' && e.id === id).length).toBeGreaterThan(1);
-    expect(() => send({ type: 'GROUP.SEND', id: 'persona:local:gone:x@acme.example', event: { type: 'PERSONA.COMPOSE', at: AT } })).not.toThrow();
+    expect(() =>
+      send({ type: 'GROUP.SEND', id: 'persona:local:gone:x@acme.example', event: { type: 'PERSONA.COMPOSE', at: AT } }),
+    ).not.toThrow();
     expect(actor.getSnapshot().status).toBe('active');
     actor.stop();
   });
@@ -88,7 +126,11 @@ describe('emailgen actor groups', () => {
   });
 
   it('passes a crashed actor’s failure up and keeps hosting the others', () => {
-    const fragile = createMachine({ entry: () => { throw new Error('boom'); } });
+    const fragile = createMachine({
+      entry: () => {
+        throw new Error('boom');
+      },
+    });
     const { actor, send, group, up } = host(groupMachine.provide({ actors: { persona: fragile as never } }));
     const id = personaActorId(MAIL.uuid, A.email);
     send({ type: 'GROUP.SPAWN', mail: [], personas: [{ id, input: input(A, 1) }] });
@@ -110,7 +152,11 @@ describe('emailgen actor groups', () => {
     const actor = createActor(parent, { clock }).start();
     const send = (cmd: GroupCommand) => actor.send({ type: 'TO.GROUP', cmd } as never);
     const id = personaActorId(MAIL.uuid, A.email);
-    send({ type: 'GROUP.SPAWN', mail: [{ id: mailActorId(MAIL.uuid), input: { decky: MAIL } }], personas: [{ id, input: { ...input(A, 1), meanGapMs: 60_000 } }] });
+    send({
+      type: 'GROUP.SPAWN',
+      mail: [{ id: mailActorId(MAIL.uuid), input: { decky: MAIL } }],
+      personas: [{ id, input: { ...input(A, 1), meanGapMs: 60_000 } }],
+    });
     // not in the supervisor's system: only its group reaches it
     expect(actor.system.get(id)).toBeUndefined();
     expect(up).toContainEqual(expect.objectContaining({ type: 'PERSONA.STATUS', id, status: 'waiting' }));
@@ -127,7 +173,11 @@ describe('emailgen actor groups', () => {
   });
 
   it('in a host, passes a crashed actor’s failure back', () => {
-    const fragile = createMachine({ entry: () => { throw new Error('boom'); } });
+    const fragile = createMachine({
+      entry: () => {
+        throw new Error('boom');
+      },
+    });
     const up: AnyEventObject[] = [];
     const parent = setup({ actors: { group: createGroupHost() } }).createMachine({
       invoke: { src: 'group', id: 'g', input: { mail: mailMachine, persona: fragile } },
@@ -151,26 +201,35 @@ describe('emailgen actor groups', () => {
       // reports as the group received them, from its own system's inspection events
       const received: string[] = [];
       const inspect = (e: InspectionEvent) => {
-        if (e.type === '@xstate.event' && e.actorRef.sessionId === e.rootId && e.event.type === 'PERSONA.STATUS') received.push(`${e.event.id}:${e.event.status}`);
+        if (e.type === '@xstate.event' && e.actorRef.sessionId === e.rootId && e.event.type === 'PERSONA.STATUS')
+          received.push(`${e.event.id}:${e.event.status}`);
       };
       // like the emailgen supervisor: a report is enacted by `enqueueActions` building `assign` and `sendTo`
-      const parent = setup({ types: { context: {} as { seen: string[] } }, actors: { group: createGroupHost({ inspect }) } }).createMachine({
-        context: { seen: [] },
-        invoke: { src: 'group', id: 'g', input: { mail: mailMachine, persona: personaMachine } },
-        on: {
-          'PERSONA.STATUS': {
-            actions: enqueueActions(({ context, event, enqueue }) => {
-              enqueue.assign({ seen: [...context.seen, `${event.id}:${event.status}`] });
-              enqueue.sendTo('g', { type: 'GROUP.STOP', ids: [] });
-            }),
+      const parent = setup({ types: { context: {} as { seen: string[] } }, actors: { group: createGroupHost({ inspect }) } }).createMachine(
+        {
+          context: { seen: [] },
+          invoke: { src: 'group', id: 'g', input: { mail: mailMachine, persona: personaMachine } },
+          on: {
+            'PERSONA.STATUS': {
+              actions: enqueueActions(({ context, event, enqueue }) => {
+                enqueue.assign({ seen: [...context.seen, `${event.id}:${event.status}`] });
+                enqueue.sendTo('g', { type: 'GROUP.STOP', ids: [] });
+              }),
+            },
+            'TO.GROUP': { actions: sendTo('g', ({ event }) => (event as unknown as { cmd: GroupCommand }).cmd) },
           },
-          'TO.GROUP': { actions: sendTo('g', ({ event }) => (event as unknown as { cmd: GroupCommand }).cmd) },
         },
-      });
+      );
       const actor = createActor(parent, { clock }).start();
       const ids = [personaActorId(MAIL.uuid, A.email), personaActorId(MAIL.uuid, B.email)];
-      const personas = [{ id: ids[0]!, input: { ...input(A, 1), meanGapMs: 60_000 } }, { id: ids[1]!, input: { ...input(B, 2), meanGapMs: 60_000 } }];
-      actor.send({ type: 'TO.GROUP', cmd: { type: 'GROUP.SPAWN', mail: [{ id: mailActorId(MAIL.uuid), input: { decky: MAIL } }], personas } } as never);
+      const personas = [
+        { id: ids[0]!, input: { ...input(A, 1), meanGapMs: 60_000 } },
+        { id: ids[1]!, input: { ...input(B, 2), meanGapMs: 60_000 } },
+      ];
+      actor.send({
+        type: 'TO.GROUP',
+        cmd: { type: 'GROUP.SPAWN', mail: [{ id: mailActorId(MAIL.uuid), input: { decky: MAIL } }], personas },
+      } as never);
       // deadlines pass on the simulated clock: reports now start in the group's system, not the parent's
       for (let h = 0; h < 24; h++) clock.increment(60 * 60_000);
       const seen = actor.getSnapshot().context.seen;

@@ -17,8 +17,19 @@ const SCOPE: ScopeSnapshot = {
   at: '2026-03-03T10:00:00.000Z',
 };
 let n = 0;
-const lookupThread = fromPromise<ThreadChoice, LookupThreadInput>(async () => ({ threadId: `t-${++n}`, emailId: `e-${n}`, parent: null, at: new Date().toISOString() }));
-const okGenerate = fromPromise<GenerationResult, GenerateInput>(async () => ({ success: true, text: 'Subject: Hi\n\nHello there.', model: 'm', latencyMs: 1, at: new Date().toISOString() }));
+const lookupThread = fromPromise<ThreadChoice, LookupThreadInput>(async () => ({
+  threadId: `t-${++n}`,
+  emailId: `e-${n}`,
+  parent: null,
+  at: new Date().toISOString(),
+}));
+const okGenerate = fromPromise<GenerationResult, GenerateInput>(async () => ({
+  success: true,
+  text: 'Subject: Hi\n\nHello there.',
+  model: 'm',
+  latencyMs: 1,
+  at: new Date().toISOString(),
+}));
 const deliver = fromPromise<DeliveryResult, DeliverInput>(async ({ input }) => ({
   success: true,
   messageId: `<${input.draft.emailId}@acme.example>`,
@@ -29,11 +40,19 @@ const deliver = fromPromise<DeliveryResult, DeliverInput>(async ({ input }) => (
   durationMs: 1,
 }));
 
-function build(opts: { generate?: typeof okGenerate; persona?: typeof personaMachine; personaLogic?: AnyActorLogic; loadScope?: () => Promise<ScopeSnapshot> } = {}) {
+function build(
+  opts: {
+    generate?: typeof okGenerate;
+    persona?: typeof personaMachine;
+    personaLogic?: AnyActorLogic;
+    loadScope?: () => Promise<ScopeSnapshot>;
+  } = {},
+) {
   const logs: LogParams[] = [];
   const beats: EmailgenHeartbeat[] = [];
   const rows: EmailRowDraft[] = [];
-  const persona = (opts.personaLogic ?? (opts.persona ?? personaMachine).provide({ actors: { lookupThread, generate: opts.generate ?? okGenerate } })) as typeof personaMachine;
+  const persona = (opts.personaLogic ??
+    (opts.persona ?? personaMachine).provide({ actors: { lookupThread, generate: opts.generate ?? okGenerate } })) as typeof personaMachine;
   const machine = emailgenMachine.provide({
     actors: {
       persona,
@@ -155,7 +174,11 @@ describe('emailgenMachine', () => {
 
   it('hosts 2,000 persona actors in groups, so no children map grows with them, and stops them all', async () => {
     const pool = Array.from({ length: 10 }, (_, i) => persona({ email: `p${i}@acme.example` }));
-    const scope = { mailDeckies: Array.from({ length: 200 }, (_, i) => ({ decky: mailDecky(`mail${i}`), personas: pool })), running: 200, at: SCOPE.at };
+    const scope = {
+      mailDeckies: Array.from({ length: 200 }, (_, i) => ({ decky: mailDecky(`mail${i}`), personas: pool })),
+      running: 200,
+      at: SCOPE.at,
+    };
     // stand-in personas that only count themselves: the groups live in systems of their own
     const live = new Set<string>();
     const counted = fromCallback(({ self }) => {

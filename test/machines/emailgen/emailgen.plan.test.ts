@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { groupOf, groupOfActor } from '../../../src/machines/emailgen/emailgen.group.js';
-import { isQuiet, planChildError, planDrainStart, planMailStatus, planPersonaStatus, planRefreshed, planTick } from '../../../src/machines/emailgen/emailgen.plan.js';
+import {
+  isQuiet,
+  planChildError,
+  planDrainStart,
+  planMailStatus,
+  planPersonaStatus,
+  planRefreshed,
+  planTick,
+} from '../../../src/machines/emailgen/emailgen.plan.js';
 import { planScope } from '../../../src/machines/emailgen/emailgen.scope.js';
 import type { EmailgenContext, EmailgenEffect, MailScope } from '../../../src/machines/emailgen/emailgen.types.js';
 import { emailgenMachine } from '../../../src/machines/emailgen/emailgen.machine.js';
@@ -39,7 +47,10 @@ describe('emailgen planner', () => {
     });
 
     it('stops the actors of a mail decky that is gone, and a persona that left the scope', () => {
-      const c = scoped([{ decky: MAIL, personas: [A, B] }, { decky: mailDecky('mail02'), personas: [A, B] }]);
+      const c = scoped([
+        { decky: MAIL, personas: [A, B] },
+        { decky: mailDecky('mail02'), personas: [A, B] },
+      ]);
       const plan = planScope(c, { mailDeckies: [{ decky: MAIL, personas: [A] }], running: 1, at: AT });
       const stopped = plan.effects.flatMap((e) => (e.do === 'stop' ? [e.id] : []));
       expect(stopped.sort()).toEqual([pid(A, 'local:mail02'), pid(B, 'local:mail02'), 'mail:local:mail02', pid(B)].sort());
@@ -51,7 +62,12 @@ describe('emailgen planner', () => {
       const changed = { ...A, tone: 'casual' as const };
       const plan = planScope(c, { mailDeckies: [{ decky: MAIL, personas: [changed, B] }], running: 1, at: AT });
       expect(plan.effects.some((e) => e.do === 'spawnPersona' || e.do === 'stop')).toBe(false);
-      expect(sends(plan.effects).map((e) => e.do === 'send' && e.event)).toContainEqual({ type: 'PERSONA.UPDATE', at: AT, persona: changed, peers: [changed, B] });
+      expect(sends(plan.effects).map((e) => e.do === 'send' && e.event)).toContainEqual({
+        type: 'PERSONA.UPDATE',
+        at: AT,
+        persona: changed,
+        peers: [changed, B],
+      });
     });
 
     it('does nothing when the scope did not change', () => {
@@ -85,13 +101,19 @@ describe('emailgen planner', () => {
     it('asks nobody with fewer than two personas in scope, and says so at debug', () => {
       const plan = planTick(scoped([{ decky: MAIL, personas: [A] }]));
       expect(sends(plan.effects)).toEqual([]);
-      expect(plan.effects).toContainEqual({ do: 'log', params: expect.objectContaining({ level: 'debug', fields: expect.objectContaining({ personas: 1, withTwoPersonas: 0 }) }) });
+      expect(plan.effects).toContainEqual({
+        do: 'log',
+        params: expect.objectContaining({ level: 'debug', fields: expect.objectContaining({ personas: 1, withTwoPersonas: 0 }) }),
+      });
     });
 
     it('asks nobody when only one persona is inside its active hours (10:00 UTC; the owl writes at night)', () => {
       const plan = planTick(scoped([{ decky: MAIL, personas: [A, NIGHT_OWL] }]));
       expect(sends(plan.effects)).toEqual([]);
-      expect(plan.effects).toContainEqual({ do: 'log', params: expect.objectContaining({ fields: expect.objectContaining({ active: 1, withTwoActive: 0 }) }) });
+      expect(plan.effects).toContainEqual({
+        do: 'log',
+        params: expect.objectContaining({ fields: expect.objectContaining({ active: 1, withTwoActive: 0 }) }),
+      });
     });
 
     it('does not ask a persona that is already writing, nor through a mail decky that backs off', () => {
@@ -152,7 +174,9 @@ describe('emailgen planner', () => {
       const crashed = { ...c, ...planChildError(c, pid(A), new Error('boom')).patch };
       expect(crashed.reconcileDue).toBe(true);
       const plan = planRefreshed(crashed, { mailDeckies: scopes, running: 1, at: AT, reused: true });
-      expect(plan.effects.filter((e) => e.do === 'spawnPersona').map((e) => e.do === 'spawnPersona' && e.input.persona.email)).toEqual([A.email]);
+      expect(plan.effects.filter((e) => e.do === 'spawnPersona').map((e) => e.do === 'spawnPersona' && e.input.persona.email)).toEqual([
+        A.email,
+      ]);
       expect(plan.patch.reconcileDue).toBe(false);
     });
 
@@ -171,7 +195,10 @@ describe('emailgen planner', () => {
       const picked = new Map<string, number>();
       for (let seed = 0; seed < 800; seed++) {
         const status = { ...base.personaStatus, [pid(A, busy)]: 'composing' as const, [pid(B, busy)]: 'handingOff' as const };
-        const send = sends(planTick({ ...base, personaStatus: status, rngState: seed }).effects)[0] as Extract<EmailgenEffect, { do: 'send' }>;
+        const send = sends(planTick({ ...base, personaStatus: status, rngState: seed }).effects)[0] as Extract<
+          EmailgenEffect,
+          { do: 'send' }
+        >;
         const uuid = send.id.split(':').slice(1, 3).join(':');
         picked.set(uuid, (picked.get(uuid) ?? 0) + 1);
       }
@@ -229,7 +256,10 @@ describe('emailgen planner', () => {
       const c = scoped([{ decky: MAIL, personas: [A, B] }]);
       const after = { ...c, ...planChildError(c, 'mail:local:mail01', new Error('boom')).patch };
       expect(after.mailStatus).toEqual({});
-      expect(planScope(after, { mailDeckies: [{ decky: MAIL, personas: [A, B] }], running: 1, at: AT }).effects).toContainEqual({ do: 'spawnMail', decky: MAIL });
+      expect(planScope(after, { mailDeckies: [{ decky: MAIL, personas: [A, B] }], running: 1, at: AT }).effects).toContainEqual({
+        do: 'spawnMail',
+        decky: MAIL,
+      });
     });
   });
 });

@@ -114,7 +114,11 @@ function createSut() {
     actors: { mail, personaStub: fromCallback(({ receive }) => receive((e) => settled.push(e as MailSettled))) },
   }).createMachine({
     invoke: [
-      { src: 'mail', id: 'mail', input: { decky: DECKY, failureThreshold: THRESHOLD, backoffBaseMs: BASE, backoffMaxMs: CAP, recordAttempts: ATTEMPTS } },
+      {
+        src: 'mail',
+        id: 'mail',
+        input: { decky: DECKY, failureThreshold: THRESHOLD, backoffBaseMs: BASE, backoffMaxMs: CAP, recordAttempts: ATTEMPTS },
+      },
       { src: 'personaStub', systemId: draft.replyTo },
     ],
     on: { '*': { actions: ({ event }) => reports.push(event as MailReport) } },
@@ -164,11 +168,29 @@ function createSut() {
         const rows = record.pending().map((c) => c.input);
         expect(rows).toHaveLength(1);
         const row = rows[0]!;
-        expect(row).toMatchObject({ uuid: draft.emailId, mailDeckyUuid: DECKY.uuid, threadId: draft.threadId, senderEmail: 'alice@acme.example', recipientEmail: 'bob@acme.example' });
+        expect(row).toMatchObject({
+          uuid: draft.emailId,
+          mailDeckyUuid: DECKY.uuid,
+          threadId: draft.threadId,
+          senderEmail: 'alice@acme.example',
+          recipientEmail: 'bob@acme.example',
+        });
         if (context.kind === 'llm') {
-          expect(row).toMatchObject({ success: false, messageId: '', subject: '', emlPath: '', payload: { stage: 'llm', rc: null, timed_out: true } });
+          expect(row).toMatchObject({
+            success: false,
+            messageId: '',
+            subject: '',
+            emlPath: '',
+            payload: { stage: 'llm', rc: null, timed_out: true },
+          });
         } else if (context.delivered) {
-          expect(row).toMatchObject({ success: true, messageId: '<abc@acme.example>', subject: draft.subject, emlPath: expect.stringContaining('.eml'), payload: { stage: 'delivered', bytes: 321, container: 'mail01-imap', rc: 0 } });
+          expect(row).toMatchObject({
+            success: true,
+            messageId: '<abc@acme.example>',
+            subject: draft.subject,
+            emlPath: expect.stringContaining('.eml'),
+            payload: { stage: 'delivered', bytes: 321, container: 'mail01-imap', rc: 0 },
+          });
           expect(row.payload.body_excerpt).toContain('Could you send the figures?');
         } else {
           expect(row).toMatchObject({ success: false, emlPath: '', payload: { stage: 'delivery' } });
@@ -254,7 +276,8 @@ describe('mailMachine (model-based)', () => {
   const testModel = createTestModel(model, {
     // the walker offers every event; only those the model enables (guards passing) are steps
     filterEvents: (snapshot, event) => snapshot.can(event),
-    serializeTransition: (_state, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
+    serializeTransition: (_state, event, prev) =>
+      event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : '',
   });
   const paths = testModel.getShortestPaths();
 

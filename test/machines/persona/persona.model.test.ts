@@ -10,7 +10,11 @@ import { mailDecky, persona } from '../../builders/emailgen.builders.js';
 import { stateIds, trackStates } from '../../support/state-coverage.js';
 
 const DECKY = mailDecky();
-const ALICE = persona({ email: 'alice@acme.example', name: 'Alice Martin', mannerisms: ['opens with a question', 'writes in short paragraphs', 'signs off with initials'] });
+const ALICE = persona({
+  email: 'alice@acme.example',
+  name: 'Alice Martin',
+  mannerisms: ['opens with a question', 'writes in short paragraphs', 'signs off with initials'],
+});
 const BOB = persona({ email: 'bob@acme.example', name: 'Bob Stone' });
 const CAROL = persona({ email: 'carol@acme.example', name: 'Carol Diaz' });
 const START = Date.parse('2026-03-03T10:00:00Z');
@@ -42,7 +46,9 @@ function personaModel(density: boolean) {
         on: {
           ASKED: [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }],
           ASKED_WHILE_INACTIVE: [{ guard: ({ context }) => !context.onHours, ...stay }],
-          OWN_DEADLINE: density ? [{ target: 'choosingThread' }] : [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }, { target: 'resting' }],
+          OWN_DEADLINE: density
+            ? [{ target: 'choosingThread' }]
+            : [{ guard: ({ context }) => context.onHours, target: 'choosingThread' }, { target: 'resting' }],
           GOES_OFF_HOURS: [{ guard: ({ context }) => context.onHours, actions: assign({ onHours: false }) }],
         },
       },
@@ -60,7 +66,9 @@ function personaModel(density: boolean) {
           LOOKUP_FAILS: 'waiting',
         },
       },
-      generating: { on: { ...busy, LLM_WRITES: 'handingOff', LLM_FAILS: 'handingOff', LLM_TIMES_OUT: 'handingOff', LLM_WRITES_NOTHING: 'handingOff' } },
+      generating: {
+        on: { ...busy, LLM_WRITES: 'handingOff', LLM_FAILS: 'handingOff', LLM_TIMES_OUT: 'handingOff', LLM_WRITES_NOTHING: 'handingOff' },
+      },
       handingOff: { on: { ...busy, MAIL_SETTLES: 'waiting', HANDOFF_TIMES_OUT: 'waiting' } },
     },
   });
@@ -92,13 +100,24 @@ function createSut(tuning: { meanGapMs: number } | { emailsPerDay: number }) {
   const reports: PersonaReport[] = [];
   const mailbox: MailCommand[] = [];
   const p = personaMachine.provide({ actors: { lookupThread: lookup.logic, generate: generate.logic } });
-  const harness = setup({ actors: { p, mailStub: fromCallback(({ receive }) => receive((e) => mailbox.push(e as MailCommand))) } }).createMachine({
+  const harness = setup({
+    actors: { p, mailStub: fromCallback(({ receive }) => receive((e) => mailbox.push(e as MailCommand))) },
+  }).createMachine({
     invoke: [
       { src: 'mailStub', systemId: mailActorId(DECKY.uuid) },
       {
         src: 'p',
         id: 'persona',
-        input: { mailDecky: DECKY, persona: ALICE, peers: [ALICE, BOB, CAROL], at: iso(START), seed: 7, ...tuning, replyProbability: 0.5, handOffTimeoutMs: 60_000 },
+        input: {
+          mailDecky: DECKY,
+          persona: ALICE,
+          peers: [ALICE, BOB, CAROL],
+          at: iso(START),
+          seed: 7,
+          ...tuning,
+          replyProbability: 0.5,
+          handOffTimeoutMs: 60_000,
+        },
       },
     ],
     on: { '*': { actions: ({ event }) => reports.push(event as PersonaReport) } },
@@ -204,7 +223,9 @@ function createSut(tuning: { meanGapMs: number } | { emailsPerDay: number }) {
       },
       THREAD_IS_NEW: async () => {
         lastReply = false;
-        lookup.settle((c) => c.resolve({ threadId: '0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b', emailId: 'e-1', parent: null, at: iso(now() + 10) }));
+        lookup.settle((c) =>
+          c.resolve({ threadId: '0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b', emailId: 'e-1', parent: null, at: iso(now() + 10) }),
+        );
         await tick();
       },
       THREAD_IS_REPLY: async () => {
@@ -225,17 +246,35 @@ function createSut(tuning: { meanGapMs: number } | { emailsPerDay: number }) {
         const last = handOffs().at(-1)!;
         expect(last.type).toBe('MAIL.DELIVER');
         const d = last.draft as EmailDraft;
-        expect(d).toMatchObject({ from: { email: ALICE.email, name: ALICE.name }, language: 'en', timezone: 'UTC', model: 'llama3.1', generationMs: 900 });
+        expect(d).toMatchObject({
+          from: { email: ALICE.email, name: ALICE.name },
+          language: 'en',
+          timezone: 'UTC',
+          model: 'llama3.1',
+          generationMs: 900,
+        });
         // the preamble went, and em-dashes never reach a persona that does not use LLMs heavily
         expect(d.body).toBe('Hi Bob, quick one: are the figures ready?\n\nA.');
         if (lastReply) {
-          expect(d).toMatchObject({ threadId: PARENT.threadId, inReplyTo: PARENT.messageId, references: PARENT.references, subject: 'Re: Budget review' });
+          expect(d).toMatchObject({
+            threadId: PARENT.threadId,
+            inReplyTo: PARENT.messageId,
+            references: PARENT.references,
+            subject: 'Re: Budget review',
+          });
         } else {
-          expect(d).toMatchObject({ threadId: '0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b', inReplyTo: null, references: [], subject: 'Budget figures' });
+          expect(d).toMatchObject({
+            threadId: '0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b',
+            inReplyTo: null,
+            references: [],
+            subject: 'Budget figures',
+          });
         }
       },
       LLM_FAILS: async () => {
-        generate.settle((c) => c.resolve({ success: false, text: '', model: 'llama3.1', latencyMs: 5, error: 'HTTP 500: boom', at: iso(now() + 5) }));
+        generate.settle((c) =>
+          c.resolve({ success: false, text: '', model: 'llama3.1', latencyMs: 5, error: 'HTTP 500: boom', at: iso(now() + 5) }),
+        );
         await expectFailureHandOff(false);
       },
       LLM_TIMES_OUT: async () => {
@@ -271,7 +310,8 @@ describe('personaMachine (model-based)', () => {
     const testModel = createTestModel(personaModel(density), {
       // the walker offers every event; only those the model enables (guards passing) are steps
       filterEvents: (snapshot, event) => snapshot.can(event),
-      serializeTransition: (_state, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
+      serializeTransition: (_state, event, prev) =>
+        event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : '',
     });
     for (const path of testModel.getShortestPaths()) {
       it(path.description, async () => {

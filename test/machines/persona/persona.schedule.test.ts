@@ -2,7 +2,14 @@ import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../../../src/domain/rng.js';
 import { personaMachine } from '../../../src/machines/persona/persona.machine.js';
-import { CHECK_WITHOUT_SCHEDULE_MS, MAX_TIMER_MS, nextGap, personaProfile, restDelay, timerDelay } from '../../../src/machines/persona/persona.schedule.js';
+import {
+  CHECK_WITHOUT_SCHEDULE_MS,
+  MAX_TIMER_MS,
+  nextGap,
+  personaProfile,
+  restDelay,
+  timerDelay,
+} from '../../../src/machines/persona/persona.schedule.js';
 import { mailDecky, persona } from '../../builders/emailgen.builders.js';
 
 const HOUR = 3_600_000;
@@ -47,14 +54,26 @@ describe('persona schedule', () => {
 
   it('reads its human profile in its own zone (else the fallback), with follow-ups sooner when it answers fast', () => {
     const tokyo = { email: 'Ken@Acme.example', active_hours: '09:00-18:00', timezone: 'Asia/Tokyo', reply_latency: 'fast' as const };
-    expect(personaProfile(tokyo, 6, 'Europe/Paris')).toMatchObject({ id: 'ken@acme.example', timeZone: 'Asia/Tokyo', activeHours: '09:00-18:00', eventsPerDay: 6, burstMedianMinutes: 2 });
+    expect(personaProfile(tokyo, 6, 'Europe/Paris')).toMatchObject({
+      id: 'ken@acme.example',
+      timeZone: 'Asia/Tokyo',
+      activeHours: '09:00-18:00',
+      eventsPerDay: 6,
+      burstMedianMinutes: 2,
+    });
     const local = { ...tokyo, timezone: undefined, reply_latency: 'slow' as const };
     expect(personaProfile(local, 6, 'Europe/Paris')).toMatchObject({ timeZone: 'Europe/Paris', burstMedianMinutes: 8 });
   });
 
   it('keeps its whole state as plain data with absolute deadlines, so a snapshot survives JSON', () => {
     const actor = createActor(personaMachine, {
-      input: { mailDecky: mailDecky(), persona: persona({ email: 'alice@acme.example' }), peers: [], at: '2026-03-03T10:00:00.000Z', seed: 1 },
+      input: {
+        mailDecky: mailDecky(),
+        persona: persona({ email: 'alice@acme.example' }),
+        peers: [],
+        at: '2026-03-03T10:00:00.000Z',
+        seed: 1,
+      },
     });
     const context = actor.getSnapshot().context;
     expect(JSON.parse(JSON.stringify(context))).toEqual(context);

@@ -34,7 +34,9 @@ function shape(times: readonly number[]) {
   const weekday = local.filter((d) => d.weekday >= 1 && d.weekday <= 5).length;
   const gaps = gapsOf(times);
   const leave = leaveDays({ id: KIM.email, seed: CALENDAR_SEED }, 2026);
-  const workdays = new Set(local.filter((d) => d.weekday >= 1 && d.weekday <= 5 && !leave.has(d.dayKey) && d.dayKey !== '2026-12-25').map((d) => d.dayKey));
+  const workdays = new Set(
+    local.filter((d) => d.weekday >= 1 && d.weekday <= 5 && !leave.has(d.dayKey) && d.dayKey !== '2026-12-25').map((d) => d.dayKey),
+  );
   return {
     n: times.length,
     inHoursShare: inHours / times.length,
@@ -53,7 +55,8 @@ describe('persona timing (issue 7: a human process, not a timer)', () => {
   it('over ten simulated weeks writes in its own hours and zone, on weekdays, in bursts, with a heavy tail', () => {
     const rng = seededRng(20261102);
     const times: number[] = [];
-    for (let t = nextOwnWrite(KIM, schedule, START, rng); t < START + WEEKS * 7 * DAY; t = nextOwnWrite(KIM, schedule, t, rng)) times.push(t);
+    for (let t = nextOwnWrite(KIM, schedule, START, rng); t < START + WEEKS * 7 * DAY; t = nextOwnWrite(KIM, schedule, t, rng))
+      times.push(t);
     const s = shape(times);
     expect(s.n).toBeGreaterThan(200);
     expect(s.inHoursShare).toBeGreaterThan(0.9);
@@ -73,7 +76,8 @@ describe('persona timing (issue 7: a human process, not a timer)', () => {
     const rng = seededRng(5);
     const times: number[] = [];
     const end = Date.parse('2027-01-01T00:00:00Z');
-    for (let t = nextOwnWrite(KIM, schedule, Date.parse('2026-01-05T05:00:00Z'), rng); t < end; t = nextOwnWrite(KIM, schedule, t, rng)) times.push(t);
+    for (let t = nextOwnWrite(KIM, schedule, Date.parse('2026-01-05T05:00:00Z'), rng); t < end; t = nextOwnWrite(KIM, schedule, t, rng))
+      times.push(t);
     const leave = leaveDays({ id: KIM.email, seed: CALENDAR_SEED }, 2026);
     const onLeave = times.filter((t) => leave.has(localDay(new Date(t), ZONE).dayKey)).length;
     // a working day brings ~8 emails; ~15 leave days together bring a handful at most
@@ -89,7 +93,12 @@ describe('persona timing (issue 7: a human process, not a timer)', () => {
     const count = (emailsPerDay: number) => {
       const rng = seededRng(9);
       let n = 0;
-      for (let t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, quiet, rng); t < quiet + 28 * DAY; t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, t, rng)) n += 1;
+      for (
+        let t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, quiet, rng);
+        t < quiet + 28 * DAY;
+        t = nextOwnWrite(KIM, { ...schedule, emailsPerDay }, t, rng)
+      )
+        n += 1;
       return n;
     };
     expect(count(20) / count(5)).toBeGreaterThan(3);
@@ -128,7 +137,9 @@ describe('persona timing (issue 7: a human process, not a timer)', () => {
     const local = localMinutes(new Date(deadline), ZONE);
     const window = `${hh(Math.floor(local / 60) + 3)}:00-${hh(Math.floor(local / 60) + 4)}:00`;
     const late = (p: typeof KIM) => ({ ...p, active_hours: window });
-    sim.child().send({ type: 'PERSONA.UPDATE', at: new Date(sim.clock.now()).toISOString(), persona: late(KIM), peers: [late(KIM), late(LEE)] });
+    sim
+      .child()
+      .send({ type: 'PERSONA.UPDATE', at: new Date(sim.clock.now()).toISOString(), persona: late(KIM), peers: [late(KIM), late(LEE)] });
     sim.clock.increment(deadline - sim.clock.now());
     await settle();
     expect(sim.written).toEqual([deadline]);
@@ -160,8 +171,19 @@ function simulate(tuning: { emailsPerDay: number }, start = START) {
   const written: number[] = [];
   const reports: string[] = [];
   const id = personaActorId(mailDecky().uuid, KIM.email);
-  const lookupThread = fromPromise<ThreadChoice, LookupThreadInput>(async () => ({ threadId: `t${written.length}`, emailId: `e${written.length}`, parent: null, at: at() }));
-  const generate = fromPromise<GenerationResult, GenerateInput>(async () => ({ success: true, text: 'Subject: Q4 numbers\n\nHi Lee, can we talk about the numbers?', model: 'm', latencyMs: 1, at: at() }));
+  const lookupThread = fromPromise<ThreadChoice, LookupThreadInput>(async () => ({
+    threadId: `t${written.length}`,
+    emailId: `e${written.length}`,
+    parent: null,
+    at: at(),
+  }));
+  const generate = fromPromise<GenerationResult, GenerateInput>(async () => ({
+    success: true,
+    text: 'Subject: Q4 numbers\n\nHi Lee, can we talk about the numbers?',
+    model: 'm',
+    latencyMs: 1,
+    at: at(),
+  }));
   const p = personaMachine.provide({ actors: { lookupThread, generate } });
   const harness = setup({
     actors: {
@@ -171,14 +193,21 @@ function simulate(tuning: { emailsPerDay: number }, start = START) {
           const cmd = e as MailCommand;
           if (cmd.type !== 'MAIL.DELIVER') return;
           written.push(clock.now());
-          system.get(cmd.draft.replyTo)?.send({ type: 'MAIL.SETTLED', jobId: cmd.draft.jobId, success: true, stage: 'delivered', at: at() });
+          system
+            .get(cmd.draft.replyTo)
+            ?.send({ type: 'MAIL.SETTLED', jobId: cmd.draft.jobId, success: true, stage: 'delivered', at: at() });
         }),
       ),
     },
   }).createMachine({
     invoke: [
       { src: 'mail', systemId: mailActorId(mailDecky().uuid) },
-      { src: 'p', id: 'persona', systemId: id, input: { mailDecky: mailDecky(), persona: KIM, peers: [KIM, LEE], at: new Date(start).toISOString(), seed: 77, ...tuning } },
+      {
+        src: 'p',
+        id: 'persona',
+        systemId: id,
+        input: { mailDecky: mailDecky(), persona: KIM, peers: [KIM, LEE], at: new Date(start).toISOString(), seed: 77, ...tuning },
+      },
     ],
     on: { 'PERSONA.STATUS': { actions: ({ event }) => reports.push((event as unknown as PersonaReport).status) } },
   });

@@ -36,10 +36,13 @@ describe('pick', () => {
     const values = [0.1, 0.0, 0.0];
     const traffic = pick([a, b], () => values.shift()!);
     expect(traffic).toEqual({ kind: 'traffic', src: a, dst: b });
-    const file = pick([a, b], (() => {
-      const v = [0.9, 0.99];
-      return () => v.shift()!;
-    })());
+    const file = pick(
+      [a, b],
+      (() => {
+        const v = [0.9, 0.99];
+        return () => v.shift()!;
+      })(),
+    );
     expect(file).toEqual({ kind: 'file', dst: b });
   });
 
@@ -80,7 +83,10 @@ describe('pick', () => {
 
   it('keeps src ≠ dst and valid indexes when the rng returns its edge values (0, ~1, exactly 1)', () => {
     const [a, b] = [decky('a'), decky('b')];
-    const seq = (...v: number[]) => () => v.shift()!;
+    const seq =
+      (...v: number[]) =>
+      () =>
+        v.shift()!;
     expect(pick([a, b], seq(0, 0, 0))).toEqual({ kind: 'traffic', src: a, dst: b });
     expect(pick([a, b], seq(0, 0.9999999, 0.9999999))).toEqual({ kind: 'traffic', src: b, dst: a });
     expect(pick([a, b], seq(0, 1, 1))).toEqual({ kind: 'traffic', src: b, dst: a });

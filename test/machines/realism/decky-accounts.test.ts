@@ -24,21 +24,29 @@ describe('placeAuthors', () => {
 
   it('never places anyone on root, a nologin account, or an account without a home', () => {
     const placed = placeAuthors(
-      [{ user: 'root', name: 'root' }, { user: 'svc', name: 'Svc' }, { user: 'gone', name: 'Gone' }],
+      [
+        { user: 'root', name: 'root' },
+        { user: 'svc', name: 'Svc' },
+        { user: 'gone', name: 'Gone' },
+      ],
       users('svc:x:1000:1000::/home/svc:/usr/sbin/nologin\ngone:x:1001:1001::/nonexistent:/bin/bash\n'),
     );
     expect(placed).toEqual([undefined, undefined, undefined]);
   });
 
   it('turns a decky’s own login accounts into authors when no persona writes there', () => {
-    expect(accountAuthors(users('jdoe:x:1000:1000:John Doe,,,:/home/jdoe:/bin/bash\n'))).toEqual([{ user: 'jdoe', name: 'John Doe', home: '/home/jdoe' }]);
+    expect(accountAuthors(users('jdoe:x:1000:1000:John Doe,,,:/home/jdoe:/bin/bash\n'))).toEqual([
+      { user: 'jdoe', name: 'John Doe', home: '/home/jdoe' },
+    ]);
   });
 });
 
 describe('livePeople with the decky’s accounts', () => {
   it('writes a persona’s files as the account the decky has, in its home', () => {
     const people = livePeople('local:web01', [], [ann], 'UTC', 2, users('jdoe:x:1000:1000::/home/jdoe:/bin/bash\n'));
-    expect(people.map((p) => p.author)).toEqual([{ user: 'jdoe', name: 'Ann Keller', persona: 'ann.keller@corp.example', home: '/home/jdoe' }]);
+    expect(people.map((p) => p.author)).toEqual([
+      { user: 'jdoe', name: 'Ann Keller', persona: 'ann.keller@corp.example', home: '/home/jdoe' },
+    ]);
     const rng = seededRng(3);
     const writes = Array.from({ length: 40 }, (_, i) =>
       planLiveWrite({ host: 'web01', files: [], taken: new Set(), people, systemZone: 'UTC' }, rng, new Date(Date.UTC(2025, 2, 4, 10, i))),
@@ -53,7 +61,11 @@ describe('livePeople with the decky’s accounts', () => {
     expect(livePeople('local:web01', [], [], 'UTC', 2, users())).toEqual([]);
     const rng = seededRng(5);
     for (let i = 0; i < 40; i += 1) {
-      const w = planLiveWrite({ host: 'web01', files: [], taken: new Set(), people: [], systemZone: 'UTC' }, rng, new Date(Date.UTC(2025, 2, 4, 10, i)));
+      const w = planLiveWrite(
+        { host: 'web01', files: [], taken: new Set(), people: [], systemZone: 'UTC' },
+        rng,
+        new Date(Date.UTC(2025, 2, 4, 10, i)),
+      );
       expect(w!.write.path.startsWith('/home/')).toBe(false);
     }
   });
@@ -66,7 +78,14 @@ describe('livePeople with the decky’s accounts', () => {
 
   it('continues a recorded file as the account whose home it is in', () => {
     const files = [{ path: '/home/jdoe/notes.txt', author: 'bob.stone@corp.example', contentClass: 'notes' as const }];
-    const people = livePeople('local:web01', files, [ann, bob], 'UTC', 2, users('akeller:x:1000:1000::/home/akeller:/bin/bash\njdoe:x:1001:1001::/home/jdoe:/bin/bash\n'));
+    const people = livePeople(
+      'local:web01',
+      files,
+      [ann, bob],
+      'UTC',
+      2,
+      users('akeller:x:1000:1000::/home/akeller:/bin/bash\njdoe:x:1001:1001::/home/jdoe:/bin/bash\n'),
+    );
     expect(people.map((p) => [p.author.persona, p.author.user])).toEqual([
       ['bob.stone@corp.example', 'jdoe'],
       ['ann.keller@corp.example', 'akeller'],

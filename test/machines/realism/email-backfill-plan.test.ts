@@ -18,7 +18,11 @@ const persona = (email: string, timezone: string | undefined, active_hours: stri
   uses_llms_heavily: false,
   ...(timezone ? { timezone } : {}),
 });
-const TEAM = [persona('ann@corp.example', 'Europe/Berlin', '08:30-17:00'), persona('bob@corp.example', 'America/Los_Angeles', '09:00-18:00'), persona('kim@corp.example', undefined, '22:00-06:00')];
+const TEAM = [
+  persona('ann@corp.example', 'Europe/Berlin', '08:30-17:00'),
+  persona('bob@corp.example', 'America/Los_Angeles', '09:00-18:00'),
+  persona('kim@corp.example', undefined, '22:00-06:00'),
+];
 
 describe('planEmailTimes', () => {
   it('dates every email inside its sender’s hours, in the sender’s zone (host zone when none), within the window', () => {

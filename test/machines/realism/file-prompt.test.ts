@@ -6,7 +6,12 @@ const todo = { contentClass: 'todo' as const };
 
 describe('fileBodyPrompt', () => {
   it('names the file and the author, shows the template and forbids long dashes and fences', () => {
-    const p = fileBodyPrompt({ contentClass: 'todo', path: '/home/akeller/TODO.md', template: '- [ ] order toner\n', author: { name: 'Ann Keller' } });
+    const p = fileBodyPrompt({
+      contentClass: 'todo',
+      path: '/home/akeller/TODO.md',
+      template: '- [ ] order toner\n',
+      author: { name: 'Ann Keller' },
+    });
     expect(p).toContain('"TODO.md"');
     expect(p).toContain('Ann Keller');
     expect(p).toContain('- [ ] order toner');
@@ -18,9 +23,12 @@ describe('fileBodyPrompt', () => {
 
 describe('sanitizeLlmBody', () => {
   it('strips code fences and a chatty first line, and ends with one newline', () => {
-    expect(sanitizeLlmBody("Sure! Here's the file:\n```text\ncall the vendor about the SAN quote\nmove standup to 9:30\n```\nHope this helps!", notes)).toBe(
-      'call the vendor about the SAN quote\nmove standup to 9:30\n',
-    );
+    expect(
+      sanitizeLlmBody(
+        "Sure! Here's the file:\n```text\ncall the vendor about the SAN quote\nmove standup to 9:30\n```\nHope this helps!",
+        notes,
+      ),
+    ).toBe('call the vendor about the SAN quote\nmove standup to 9:30\n');
   });
 
   it('turns em-dashes and en-dashes into what a keyboard types', () => {

@@ -93,7 +93,10 @@ describe('planEdit', () => {
     const old = new Date('2025-03-03T17:00:00Z');
     const line = 'Mar  3 18:00:00 web01 backup[4242]: processed batch\n';
     const body = line.repeat(2000);
-    const e = planEdit(state({ path: '/var/log/backup.log', body, contentClass: 'daemon-log', mtime: old }), seededRng(8), NOW, { host: 'web01', timeZone: 'Europe/Berlin' });
+    const e = planEdit(state({ path: '/var/log/backup.log', body, contentClass: 'daemon-log', mtime: old }), seededRng(8), NOW, {
+      host: 'web01',
+      timeZone: 'Europe/Berlin',
+    });
     expect(e.edit).toBe('rotate');
     expect(e.rotated).toEqual({ path: '/var/log/backup.log.1', body, mtime: old });
     expect(e.body.length).toBeLessThan(400);
@@ -109,7 +112,12 @@ describe('planEdit', () => {
   });
 
   it('rewrites caches and moves cron schedules without touching the command', () => {
-    const cache = planEdit(state({ path: '/var/cache/backup/last-run', body: 'last_run=x\n', contentClass: 'cache', mtime: new Date('2025-03-03T09:00:00Z') }), seededRng(10), NOW, { host: 'h', timeZone: 'Europe/Berlin' });
+    const cache = planEdit(
+      state({ path: '/var/cache/backup/last-run', body: 'last_run=x\n', contentClass: 'cache', mtime: new Date('2025-03-03T09:00:00Z') }),
+      seededRng(10),
+      NOW,
+      { host: 'h', timeZone: 'Europe/Berlin' },
+    );
     expect(cache.edit).toBe('rewrite');
     expect(cache.body).toContain('last_run=2025-03-04T10:14:07+01:00');
     const cronBody = '# job\n17 3 * * * root /usr/local/bin/job.sh >/dev/null 2>&1\n';

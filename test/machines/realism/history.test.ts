@@ -18,7 +18,12 @@ function history(seed = 1, system = 12) {
       host: 'files01',
       desks: [
         { author: authorForPersona(ann), classes: PERSON_CLASSES, maxFiles: 5, profile: annProfile },
-        { author: SYSTEM_AUTHOR, classes: SYSTEM_CLASS_WEIGHTS, maxFiles: 3, profile: profileForSystem('local:files01', { eventsPerDay: system, seed: 1, timeZone: 'Asia/Tokyo' }) },
+        {
+          author: SYSTEM_AUTHOR,
+          classes: SYSTEM_CLASS_WEIGHTS,
+          maxFiles: 3,
+          profile: profileForSystem('local:files01', { eventsPerDay: system, seed: 1, timeZone: 'Asia/Tokyo' }),
+        },
       ],
       from: FROM,
       to: TO,

@@ -9,7 +9,14 @@ const ann: LivePerson = {
   timeZone: 'Europe/Berlin',
   activeHours: '09:00-17:30',
 };
-const deck = (over: Partial<LiveDeck> = {}): LiveDeck => ({ host: 'web01', files: [], taken: new Set(), people: [ann], systemZone: 'UTC', ...over });
+const deck = (over: Partial<LiveDeck> = {}): LiveDeck => ({
+  host: 'web01',
+  files: [],
+  taken: new Set(),
+  people: [ann],
+  systemZone: 'UTC',
+  ...over,
+});
 // Tuesday 10:00 in Berlin (09:00 UTC), and the same Tuesday at 02:00 in Berlin
 const WORK = new Date('2025-03-04T09:00:00Z');
 const NIGHT = new Date('2025-03-04T01:00:00Z');
@@ -85,22 +92,45 @@ describe('livePeople', () => {
   ];
 
   it('continues with the authors of the recorded user files, with their persona’s hours and zone', () => {
-    const people = livePeople('local:web01', [{ path: '/home/clee/notes.txt', author: 'cy.lee@corp.example', contentClass: 'notes' }], personas, 'UTC', 1);
-    expect(people).toEqual([{ author: { user: 'clee', name: 'Cy Lee', persona: 'cy.lee@corp.example' }, timeZone: 'Asia/Tokyo', activeHours: '10:00-19:00' }]);
+    const people = livePeople(
+      'local:web01',
+      [{ path: '/home/clee/notes.txt', author: 'cy.lee@corp.example', contentClass: 'notes' }],
+      personas,
+      'UTC',
+      1,
+    );
+    expect(people).toEqual([
+      { author: { user: 'clee', name: 'Cy Lee', persona: 'cy.lee@corp.example' }, timeZone: 'Asia/Tokyo', activeHours: '10:00-19:00' },
+    ]);
   });
 
   it('picks the same two personas for a decky every time, and different ones across deckies', () => {
     const a = livePeople('local:web01', [], personas, 'UTC');
     expect(a).toHaveLength(2);
     expect(livePeople('local:web01', [], [...personas].reverse(), 'UTC')).toEqual(a);
-    const picks = new Set(Array.from({ length: 20 }, (_, i) => livePeople(`local:d${i}`, [], personas, 'UTC').map((p) => p.author.user).join()));
+    const picks = new Set(
+      Array.from({ length: 20 }, (_, i) =>
+        livePeople(`local:d${i}`, [], personas, 'UTC')
+          .map((p) => p.author.user)
+          .join(),
+      ),
+    );
     expect(picks.size).toBeGreaterThan(1);
     expect(livePeople('local:web01', [], personas, 'UTC').find((p) => p.author.user === 'bob')?.timeZone ?? 'UTC').toBe('UTC');
   });
 
   it('recovers an author whose persona left the scope from the home directory it wrote in', () => {
-    const people = livePeople('local:web01', [{ path: '/home/dmiller/todo.txt', author: 'dana.miller@old.example', contentClass: 'todo' }], [], 'Europe/Paris');
-    expect(people[0]).toEqual({ author: { user: 'dmiller', name: 'Dana Miller', persona: 'dana.miller@old.example' }, timeZone: 'Europe/Paris', activeHours: '09:00-18:00' });
+    const people = livePeople(
+      'local:web01',
+      [{ path: '/home/dmiller/todo.txt', author: 'dana.miller@old.example', contentClass: 'todo' }],
+      [],
+      'Europe/Paris',
+    );
+    expect(people[0]).toEqual({
+      author: { user: 'dmiller', name: 'Dana Miller', persona: 'dana.miller@old.example' },
+      timeZone: 'Europe/Paris',
+      activeHours: '09:00-18:00',
+    });
   });
 
   it('ignores system files and recorded homes that are not logins', () => {

@@ -112,11 +112,28 @@ describe('leave calendar', () => {
 describe('localDay', () => {
   it('agrees with the zone database to the minute, across DST changes and odd offsets', () => {
     const rng = seededRng(77);
-    const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns', 'UTC', 'Pacific/Chatham'];
+    const zones = [
+      'Europe/Berlin',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Asia/Kathmandu',
+      'America/St_Johns',
+      'UTC',
+      'Pacific/Chatham',
+    ];
     for (let i = 0; i < 3000; i += 1) {
       const zone = zones[i % zones.length]!;
       const at = new Date(Date.UTC(2024, 0, 1) + Math.floor(rng() * 2 * 365 * 86_400_000));
-      const parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' }).formatToParts(at);
+      const parts = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        weekday: 'short',
+      }).formatToParts(at);
       const get = (t: string) => parts.find((p) => p.type === t)!.value;
       const local = localDay(at, zone);
       expect(local.dayKey).toBe(`${get('year')}-${get('month')}-${get('day')}`);

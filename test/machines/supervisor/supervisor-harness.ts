@@ -6,7 +6,12 @@ import type { ActionOutcome, PlantFileInput, SendTrafficInput } from '../../../s
 import type { EventDraft } from '../../../src/domain/event.js';
 import type { EventWriterCommand } from '../../../src/machines/supervisor/supervisor.events.js';
 import { supervisorMachine } from '../../../src/machines/supervisor/supervisor.machine.js';
-import type { HeartbeatParams, ListRunningInput, RunningSnapshot, SupervisorInput } from '../../../src/machines/supervisor/supervisor.types.js';
+import type {
+  HeartbeatParams,
+  ListRunningInput,
+  RunningSnapshot,
+  SupervisorInput,
+} from '../../../src/machines/supervisor/supervisor.types.js';
 import type { LogParams } from '../../../src/machines/worker/worker.types.js';
 
 /** Named delays as the harness sets them, so no two timers ever fire in one clock step. */
@@ -78,7 +83,11 @@ export function createHarness(input: Partial<SupervisorInput> = {}) {
       deckyDriver: deckyDriver({ sendTraffic: deferredCall(traffic), plantFile: deferredCall(files) }),
       decky: deckyMachine.provide({
         // DECKY.UPDATE is how the harness makes a decky actor crash on demand
-        actions: { updateDecky: () => { throw new Error('decky bug'); } },
+        actions: {
+          updateDecky: () => {
+            throw new Error('decky bug');
+          },
+        },
       }),
       listRunning: deferredLogic(lists),
       pruneEvents: deferredLogic(prunes),
@@ -125,7 +134,23 @@ export function createHarness(input: Partial<SupervisorInput> = {}) {
     return open.length;
   };
   const snapshot = (at = '2025-01-01T00:00:00.000Z'): RunningSnapshot => ({ deckies: DECKIES, at });
-  return { clock, actor, machine, lists, prunes, traffic, files, recorded, logs, heartbeats, discovery, child, openActions, finishActions, snapshot };
+  return {
+    clock,
+    actor,
+    machine,
+    lists,
+    prunes,
+    traffic,
+    files,
+    recorded,
+    logs,
+    heartbeats,
+    discovery,
+    child,
+    openActions,
+    finishActions,
+    snapshot,
+  };
 }
 
 /** A harness type for executors. */

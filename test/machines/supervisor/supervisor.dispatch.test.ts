@@ -8,7 +8,13 @@ import type { Effect, SupervisorContext, SupervisorInput } from '../../../src/ma
 import { createHarness, flush } from './supervisor-harness.js';
 
 const fleet = (n: number): RunningDecky[] =>
-  Array.from({ length: n }, (_, i) => ({ uuid: `local:n${i}`, name: `n${i}`, ip: `10.0.${i >> 8}.${(i & 255) + 1}`, services: ['ssh'], source: 'fleet' as const }));
+  Array.from({ length: n }, (_, i) => ({
+    uuid: `local:n${i}`,
+    name: `n${i}`,
+    ip: `10.0.${i >> 8}.${(i & 255) + 1}`,
+    services: ['ssh'],
+    source: 'fleet' as const,
+  }));
 
 // the supervisor's own initial context for an input (the actor is never started)
 function ctx(input: Partial<SupervisorInput>, over: Partial<SupervisorContext> = {}): SupervisorContext {
@@ -160,7 +166,9 @@ describe('supervisor dispatch › a reused inventory read', () => {
     const c = ctx({}, { deckies: byUuid(deckies) });
     const moved = [{ ...deckies[0]!, ip: '10.9.9.9' }, deckies[1]!];
     const reused = planRefreshed(c, { deckies: moved, at: '2025-01-01T00:00:01.000Z', fresh: false });
-    expect(reused.effects.filter((e) => e.do === 'stop' || e.do === 'spawn' || (e.do === 'send' && e.command.type === 'DECKY.UPDATE'))).toEqual([]);
+    expect(
+      reused.effects.filter((e) => e.do === 'stop' || e.do === 'spawn' || (e.do === 'send' && e.command.type === 'DECKY.UPDATE')),
+    ).toEqual([]);
     expect(reused.patch.ticks).toBe(1);
     const fresh = planRefreshed(c, { deckies: moved, at: '2025-01-01T00:00:01.000Z' });
     expect(fresh.effects).toContainEqual({ do: 'stop', uuid: 'local:n2' });

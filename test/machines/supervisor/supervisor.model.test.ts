@@ -32,8 +32,17 @@ const model = setup({
     recoverDiscovery: assign({ recovering: false }),
     finishActions: assign({ inFlight: false }),
     // deckies first seen in this read are starting: they act from the next tick on
-    tickRead: assign(({ context }) => ({ ticks: context.ticks + 1, inFlight: context.inFlight || context.spawned, spawned: true, byTicks: context.ticks + 1 >= MAX_TICKS })),
-    tickFailed: assign(({ context }) => ({ ticks: context.ticks + 1, inFlight: context.inFlight || context.spawned, byTicks: context.ticks + 1 >= MAX_TICKS })),
+    tickRead: assign(({ context }) => ({
+      ticks: context.ticks + 1,
+      inFlight: context.inFlight || context.spawned,
+      spawned: true,
+      byTicks: context.ticks + 1 >= MAX_TICKS,
+    })),
+    tickFailed: assign(({ context }) => ({
+      ticks: context.ticks + 1,
+      inFlight: context.inFlight || context.spawned,
+      byTicks: context.ticks + 1 >= MAX_TICKS,
+    })),
     stay: () => undefined,
   },
   guards: {
@@ -235,7 +244,8 @@ describe('supervisorMachine (model-based)', () => {
   const paths = createTestModel(model, {
     // only events the model enables: a refused event is not a transition worth a path
     filterEvents: (state, event) => state.can(event),
-    serializeTransition: (_s, event, prev) => (event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : ''),
+    serializeTransition: (_s, event, prev) =>
+      event ? ` via ${event.type} from ${JSON.stringify(prev?.value)}:${JSON.stringify(prev?.context)}` : '',
   }).getShortestPaths();
 
   for (const path of paths) {

@@ -23,7 +23,15 @@ const d = (name: string, over: Partial<RunningDecky> = {}): RunningDecky => ({
   ...over,
 });
 const [A, B, C] = [d('a'), d('b'), d('c')];
-const draft = (dst: string): EventDraft => ({ kind: 'traffic', protocol: 'ssh', action: 'exec:tcp_connect:22', srcDeckyUuid: 'local:a', dstDeckyUuid: dst, success: true, payload: {} });
+const draft = (dst: string): EventDraft => ({
+  kind: 'traffic',
+  protocol: 'ssh',
+  action: 'exec:tcp_connect:22',
+  srcDeckyUuid: 'local:a',
+  dstDeckyUuid: dst,
+  success: true,
+  payload: {},
+});
 
 function ctx(over: Partial<SupervisorContext> = {}): SupervisorContext {
   return {
@@ -92,7 +100,11 @@ describe('planTick', () => {
     expect(plan.effects.filter((e) => e.do === 'send')).toEqual([]);
     expect(plan.effects).toContainEqual({
       do: 'log',
-      params: { level: 'debug', msg: 'tick idle', fields: { tick: 1, running: 2, ssh_eligible: 1, available: 0, sources: { topology: 1, fleet: 1, shard: 0 } } },
+      params: {
+        level: 'debug',
+        msg: 'tick idle',
+        fields: { tick: 1, running: 2, ssh_eligible: 1, available: 0, sources: { topology: 1, fleet: 1, shard: 0 } },
+      },
     });
   });
 
@@ -118,13 +130,17 @@ describe('planTick', () => {
   it('warns once while the store keeps failing reads, still ticking, and says when reads recover', () => {
     const first = planRefreshed(ctx(), null, new Error('locked'));
     const second = planRefreshed(ctx(first.patch), null, new Error('locked'));
-    const levels = (p: typeof first) => p.effects.flatMap((e) => (e.do === 'log' && e.params.msg.startsWith('inventory read') ? [e.params.level] : []));
+    const levels = (p: typeof first) =>
+      p.effects.flatMap((e) => (e.do === 'log' && e.params.msg.startsWith('inventory read') ? [e.params.level] : []));
     expect(levels(first)).toEqual(['warn']);
     expect(levels(second)).toEqual(['debug']);
     expect(second.patch.readFailures).toBe(2);
     expect(second.effects.filter((e) => e.do === 'send')).toHaveLength(1);
     const back = planRefreshed(ctx(second.patch), { deckies: [A, B], at: '2025-01-01T00:01:00.000Z' });
-    expect(back.effects).toContainEqual({ do: 'log', params: { level: 'info', msg: 'inventory read recovered', fields: { failedTicks: 2 } } });
+    expect(back.effects).toContainEqual({
+      do: 'log',
+      params: { level: 'info', msg: 'inventory read recovered', fields: { failedTicks: 2 } },
+    });
     expect(back.patch.readFailures).toBe(0);
   });
 });
@@ -132,23 +148,46 @@ describe('planTick', () => {
 describe('routing', () => {
   it('records traffic itself in the one plan of its outcome: no message to the destination, whatever its state', () => {
     for (const status of [{}, { [B.uuid]: 'acting' as const }, { [B.uuid]: 'restarting' as const }]) {
-      const plan = planTrafficSent(ctx({ status: { ...status, [A.uuid]: 'acting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+      const plan = planTrafficSent(ctx({ status: { ...status, [A.uuid]: 'acting' } }), {
+        type: 'DECKY.TRAFFIC_SENT',
+        src: A.uuid,
+        dst: B.uuid,
+        draft: draft(B.uuid),
+        status: 'idle',
+      });
       expect(plan.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
       // the destination's status is left as it was, and nothing stays in flight for it: quiet
       // unless the destination is running an action of its own
       expect(plan.patch.status).toEqual(status);
       expect(isQuiet(ctx(plan.patch))).toBe(status[B.uuid] !== 'acting');
     }
-    const gone = planTrafficSent(ctx(), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: 'local:zz', draft: draft('local:zz'), status: 'idle' });
+    const gone = planTrafficSent(ctx(), {
+      type: 'DECKY.TRAFFIC_SENT',
+      src: A.uuid,
+      dst: 'local:zz',
+      draft: draft('local:zz'),
+      status: 'idle',
+    });
     expect(gone.effects).toEqual([{ do: 'record', draft: draft('local:zz') }]);
   });
 
   it('settles the source with its outcome report: idle frees it, backingOff warns, the row is recorded either way', () => {
-    const sent = planTrafficSent(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.TRAFFIC_SENT', src: A.uuid, dst: B.uuid, draft: draft(B.uuid), status: 'idle' });
+    const sent = planTrafficSent(ctx({ status: { [A.uuid]: 'acting' } }), {
+      type: 'DECKY.TRAFFIC_SENT',
+      src: A.uuid,
+      dst: B.uuid,
+      draft: draft(B.uuid),
+      status: 'idle',
+    });
     expect(sent.patch.status).toEqual({});
     expect(sent.effects).toEqual([{ do: 'record', draft: draft(B.uuid) }]);
     const file = { ...draft(A.uuid), kind: 'file' as const, srcDeckyUuid: null };
-    const failed = planRecord(ctx({ status: { [A.uuid]: 'acting' } }), { type: 'DECKY.RECORD', uuid: A.uuid, draft: file, status: 'backingOff' });
+    const failed = planRecord(ctx({ status: { [A.uuid]: 'acting' } }), {
+      type: 'DECKY.RECORD',
+      uuid: A.uuid,
+      draft: file,
+      status: 'backingOff',
+    });
     expect(failed.patch.status).toEqual({ [A.uuid]: 'backingOff' });
     expect(failed.effects.map((e) => e.do)).toEqual(['record', 'log']);
   });
@@ -168,7 +207,9 @@ describe('routing', () => {
     const busy = planAvailability(ctx(), { type: 'DECKY.AVAILABILITY', uuid: A.uuid, available: false, status: 'backingOff' });
     expect(busy.patch.status).toEqual({ [A.uuid]: 'backingOff' });
     expect(busy.effects).toMatchObject([{ do: 'log', params: { level: 'warn' } }]);
-    expect(planAvailability(ctx(busy.patch), { type: 'DECKY.AVAILABILITY', uuid: A.uuid, available: true, status: 'idle' }).patch.status).toEqual({});
+    expect(
+      planAvailability(ctx(busy.patch), { type: 'DECKY.AVAILABILITY', uuid: A.uuid, available: true, status: 'idle' }).patch.status,
+    ).toEqual({});
     expect(planAvailability(ctx(), { type: 'DECKY.AVAILABILITY', uuid: 'local:zz', available: true, status: 'idle' }).patch).toEqual({});
   });
 
@@ -197,11 +238,14 @@ describe('routing', () => {
 
 describe('planTick in density mode (--actions-per-day)', () => {
   it('acts through a Tuesday morning in the deckies’ zone and all but stops on a Sunday night', () => {
-    const fleet = Object.fromEntries(Array.from({ length: 200 }, (_, i) => d(`h${i}`, { ip: `10.1.${i >> 8}.${i & 255}` })).map((x) => [x.uuid, x]));
+    const fleet = Object.fromEntries(
+      Array.from({ length: 200 }, (_, i) => d(`h${i}`, { ip: `10.1.${i >> 8}.${i & 255}` })).map((x) => [x.uuid, x]),
+    );
     const density = { actionsPerDay: 24, timeZone: 'Europe/Berlin' };
     const actions = (now: string) => {
       let total = 0;
-      for (let seed = 1; seed <= 30; seed += 1) total += planTick(ctx({ deckies: fleet, density, now, rngState: seed })).effects.filter((e) => e.do === 'send').length;
+      for (let seed = 1; seed <= 30; seed += 1)
+        total += planTick(ctx({ deckies: fleet, density, now, rngState: seed })).effects.filter((e) => e.do === 'send').length;
       return total;
     };
     // 10:00 on a Tuesday and 03:00 on a Sunday, Berlin time

@@ -55,7 +55,9 @@ describe('supervisorMachine › when its Docker engine comes back after an outag
     expect(h.openActions()).toHaveLength(0);
 
     await sync(h, { type: 'DISCOVERY.SYNCED', recovered: true });
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'info', msg: 'Docker engine answers again; resuming deckies that backed off' }));
+    expect(h.logs).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'Docker engine answers again; resuming deckies that backed off' }),
+    );
     expect(h.actor.getSnapshot().context.status).toEqual({});
     await tick(h);
     expect(h.openActions()).toHaveLength(1);

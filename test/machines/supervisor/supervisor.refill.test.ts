@@ -9,7 +9,14 @@ import type { Effect, SupervisorContext, SupervisorInput } from '../../../src/ma
 import { createHarness, flush } from './supervisor-harness.js';
 
 const fleet = (n: number, over: Partial<RunningDecky> = {}): RunningDecky[] =>
-  Array.from({ length: n }, (_, i) => ({ uuid: `local:n${i}`, name: `n${i}`, ip: `10.0.0.${i + 1}`, services: ['ssh'], source: 'fleet' as const, ...over }));
+  Array.from({ length: n }, (_, i) => ({
+    uuid: `local:n${i}`,
+    name: `n${i}`,
+    ip: `10.0.0.${i + 1}`,
+    services: ['ssh'],
+    source: 'fleet' as const,
+    ...over,
+  }));
 const byUuid = (deckies: RunningDecky[]) => Object.fromEntries(deckies.map((d) => [d.uuid, d]));
 
 function ctx(input: Partial<SupervisorInput>, over: Partial<SupervisorContext> = {}): SupervisorContext {
@@ -56,7 +63,12 @@ describe('supervisor refill › a decky that reports idle while demand is unmet'
   });
 
   it('only sends traffic to a peer it can reach: a lone decky on its host plants a file instead', () => {
-    const mixed = [...fleet(1), ...fleet(3).slice(1).map((d) => ({ ...d, hostUuid: 'far' }))];
+    const mixed = [
+      ...fleet(1),
+      ...fleet(3)
+        .slice(1)
+        .map((d) => ({ ...d, hostUuid: 'far' })),
+    ];
     for (let seed = 1; seed <= 20; seed += 1) {
       const plan = planRefill(ctx({ ratePerDeckyPerHour: 1e9, seed, trafficShare: 1 }, { deckies: byUuid(mixed), backlog: 1 }), 'local:n0');
       expect(sends(plan!.effects)[0]!.command.type).toBe('DECKY.PLANT_FILE');
@@ -66,7 +78,9 @@ describe('supervisor refill › a decky that reports idle while demand is unmet'
   it('is left idle with no backlog, after a stop, when it is not ssh-eligible, or on reports other than idle', () => {
     const deckies = byUuid([...fleet(2), { uuid: 'local:x', name: 'x', ip: null, services: ['ssh'], source: 'fleet' }]);
     expect(sends(planAvailability(ctx({ ratePerDeckyPerHour: 1e9 }, { deckies, backlog: 0 }), idle('local:n0')).effects)).toEqual([]);
-    expect(sends(planAvailability(ctx({ ratePerDeckyPerHour: 1e9 }, { deckies, backlog: 9, stopReason: 'signal' }), idle('local:n0')).effects)).toEqual([]);
+    expect(
+      sends(planAvailability(ctx({ ratePerDeckyPerHour: 1e9 }, { deckies, backlog: 9, stopReason: 'signal' }), idle('local:n0')).effects),
+    ).toEqual([]);
     expect(sends(planAvailability(ctx({ ratePerDeckyPerHour: 1e9 }, { deckies, backlog: 9 }), idle('local:x')).effects)).toEqual([]);
     const acting = { type: 'DECKY.AVAILABILITY' as const, uuid: 'local:n0', available: false, status: 'acting' as const };
     expect(sends(planAvailability(ctx({ ratePerDeckyPerHour: 1e9 }, { deckies, backlog: 9 }), acting).effects)).toEqual([]);

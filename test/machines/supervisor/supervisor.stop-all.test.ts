@@ -3,7 +3,13 @@ import type { RunningDecky } from '../../../src/domain/decky.js';
 import { createHarness, flush } from './supervisor-harness.js';
 
 const fleet = (n: number): RunningDecky[] =>
-  Array.from({ length: n }, (_, i) => ({ uuid: `local:n${i}`, name: `n${i}`, ip: `10.0.${i >> 8}.${(i & 255) + 1}`, services: ['ssh'], source: 'fleet' as const }));
+  Array.from({ length: n }, (_, i) => ({
+    uuid: `local:n${i}`,
+    name: `n${i}`,
+    ip: `10.0.${i >> 8}.${(i & 255) + 1}`,
+    services: ['ssh'],
+    source: 'fleet' as const,
+  }));
 
 async function spawned(n: number) {
   const h = createHarness();
@@ -18,7 +24,9 @@ async function spawned(n: number) {
 describe('supervisor stop › a graceful stop of a big fleet', () => {
   it('stops every decky actor in time linear in the fleet, and leaves none registered', async () => {
     const h = await spawned(4_000);
-    const refs = Object.entries(h.actor.getSnapshot().children).filter(([id]) => id.startsWith('decky:')).map(([, ref]) => ref!);
+    const refs = Object.entries(h.actor.getSnapshot().children)
+      .filter(([id]) => id.startsWith('decky:'))
+      .map(([, ref]) => ref!);
     expect(refs).toHaveLength(4_000);
     const t0 = performance.now();
     h.actor.send({ type: 'SUPERVISOR.STOP', reason: 'signal' });

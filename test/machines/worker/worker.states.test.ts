@@ -40,7 +40,17 @@ const worker = workerStates<Ctx, Ev>();
 
 const machine = testSetup.createMachine({
   id: 'w',
-  context: ({ input }) => ({ ...input, quiet: input.quiet ?? true, ticks: 0, nextTickMs: TICK_MS, resyncMs: 1, stopReason: null, syncs: 0, seen: [], abandoned: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    quiet: input.quiet ?? true,
+    ticks: 0,
+    nextTickMs: TICK_MS,
+    resyncMs: 1,
+    stopReason: null,
+    syncs: 0,
+    seen: [],
+    abandoned: 0,
+  }),
   entry: worker.beat((c) => ({ ticks: c.ticks })),
   initial: 'live',
   states: {
@@ -68,7 +78,10 @@ const machine = testSetup.createMachine({
                 description: 'reads, then ticks',
                 src: 'read',
                 input: { why: 'tick' },
-                plan: (c, out: string | null, err?: unknown) => ({ ticks: c.ticks + 1, seen: [...c.seen, out === null ? `failed:${(err as Error).message}` : `tick:${out}`] }),
+                plan: (c, out: string | null, err?: unknown) => ({
+                  ticks: c.ticks + 1,
+                  seen: [...c.seen, out === null ? `failed:${(err as Error).message}` : `tick:${out}`],
+                }),
                 atLimit: 'markTicksDone',
               },
               pruning: { description: 'prunes', src: 'prune', pruned: 'pruned', failed: 'prune failed' },
@@ -86,7 +99,11 @@ const machine = testSetup.createMachine({
 const flush = () => new Promise((r) => setImmediate(r));
 
 // reads answer from `reads` in order (an Error fails the read); discovery fails when told to
-function run(input: { maxTicks: number | null; pruneEveryTicks: number; quiet?: boolean }, reads: (string | Error)[], opts: { discoveryFails?: boolean } = {}) {
+function run(
+  input: { maxTicks: number | null; pruneEveryTicks: number; quiet?: boolean },
+  reads: (string | Error)[],
+  opts: { discoveryFails?: boolean } = {},
+) {
   const logs: LogParams[] = [];
   const readsAsked: string[] = [];
   let discoveryStarts = 0;

@@ -16,7 +16,10 @@ describe('decnet-orchestrator deckies', () => {
     await store.inventory.importTopology(parseTopologyFile({ id: TOPO, name: 'corp', deckies: [{ name: 'mail01', services: ['imap'] }] }));
     await store.inventory.reconcileHost(
       'local',
-      [observed('web01', { ip: '10.0.0.1', services: ['ssh', 'http'] }), observed('mail01', { topologyId: TOPO, ip: '10.0.0.2', services: ['imap'] })],
+      [
+        observed('web01', { ip: '10.0.0.1', services: ['ssh', 'http'] }),
+        observed('mail01', { topologyId: TOPO, ip: '10.0.0.2', services: ['imap'] }),
+      ],
       { remote: false },
     );
     await store.inventory.reconcileHost('host-b', [observed('db01', { hostUuid: 'host-b', ip: null })], { remote: true });

@@ -61,7 +61,18 @@ describe('decnet-orchestrator emailgen import-personas', () => {
     await run(file, '-o', dest);
     const written = JSON.parse(await readFile(dest, 'utf8'));
     expect(written).toEqual([
-      { name: 'N a@x.com', email: 'a@x.com', role: 'Clerk', tone: 'formal', mannerisms: [], language: 'en', signature: null, active_hours: '09:00-18:00', reply_latency: 'normal', uses_llms_heavily: false },
+      {
+        name: 'N a@x.com',
+        email: 'a@x.com',
+        role: 'Clerk',
+        tone: 'formal',
+        mannerisms: [],
+        language: 'en',
+        signature: null,
+        active_hours: '09:00-18:00',
+        reply_latency: 'normal',
+        uses_llms_heavily: false,
+      },
       expect.objectContaining({ email: 'b@x.com', language: 'de' }),
     ]);
     expect(out.at(-1)).toBe(`imported 2 persona(s) into ${dest}`);
@@ -87,14 +98,17 @@ describe('decnet-orchestrator emailgen import-personas', () => {
     expect((await stat(dest)).mode & 0o777).toBe(0o640);
   });
 
-  it.runIf(process.getuid?.() === 0)('gives the pool its directory’s group, so root importing into root:decnet /etc/decnet leaves it readable by decnet', async () => {
-    const etc = join(dir, 'etc-decnet');
-    await mkdir(etc);
-    await chown(etc, 0, 4242);
-    await run(await input([persona('a@x.com'), persona('b@x.com')]), '-o', join(etc, 'email_personas.json'));
-    const s = await stat(join(etc, 'email_personas.json'));
-    expect([s.gid, s.mode & 0o777]).toEqual([4242, 0o640]);
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'gives the pool its directory’s group, so root importing into root:decnet /etc/decnet leaves it readable by decnet',
+    async () => {
+      const etc = join(dir, 'etc-decnet');
+      await mkdir(etc);
+      await chown(etc, 0, 4242);
+      await run(await input([persona('a@x.com'), persona('b@x.com')]), '-o', join(etc, 'email_personas.json'));
+      const s = await stat(join(etc, 'email_personas.json'));
+      expect([s.gid, s.mode & 0o777]).toEqual([4242, 0o640]);
+    },
+  );
 
   it('writes a pool that the pool loader then loads exactly as imported', async () => {
     const file = await input([

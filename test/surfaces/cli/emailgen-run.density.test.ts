@@ -6,7 +6,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EmailgenHandle } from '../../../src/actors/email/emailgen.runtime.js';
 import type { CliContext } from '../../../src/surfaces/cli/cli-context.js';
 import { CliError } from '../../../src/surfaces/cli/cli-error.js';
-import { type EmailgenRunDeps, MAX_EMAILS_PER_DAY, parseEmailgenRunOptions, registerEmailgenRunCommand } from '../../../src/surfaces/cli/emailgen-run.command.js';
+import {
+  type EmailgenRunDeps,
+  MAX_EMAILS_PER_DAY,
+  parseEmailgenRunOptions,
+  registerEmailgenRunCommand,
+} from '../../../src/surfaces/cli/emailgen-run.command.js';
 import type { BusPort } from '../../../src/infra/bus/bus.port.js';
 import { createMemoryBus } from '../../../src/infra/bus/impl/memory.js';
 import { loadConfig } from '../../../src/infra/config/config.js';
@@ -27,8 +32,18 @@ async function rig() {
   const dbPath = join(dir, 'decnet.sqlite');
   const poolPath = join(dir, 'pool.json');
   const always = { active_hours: '00:00-00:00' };
-  await writeFile(poolPath, JSON.stringify([{ name: 'Ana', email: 'ana@corp.example', role: 'CFO', ...always }, { name: 'Ben', email: 'ben@corp.example', role: 'CTO', ...always }]));
-  const ctx: CliContext = { config: () => loadConfig({ DECNET_DB: dbPath, DECNET_SPOOL_ROOT: '/srv/mail' }), logger: silentLogger, out: () => {} };
+  await writeFile(
+    poolPath,
+    JSON.stringify([
+      { name: 'Ana', email: 'ana@corp.example', role: 'CFO', ...always },
+      { name: 'Ben', email: 'ben@corp.example', role: 'CTO', ...always },
+    ]),
+  );
+  const ctx: CliContext = {
+    config: () => loadConfig({ DECNET_DB: dbPath, DECNET_SPOOL_ROOT: '/srv/mail' }),
+    logger: silentLogger,
+    out: () => {},
+  };
   const docker = new FakeMailDocker();
   docker.addDecky('mail01', { services: ['imap'] });
   const handles: EmailgenHandle[] = [];
@@ -79,7 +94,14 @@ describe('emailgen run --emails-per-day', () => {
     expect(r.handles[0]!.actor.getSnapshot().context.personaTuning.emailsPerDay).toBe(12.5);
   });
 
-  it.each(['0', '-3', 'lots', '1;rm -rf /', '4\n5', String(MAX_EMAILS_PER_DAY + 1)])('refuses --emails-per-day %j with exit status 2', (value) => {
+  it.each([
+    '0',
+    '-3',
+    'lots',
+    '1;rm -rf /',
+    '4\n5',
+    String(MAX_EMAILS_PER_DAY + 1),
+  ])('refuses --emails-per-day %j with exit status 2', (value) => {
     try {
       parseEmailgenRunOptions({ interval: '300', emailsPerDay: value });
       expect.unreachable();

@@ -24,7 +24,9 @@ describe('decnet-orchestrator events', () => {
     const { lines } = await runStoreCommand(dbPath, ['events']);
     expect(lines[0]).toMatch(/^TS\s+KIND\s+RESULT\s+SRC\s+DST\s+ACTION\s+DETAIL$/);
     expect(lines.slice(1, 4)).toEqual([
-      expect.stringMatching(/^2025-01-01T00:00:03\.000Z\s+traffic\s+FAILED\s+local:web01\s+local:web02\s+exec:tcp_connect:22\s+timed out\\x1b\]0;pwned\\x07$/),
+      expect.stringMatching(
+        /^2025-01-01T00:00:03\.000Z\s+traffic\s+FAILED\s+local:web01\s+local:web02\s+exec:tcp_connect:22\s+timed out\\x1b\]0;pwned\\x07$/,
+      ),
       expect.stringMatching(/^2025-01-01T00:00:02\.000Z\s+file\s+ok\s+-\s+local:web02\s+file:create\s+\/tmp\/\.cache-1\.tmp$/),
       expect.stringMatching(/^2025-01-01T00:00:01\.000Z\s+traffic\s+ok\s+.*SSH-2\.0-OpenSSH_9\.2p1$/),
     ]);

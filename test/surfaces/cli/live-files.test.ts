@@ -5,7 +5,12 @@ import { parseOrchestrateOptions } from '../../../src/surfaces/cli/orchestrate.c
 import { silentLogger } from '../../../src/infra/log/logger.port.js';
 import type { Store } from '../../../src/infra/store/store.port.js';
 
-const req = { contentClass: 'notes' as const, path: '/home/akeller/notes.txt', template: 'check the backup job\n', author: { name: 'Ann Keller' } };
+const req = {
+  contentClass: 'notes' as const,
+  path: '/home/akeller/notes.txt',
+  template: 'check the backup job\n',
+  author: { name: 'Ann Keller' },
+};
 
 describe('--files-llm', () => {
   it('is off unless the flag or DECNET_FILES_LLM asks, the flag winning', () => {
@@ -18,11 +23,14 @@ describe('--files-llm', () => {
   it('follows DECNET_REALISM_LLM as DECNET 1.2 does for file bodies: a provider turns them on, off words and unset leave them off', () => {
     expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'ollama' })).toBe('ollama');
     expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'Fake' })).toBe('fake');
-    for (const off of ['off', 'none', '0', 'false', 'Disabled', '']) expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: off }), off).toBe('off');
+    for (const off of ['off', 'none', '0', 'false', 'Disabled', ''])
+      expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: off }), off).toBe('off');
     // DECNET_FILES_LLM is ours and more specific; the seed's email variable never chose file bodies
     expect(parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'ollama', DECNET_FILES_LLM: 'off' })).toBe('off');
     expect(parseFilesLlm(undefined, { DECNET_EMAILGEN_LLM: 'ollama' })).toBe('off');
-    expect(() => parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'openai' })).toThrow(/^DECNET_REALISM_LLM must be one of off, ollama, fake/);
+    expect(() => parseFilesLlm(undefined, { DECNET_REALISM_LLM: 'openai' })).toThrow(
+      /^DECNET_REALISM_LLM must be one of off, ollama, fake/,
+    );
   });
 
   it('maps DECNET’s --llm/--no-llm onto --files-llm: on with the provider the environment names (else ollama), or off', () => {
@@ -48,7 +56,11 @@ describe('--files-llm', () => {
     expect(await enrich(req)).toMatchObject({ source: 'llm', body: 'ask Bob about the SAN quote\nmove the standup to 9:30\n' });
     const failing = createFilesEnricher('fake', { DECNET_EMAILGEN_FAKE_MODE: 'fail' })!;
     // the enricher's own provider wins over the email backend's variable
-    expect(await createFilesEnricher('fake', { DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_FAKE_OUTPUT: 'renew the SAN support contract' })!(req)).toMatchObject({ source: 'llm' });
+    expect(
+      await createFilesEnricher('fake', { DECNET_REALISM_LLM: 'ollama', DECNET_REALISM_FAKE_OUTPUT: 'renew the SAN support contract' })!(
+        req,
+      ),
+    ).toMatchObject({ source: 'llm' });
     expect(await failing(req)).toMatchObject({ source: 'template', body: req.template });
   });
 

@@ -74,14 +74,33 @@ describe('the operator surface’s realism check past its deadline', () => {
     store = await openStore({ dbPath });
     // four ssh deckies with one planted file each: inspection stats them one decky after another
     const names = ['web01', 'web02', 'web03', 'web04'];
-    await store.inventory.reconcileHost('local', names.map((name, i) => ({ name, hostUuid: 'local', services: ['ssh'], ip: `10.0.0.${i + 2}`, running: true })), { remote: false });
+    await store.inventory.reconcileHost(
+      'local',
+      names.map((name, i) => ({ name, hostUuid: 'local', services: ['ssh'], ip: `10.0.0.${i + 2}`, running: true })),
+      { remote: false },
+    );
     await store.events.recordEvents(
-      names.map((n) => anEvent({ kind: 'file', action: 'file:create', srcDeckyUuid: null, dstDeckyUuid: `local:${n}`, payload: { path: '/home/admin/notes.txt', rc: 0 } })),
+      names.map((n) =>
+        anEvent({
+          kind: 'file',
+          action: 'file:create',
+          srcDeckyUuid: null,
+          dstDeckyUuid: `local:${n}`,
+          payload: { path: '/home/admin/notes.txt', rc: 0 },
+        }),
+      ),
     );
     const config = loadConfig({ DECNET_DB: dbPath, DECNET_SPOOL_ROOT: '/var/spool/mail-archive' });
     http = await startHttpIfAsked(
       { http: '127.0.0.1:0' },
-      { config, store, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, createDocker: () => engine, realismTimeoutMs: DEADLINE_MS },
+      {
+        config,
+        store,
+        bus: createMemoryBus({ logger: silentLogger }),
+        logger: silentLogger,
+        createDocker: () => engine,
+        realismTimeoutMs: DEADLINE_MS,
+      },
     );
   });
   afterAll(async () => {

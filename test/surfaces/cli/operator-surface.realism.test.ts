@@ -30,17 +30,29 @@ describe('the operator surface’s realism report', () => {
     tmp = await tempDir();
     dbPath = tmp.dbPath();
     const poolPath = join(tmp.dir, 'pool.json');
-    await writeFile(poolPath, JSON.stringify([{ name: 'Ann', email: 'ann@corp.example', role: 'CFO', active_hours: '09:00-17:00', timezone: 'Europe/Berlin' }]));
+    await writeFile(
+      poolPath,
+      JSON.stringify([{ name: 'Ann', email: 'ann@corp.example', role: 'CFO', active_hours: '09:00-17:00', timezone: 'Europe/Berlin' }]),
+    );
     process.env.DECNET_EMAILGEN_PERSONAS = poolPath;
     store = await openStore({ dbPath });
     // emails at 03:00 Berlin time and the baseline's epoch-numbered file: two tells
     const night = (iso: string) => anEmail({ ts: new Date(iso), senderEmail: 'ann@corp.example' });
     await store.emails.recordEmails([night('2025-01-07T02:00:00Z'), night('2025-01-08T02:10:00Z')]);
     await store.events.recordEvents([
-      anEvent({ kind: 'file', action: 'file:create', srcDeckyUuid: null, dstDeckyUuid: 'local:web01', payload: { path: '/home/admin/notes-1777315854.txt', rc: 0 } }),
+      anEvent({
+        kind: 'file',
+        action: 'file:create',
+        srcDeckyUuid: null,
+        dstDeckyUuid: 'local:web01',
+        payload: { path: '/home/admin/notes-1777315854.txt', rc: 0 },
+      }),
     ]);
     const config = loadConfig({ DECNET_DB: dbPath, ...ENV });
-    http = await startHttpIfAsked({ http: '127.0.0.1:0' }, { config, store, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, createDocker: () => docker });
+    http = await startHttpIfAsked(
+      { http: '127.0.0.1:0' },
+      { config, store, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, createDocker: () => docker },
+    );
   });
   afterAll(async () => {
     await http.close();
@@ -70,7 +82,9 @@ describe('the operator surface’s realism report', () => {
   });
 
   it('inspects the deckies through the engine only when a POST asks', async () => {
-    await store.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }], { remote: false });
+    await store.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }], {
+      remote: false,
+    });
     docker.addDecky('web01', { ip: '10.0.0.2' });
     const before = docker.calls.length;
     expect(JSON.parse((await rawGet(http.url!, REALISM_CHECK_PATH)).body).corpus.inspected).toBe(false);

@@ -7,7 +7,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OrchestratorHandle } from '../../../src/actors/orchestrator.runtime.js';
 import type { CliContext } from '../../../src/surfaces/cli/cli-context.js';
 import { CliError } from '../../../src/surfaces/cli/cli-error.js';
-import { type OrchestrateDeps, parseOrchestrateOptions, registerOrchestrateCommand } from '../../../src/surfaces/cli/orchestrate.command.js';
+import {
+  type OrchestrateDeps,
+  parseOrchestrateOptions,
+  registerOrchestrateCommand,
+} from '../../../src/surfaces/cli/orchestrate.command.js';
 import { loadConfig } from '../../../src/infra/config/config.js';
 import type { Logger } from '../../../src/infra/log/logger.port.js';
 import { openStore } from '../../../src/infra/store/store.factory.js';
@@ -68,7 +72,9 @@ describe('orchestrate command', () => {
     expect(rows.length).toBeGreaterThanOrEqual(2);
     expect(r.out).toEqual([]);
     expect(r.logs.filter((l) => l.level === 'info' && l.msg === 'action')).toHaveLength(rows.length);
-    expect(r.logs).toContainEqual(expect.objectContaining({ msg: 'orchestrator stopped', obj: expect.objectContaining({ reason: 'ticks', ticks: 3 }) }));
+    expect(r.logs).toContainEqual(
+      expect.objectContaining({ msg: 'orchestrator stopped', obj: expect.objectContaining({ reason: 'ticks', ticks: 3 }) }),
+    );
     expect(r.signals.listenerCount('SIGTERM') + r.signals.listenerCount('SIGINT')).toBe(0);
   });
 
@@ -94,7 +100,13 @@ describe('orchestrate command', () => {
 
   it('refuses bad options with exit status 2 before opening the database', async () => {
     const r = await rig();
-    for (const args of [['--interval', '0'], ['--interval', 'abc'], ['--ticks', '0'], ['--ticks', '1.5'], ['--rate', '-1']]) {
+    for (const args of [
+      ['--interval', '0'],
+      ['--interval', 'abc'],
+      ['--ticks', '0'],
+      ['--ticks', '1.5'],
+      ['--rate', '-1'],
+    ]) {
       const err = await r.run(args).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CliError);
       expect((err as CliError).exitCode).toBe(2);

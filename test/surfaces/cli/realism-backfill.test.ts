@@ -18,13 +18,26 @@ import { tempDir } from '../../infra/store/store-fixtures.js';
 
 const SPOOL = '/var/spool/mail-archive';
 const person = officeWorker;
-const POOL = [person('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'), person('Bob Stone', 'bob.stone@corp.example', 'America/New_York')];
+const POOL = [
+  person('Ann Keller', 'ann.keller@corp.example', 'Europe/Berlin'),
+  person('Bob Stone', 'bob.stone@corp.example', 'America/New_York'),
+];
 
 async function run(dbPath: string, args: string[], fake: FakeMailDocker, llm: () => LLMBackend) {
   const lines: string[] = [];
-  const ctx: CliContext = { config: () => loadConfig({ DECNET_DB: dbPath, DECNET_SPOOL_ROOT: SPOOL }), logger: silentLogger, out: (l) => lines.push(l) };
+  const ctx: CliContext = {
+    config: () => loadConfig({ DECNET_DB: dbPath, DECNET_SPOOL_ROOT: SPOOL }),
+    logger: silentLogger,
+    out: (l) => lines.push(l),
+  };
   const program = new Command('decnet').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  registerRealismCommand(program, ctx, { createDocker: () => fake, createLlm: llm, pool: { load: async () => POOL }, now: () => new Date('2025-03-24T16:00:00Z'), hostZone: 'UTC' });
+  registerRealismCommand(program, ctx, {
+    createDocker: () => fake,
+    createLlm: llm,
+    pool: { load: async () => POOL },
+    now: () => new Date('2025-03-24T16:00:00Z'),
+    hostZone: 'UTC',
+  });
   try {
     await program.parseAsync(['node', 'decnet', ...args]);
     return { lines, exitCode: 0 };
@@ -85,7 +98,12 @@ describe('decnet-orchestrator realism backfill --emails', () => {
 
   it('exits 1 and records failed rows when the LLM is down, without marking the decky done', async () => {
     const { dbPath, fake } = await world();
-    const r = await run(dbPath, ['realism', 'backfill', '--days', '14', '--emails'], fake, () => new FakeLlm({ mode: 'fail', failure: 'connection refused' }));
+    const r = await run(
+      dbPath,
+      ['realism', 'backfill', '--days', '14', '--emails'],
+      fake,
+      () => new FakeLlm({ mode: 'fail', failure: 'connection refused' }),
+    );
     expect(r.exitCode).toBe(1);
     const store = await openStore({ dbPath });
     const rows = (await store.emails.listEmails({ limit: 100, offset: 0 })).data;
@@ -107,7 +125,9 @@ describe('decnet-orchestrator realism backfill --emails', () => {
     expect(r.lines.at(-1)).toMatch(/; emails are not backfilled$/);
     const fresh = await world();
     for (const bad of ['0', '1001', '5; rm -rf /', '-3']) {
-      expect((await run(fresh.dbPath, ['realism', 'backfill', '--emails', '--max-emails', bad], fresh.fake, () => new FakeLlm())).exitCode).toBe(2);
+      expect(
+        (await run(fresh.dbPath, ['realism', 'backfill', '--emails', '--max-emails', bad], fresh.fake, () => new FakeLlm())).exitCode,
+      ).toBe(2);
     }
     const wrong = await run(fresh.dbPath, ['realism', 'backfill', '--emails'], fresh.fake, () => {
       throw new CliError('invalid DECNET_EMAILGEN_LLM', 2);
@@ -125,7 +145,9 @@ describe('worker backfill flags', () => {
     expect(parseEmailgenRunOptions({ interval: '60', backfillDays: '7' })).toMatchObject({ backfillDays: 7 });
     for (const bad of ['0', '366', '1.5', 'x', '7; id', '']) {
       expect(() => parseOrchestrateOptions({ interval: '60', backfillDays: bad })).toThrow(CliError);
-      expect(() => parseEmailgenRunOptions({ interval: '60', backfillDays: bad })).toThrow(/--backfill-days must be an integer from 1 to 365/);
+      expect(() => parseEmailgenRunOptions({ interval: '60', backfillDays: bad })).toThrow(
+        /--backfill-days must be an integer from 1 to 365/,
+      );
     }
   });
 

@@ -15,7 +15,15 @@ import { FakeDocker } from '../../fakes/fake-docker.js';
 import { modelPlannedFiles } from '../../fakes/planned-fs.fake.js';
 import { tempDir } from '../../infra/store/store-fixtures.js';
 
-const ANN: Persona = persona({ name: 'Ann Keller', email: 'ann.keller@corp.example', role: 'engineer', tone: 'direct', mannerisms: [], active_hours: '09:00-17:30', timezone: 'Europe/Berlin' });
+const ANN: Persona = persona({
+  name: 'Ann Keller',
+  email: 'ann.keller@corp.example',
+  role: 'engineer',
+  tone: 'direct',
+  mannerisms: [],
+  active_hours: '09:00-17:30',
+  timezone: 'Europe/Berlin',
+});
 
 /** A fake engine with one decky whose files live in memory, stat-able and readable. */
 function engine() {
@@ -26,7 +34,11 @@ function engine() {
     (req: ExecRequest) => req.argv[2] === STAT_SCRIPT,
     (req: ExecRequest) => ({
       rc: 0,
-      stdout: req.argv.slice(4).map((p) => (fs.file(req.container, p) ? `${fs.file(req.container, p)!.mtime} 10` : '- -')).join('\n').concat('\n'),
+      stdout: req.argv
+        .slice(4)
+        .map((p) => (fs.file(req.container, p) ? `${fs.file(req.container, p)!.mtime} 10` : '- -'))
+        .join('\n')
+        .concat('\n'),
       stderr: '',
       timedOut: false,
       truncated: false,
@@ -35,7 +47,14 @@ function engine() {
   );
   fake.model(
     (req: ExecRequest) => req.argv[2] === READ_SCRIPT,
-    (req: ExecRequest) => ({ rc: 0, stdout: fs.file(req.container, req.argv[4]!)?.body.toString() ?? '', stderr: '', timedOut: false, truncated: false, durationMs: 1 }),
+    (req: ExecRequest) => ({
+      rc: 0,
+      stdout: fs.file(req.container, req.argv[4]!)?.body.toString() ?? '',
+      stderr: '',
+      timedOut: false,
+      truncated: false,
+      durationMs: 1,
+    }),
   );
   return { fake, fs };
 }
@@ -44,7 +63,12 @@ async function run(dbPath: string, args: string[], env: Record<string, string> =
   const lines: string[] = [];
   const ctx: CliContext = { config: () => loadConfig({ DECNET_DB: dbPath, ...env }), logger: silentLogger, out: (l) => lines.push(l) };
   const program = new Command('decnet').exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
-  registerRealismCommand(program, ctx, { createDocker: () => fake, pool: { load: async () => [ANN] }, now: () => new Date('2025-03-24T16:00:00Z'), hostZone: 'UTC' });
+  registerRealismCommand(program, ctx, {
+    createDocker: () => fake,
+    pool: { load: async () => [ANN] },
+    now: () => new Date('2025-03-24T16:00:00Z'),
+    hostZone: 'UTC',
+  });
   let error: unknown;
   try {
     await program.parseAsync(['node', 'decnet', ...args]);
@@ -122,7 +146,9 @@ describe('decnet-orchestrator realism', () => {
   it('backfill gives a running decky weeks of past, and check --inspect-deckies then passes', async () => {
     const dbPath = tmp.dbPath();
     const store = await openStore({ dbPath });
-    await store.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }], { remote: false });
+    await store.inventory.reconcileHost('local', [{ name: 'web01', hostUuid: 'local', services: ['ssh'], ip: '10.0.0.2', running: true }], {
+      remote: false,
+    });
     await store.close();
     const { fake, fs } = engine();
     const b = await run(dbPath, ['realism', 'backfill', '--days', '14', '--seed', '3'], SPOOL, fake);
@@ -138,6 +164,9 @@ describe('decnet-orchestrator realism', () => {
     fs.files.set(key, { ...file, mtime: file.mtime + 3600 });
     const d = await run(dbPath, ['realism', 'check', '--json', '--inspect-deckies'], SPOOL, fake);
     expect(d.exitCode).toBe(1);
-    expect(JSON.parse(d.lines[0]!).checks.find((x: { name: string }) => x.name === 'mtime-matches-date')).toMatchObject({ pass: false, figure: 1 });
+    expect(JSON.parse(d.lines[0]!).checks.find((x: { name: string }) => x.name === 'mtime-matches-date')).toMatchObject({
+      pass: false,
+      figure: 1,
+    });
   });
 });

@@ -21,7 +21,11 @@ describe('decnet-orchestrator › the settings files the units read', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(existsSync(join(dir, 'daemon.sqlite'))).toBe(true);
 
-    const real = await runCli(['events', '--json'], { DECNET_ENV_FILE: envFile, DECNET_DB: join(dir, 'mine.sqlite') }, { timeoutMs: 60_000 });
+    const real = await runCli(
+      ['events', '--json'],
+      { DECNET_ENV_FILE: envFile, DECNET_DB: join(dir, 'mine.sqlite') },
+      { timeoutMs: 60_000 },
+    );
     expect(real.code, real.stderr).toBe(0);
     expect(existsSync(join(dir, 'mine.sqlite'))).toBe(true);
   });

@@ -52,7 +52,9 @@ describe.each(await storeDialects())('decnet-orchestrator swarm on $name', (d) =
     await run(db, ['add-host', 'edge-tls', 'tcp://10.0.0.9:2376', ...tls]);
     const [host] = JSON.parse((await run(db, ['list-hosts', '--json']))[0]!) as Array<{ tls: Record<string, string> }>;
     expect(host!.tls).toEqual({ ca: join(dir, 'ca.pem'), cert: join(dir, 'cert.pem'), key: join(dir, 'key.pem') });
-    await expect(run(db, ['add-host', 'edge-bad', 'tcp://10.0.0.9:2376', '--tls-ca', join(dir, 'missing.pem')])).rejects.toThrow(/is not a readable file/);
+    await expect(run(db, ['add-host', 'edge-bad', 'tcp://10.0.0.9:2376', '--tls-ca', join(dir, 'missing.pem')])).rejects.toThrow(
+      /is not a readable file/,
+    );
   });
 
   it.each([

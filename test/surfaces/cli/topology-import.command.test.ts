@@ -23,7 +23,14 @@ describe('decnet-orchestrator topology import', () => {
 
   it('imports a good file and says what it did', async () => {
     const dbPath = tmp.dbPath();
-    const file = await writeJson('good.json', { id: ID, name: 'corp', deckies: [{ name: 'web01', services: ['ssh'] }, { name: 'mail01', services: ['imap'] }] });
+    const file = await writeJson('good.json', {
+      id: ID,
+      name: 'corp',
+      deckies: [
+        { name: 'web01', services: ['ssh'] },
+        { name: 'mail01', services: ['imap'] },
+      ],
+    });
     const { lines } = await runStoreCommand(dbPath, ['topology', 'import', file]);
     expect(lines).toEqual([`imported topology corp (${ID}) with 2 deckies`]);
     expect(await sql(dbPath, 'select count(*) as n from topology_deckies')).toEqual([{ n: 2 }]);
@@ -42,7 +49,10 @@ describe('decnet-orchestrator topology import', () => {
     const bad = await writeJson('bad.json', {
       id: ID,
       name: 'corp-changed',
-      deckies: [{ name: 'web01', services: ['ssh', 'http'] }, { name: 'web02', services: 'ssh' }],
+      deckies: [
+        { name: 'web01', services: ['ssh', 'http'] },
+        { name: 'web02', services: 'ssh' },
+      ],
     });
     const err = await runStoreCommand(dbPath, ['topology', 'import', bad]).catch((e: unknown) => e);
 

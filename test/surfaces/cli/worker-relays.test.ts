@@ -49,7 +49,11 @@ describe('worker relays › two worker processes on one database, each with its 
     const tracker = trackWorkerHealth({ bus: orchestratorBus });
     stops.push(tracker.stop);
     expect(tracker.list().find((w) => w.worker === 'emailgen')?.status).toBe('unknown');
-    emailgenBus.publish('system.emailgen.health', 'health', { worker: 'emailgen', ts: new Date().toISOString(), llm: { breaker: 'closed' } });
+    emailgenBus.publish('system.emailgen.health', 'health', {
+      worker: 'emailgen',
+      ts: new Date().toISOString(),
+      llm: { breaker: 'closed' },
+    });
     await until(() => tracker.list().find((w) => w.worker === 'emailgen')?.status === 'ok');
     expect(tracker.list().find((w) => w.worker === 'emailgen')?.extra).toMatchObject({ llm: { breaker: 'closed' } });
     const file = JSON.parse(await readFile(join(heartbeatDir({ dbPath: join(dir, 'x') })!, 'emailgen.json'), 'utf8'));
@@ -84,7 +88,10 @@ describe('worker relays › two worker processes on one database, each with its 
     expect(seen[0]).toMatchObject({ topic: 'orchestrator.email.local:mail01', type: 'email.delivered', payload: { uuid } });
   });
 
-  it.each<Record<string, string>>([{ DECNET_BUS: 'nats://127.0.0.1:4222' }, { DECNET_BUS_TYPE: 'unix' }])('stays off with a cross-process bus (%o), which carries both already', async (env) => {
+  it.each<Record<string, string>>([
+    { DECNET_BUS: 'nats://127.0.0.1:4222' },
+    { DECNET_BUS_TYPE: 'unix' },
+  ])('stays off with a cross-process bus (%o), which carries both already', async (env) => {
     const bus = worker('emailgen', env);
     bus.publish('system.emailgen.health', 'health', { worker: 'emailgen', ts: new Date().toISOString() });
     await new Promise((r) => setTimeout(r, 100));

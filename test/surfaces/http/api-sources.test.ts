@@ -47,12 +47,17 @@ describe('createApiSources', () => {
       { limit: 1000, offset: 0 },
       { limit: 1000, offset: 1000 },
     ]);
-    expect(await s.eventStats(since, false)).toEqual({ byKind: { traffic: { success: 0, failure: 500 }, email: { success: 0, failure: 1 } } });
+    expect(await s.eventStats(since, false)).toEqual({
+      byKind: { traffic: { success: 0, failure: 500 }, email: { success: 0, failure: 1 } },
+    });
   });
 
   it('reads thread messages oldest first and adds bodies when it can read them', async () => {
     const emails = readOnlyEmailStore([anEmail({ uuid: 'b', threadId: 't', agoMs: 1 }), anEmail({ uuid: 'a', threadId: 't', agoMs: 9 })]);
-    const s = createApiSources({ ...deps(undefined, emails), readBody: async (r) => (r.uuid === 'a' ? 'hello' : Promise.reject(new Error('gone'))) });
+    const s = createApiSources({
+      ...deps(undefined, emails),
+      readBody: async (r) => (r.uuid === 'a' ? 'hello' : Promise.reject(new Error('gone'))),
+    });
     const msgs = await s.threadMessages!('t');
     expect(msgs.map((m) => [m.uuid, m.body])).toEqual([
       ['a', 'hello'],

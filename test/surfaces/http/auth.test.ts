@@ -12,7 +12,17 @@ describe('bearerMatches', () => {
 
   it('refuses, without throwing, values of any other length or shape', () => {
     // timingSafeEqual throws on unequal lengths: hashing first makes every length comparable
-    for (const h of [undefined, '', 'Bearer', 'Bearer ', `Bearer ${TOKEN}0`, `Bearer ${TOKEN.slice(1)}`, `Token ${TOKEN}`, `Bearer ${TOKEN} extra`, TOKEN]) {
+    for (const h of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      `Bearer ${TOKEN}0`,
+      `Bearer ${TOKEN.slice(1)}`,
+      `Token ${TOKEN}`,
+      `Bearer ${TOKEN} extra`,
+      TOKEN,
+    ]) {
       expect(() => bearerMatches(h, TOKEN)).not.toThrow();
       expect(bearerMatches(h, TOKEN), String(h)).toBe(false);
     }
@@ -27,7 +37,16 @@ describe('isLoopbackHost', () => {
   it.each(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost', 'LOCALHOST', '::ffff:127.0.0.1'])('treats %s as loopback', (h) => {
     expect(isLoopbackHost(h)).toBe(true);
   });
-  it.each(['0.0.0.0', '::', '10.0.0.1', '192.168.1.5', 'example.com', '127.0.0.1.nip.io', 'localhost.evil', ''])('treats %s as reachable from outside', (h) => {
+  it.each([
+    '0.0.0.0',
+    '::',
+    '10.0.0.1',
+    '192.168.1.5',
+    'example.com',
+    '127.0.0.1.nip.io',
+    'localhost.evil',
+    '',
+  ])('treats %s as reachable from outside', (h) => {
     expect(isLoopbackHost(h)).toBe(false);
   });
 });
@@ -37,7 +56,8 @@ describe('hostHeaderIsLoopback', () => {
     for (const h of ['127.0.0.1:8080', 'localhost:1', '[::1]:9', 'localhost']) expect(hostHeaderIsLoopback(h)).toBe(true);
   });
   it('refuses rebinding names and junk', () => {
-    for (const h of [undefined, '', 'evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost:80:80']) expect(hostHeaderIsLoopback(h)).toBe(false);
+    for (const h of [undefined, '', 'evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost:80:80'])
+      expect(hostHeaderIsLoopback(h)).toBe(false);
   });
 });
 

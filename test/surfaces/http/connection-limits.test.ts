@@ -19,7 +19,14 @@ afterEach(async () => {
 });
 
 async function start(opts: { limits?: Partial<ConnectionLimits>; keepaliveMs?: number } = {}) {
-  server = await startHttpServer({ host: '127.0.0.1', port: 0, sources: inMemorySources(), bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, ...opts });
+  server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    sources: inMemorySources(),
+    bus: createMemoryBus({ logger: silentLogger }),
+    logger: silentLogger,
+    ...opts,
+  });
   return server.url;
 }
 
@@ -58,7 +65,9 @@ describe('the HTTP server’s connection limits', () => {
     const t0 = Date.now();
     const idle = await Promise.all(Array.from({ length: 200 }, () => probe(url, t0)));
     // one request each, then nothing: the keep-alive timeout must close them
-    const kept = await Promise.all(Array.from({ length: 20 }, () => probe(url, t0, 'GET /api/v1/workers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')));
+    const kept = await Promise.all(
+      Array.from({ length: 20 }, () => probe(url, t0, 'GET /api/v1/workers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')),
+    );
     const idleClosed = await Promise.all(idle.map((p) => p.closed));
     const keptClosed = await Promise.all(kept.map((p) => p.closed));
     // headers 5 s + one 1 s check + scheduling slack; Node's defaults took 30 s and more
@@ -67,7 +76,9 @@ describe('the HTTP server’s connection limits', () => {
     expect(statusOf(idle[0]!.received())).toBe('HTTP/1.1 408 Request Timeout');
     expect(Math.max(...keptClosed)).toBeLessThan(7_500);
     for (const k of kept) expect(statusOf(k.received())).toBe('HTTP/1.1 200 OK');
-    console.info(`idle sockets closed after ${Math.min(...idleClosed)}..${Math.max(...idleClosed)} ms, keep-alive ones after ${Math.min(...keptClosed)}..${Math.max(...keptClosed)} ms`);
+    console.info(
+      `idle sockets closed after ${Math.min(...idleClosed)}..${Math.max(...idleClosed)} ms, keep-alive ones after ${Math.min(...keptClosed)}..${Math.max(...keptClosed)} ms`,
+    );
   }, 20_000);
 
   it('answers a slowloris header, one line a second, with 408 within seconds', async () => {
@@ -90,7 +101,9 @@ describe('the HTTP server’s connection limits', () => {
     const held = await Promise.all(Array.from({ length: 10 }, () => probe(url, t0)));
     // the server has counted them once one round trip on a fresh socket has come back
     await new Promise((r) => setTimeout(r, 100));
-    const extra = await Promise.all(Array.from({ length: 5 }, () => probe(url, t0, 'GET /api/v1/workers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')));
+    const extra = await Promise.all(
+      Array.from({ length: 5 }, () => probe(url, t0, 'GET /api/v1/workers HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')),
+    );
     await Promise.all(extra.map((p) => p.closed));
     for (const p of extra) {
       const raw = p.received();

@@ -21,7 +21,16 @@ const REPORT: RealismReportJson = {
   notes: [],
 };
 // every kind of route: JSON, the stream, metrics, a thread, the realism check, the dashboard's files
-const PATHS = ['/api/v1/workers', '/api/v1/orchestrator/events', STREAM, '/metrics', '/api/v1/emails/threads/t1', REALISM_CHECK_PATH, '/', '/app.js'];
+const PATHS = [
+  '/api/v1/workers',
+  '/api/v1/orchestrator/events',
+  STREAM,
+  '/metrics',
+  '/api/v1/emails/threads/t1',
+  REALISM_CHECK_PATH,
+  '/',
+  '/app.js',
+];
 
 let server: HttpServerHandle | undefined;
 afterEach(async () => {
@@ -38,7 +47,14 @@ async function start(opts: { token?: string } = {}) {
       return REPORT;
     },
   };
-  server = await startHttpServer({ host: '127.0.0.1', port: 0, sources, bus: createMemoryBus({ logger: silentLogger }), logger: silentLogger, ...opts });
+  server = await startHttpServer({
+    host: '127.0.0.1',
+    port: 0,
+    sources,
+    bus: createMemoryBus({ logger: silentLogger }),
+    logger: silentLogger,
+    ...opts,
+  });
   return { url: server.url, asked, origin: server.url };
 }
 
@@ -62,7 +78,10 @@ describe('cross-site requests', () => {
   it('cannot start an inspection, even as a POST a cross-site page may send without a preflight', async () => {
     const { url, asked } = await start();
     const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
-    for (const headers of [{ Origin: 'http://evil.example', ...form }, { 'Sec-Fetch-Site': 'cross-site', ...form }]) {
+    for (const headers of [
+      { Origin: 'http://evil.example', ...form },
+      { 'Sec-Fetch-Site': 'cross-site', ...form },
+    ]) {
       expect((await rawGet(url, `${REALISM_CHECK_PATH}?inspect=1`, headers, 'POST', 'inspect=true')).status).toBe(403);
     }
     expect(asked).toEqual([]);
@@ -70,7 +89,13 @@ describe('cross-site requests', () => {
 
   it('are refused even when they carry the right token', async () => {
     const { url, asked } = await start({ token: TOKEN });
-    const r = await rawGet(url, REALISM_CHECK_PATH, { Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' }, 'POST', '{"inspect":true}');
+    const r = await rawGet(
+      url,
+      REALISM_CHECK_PATH,
+      { Authorization: `Bearer ${TOKEN}`, Origin: 'https://evil.example' },
+      'POST',
+      '{"inspect":true}',
+    );
     expect(r.status).toBe(403);
     expect(asked).toEqual([]);
   });
@@ -80,7 +105,12 @@ describe('same-origin and non-browser requests', () => {
   it('are served: no Origin, the server’s own origin, Sec-Fetch-Site same-origin or none', async () => {
     const { url, origin } = await start();
     const host = new URL(url).host;
-    const cases: Record<string, string>[] = [{}, { Origin: origin, 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'none' }, { Origin: `https://${host}` }];
+    const cases: Record<string, string>[] = [
+      {},
+      { Origin: origin, 'Sec-Fetch-Site': 'same-origin' },
+      { 'Sec-Fetch-Site': 'none' },
+      { Origin: `https://${host}` },
+    ];
     for (const headers of cases) {
       expect((await rawGet(url, '/api/v1/workers', headers)).status).toBe(200);
       expect((await rawGet(url, '/', headers)).status).toBe(200);
@@ -90,7 +120,13 @@ describe('same-origin and non-browser requests', () => {
 
   it('include the dashboard’s own POST of an inspection and its event stream', async () => {
     const { url, origin, asked } = await start();
-    const r = await rawGet(url, REALISM_CHECK_PATH, { Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' }, 'POST', '{"inspect":true}');
+    const r = await rawGet(
+      url,
+      REALISM_CHECK_PATH,
+      { Origin: origin, 'Sec-Fetch-Site': 'same-origin', 'Content-Type': 'application/json' },
+      'POST',
+      '{"inspect":true}',
+    );
     expect(r.status).toBe(200);
     expect(asked).toEqual([true]);
     const stream = await openSse(url, STREAM, { 'Sec-Fetch-Site': 'same-origin' });

@@ -15,7 +15,9 @@ const REPORT: RealismReportJson = {
   skipped: 0,
   failed: 1,
   corpus: { emails: 3, files: 0, events: 0, personas: 2, inspected: false },
-  checks: [{ name: 'identical-bodies', figure: 1, comparison: '<=', threshold: 0, pass: false, skipped: false, detail: '1 repeated bodies' }],
+  checks: [
+    { name: 'identical-bodies', figure: 1, comparison: '<=', threshold: 0, pass: false, skipped: false, detail: '1 repeated bodies' },
+  ],
   notes: [],
 };
 
@@ -27,7 +29,8 @@ afterEach(async () => {
 
 type Check = (o: { inspect: boolean; signal: AbortSignal }) => Promise<RealismReportJson>;
 const JSON_TYPE = { 'Content-Type': 'application/json' };
-const post = (url: string, path: string, body?: string, headers: Record<string, string> = JSON_TYPE) => rawGet(url, path, headers, 'POST', body);
+const post = (url: string, path: string, body?: string, headers: Record<string, string> = JSON_TYPE) =>
+  rawGet(url, path, headers, 'POST', body);
 
 async function start(check: Check | undefined, opts: { token?: string; timeoutMs?: number; stalledSocketMs?: number } = {}) {
   const sources = { ...inMemorySources(), ...(check ? { realismCheck: check } : {}) };
@@ -170,10 +173,13 @@ describe('/api/v1/realism/check', () => {
   });
 
   it('waits out a report slower than the socket stall bound (nothing is sent while it runs)', async () => {
-    const url = await start(async () => {
-      await new Promise((r) => setTimeout(r, 600));
-      return REPORT;
-    }, { stalledSocketMs: 200 });
+    const url = await start(
+      async () => {
+        await new Promise((r) => setTimeout(r, 600));
+        return REPORT;
+      },
+      { stalledSocketMs: 200 },
+    );
     expect((await post(url, REALISM_CHECK_PATH, '{"inspect":true}')).status).toBe(200);
   });
 

@@ -43,7 +43,15 @@ describe('startHttpServer', () => {
   describe('with a token', () => {
     it('answers 401 with WWW-Authenticate for a missing, wrong, differently sized or non-bearer credential', async () => {
       const { url } = await start({ token: TOKEN });
-      for (const auth of [undefined, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, 'Bearer a', `Basic ${TOKEN}`, TOKEN, `Bearer ${'x'.repeat(5000)}`]) {
+      for (const auth of [
+        undefined,
+        `Bearer ${TOKEN}x`,
+        `Bearer ${TOKEN.slice(0, -1)}`,
+        'Bearer a',
+        `Basic ${TOKEN}`,
+        TOKEN,
+        `Bearer ${'x'.repeat(5000)}`,
+      ]) {
         const r = await rawGet(url, '/api/v1/workers', auth ? { Authorization: auth } : {});
         expect(r.status, String(auth).slice(0, 40)).toBe(401);
         expect(r.headers['www-authenticate']).toBe('Bearer');
@@ -69,7 +77,11 @@ describe('startHttpServer', () => {
   describe('GET /api/v1/orchestrator/events', () => {
     it('pages events newest first with total, limit and offset', async () => {
       const sources = inMemorySources();
-      sources.data.events.push(anEvent({ uuid: 'old', agoMs: 3000 }), anEvent({ uuid: 'mid', agoMs: 2000 }), anEvent({ uuid: 'new', agoMs: 1000 }));
+      sources.data.events.push(
+        anEvent({ uuid: 'old', agoMs: 3000 }),
+        anEvent({ uuid: 'mid', agoMs: 2000 }),
+        anEvent({ uuid: 'new', agoMs: 1000 }),
+      );
       const { url } = await start({ sources });
       const r = await rawGet(url, '/api/v1/orchestrator/events?limit=2&offset=1');
       expect(r.status).toBe(200);
@@ -158,9 +170,31 @@ describe('startHttpServer', () => {
   describe('the other read routes', () => {
     it('lists workers, deckies with their machine state, personas and metrics', async () => {
       const sources = inMemorySources({
-        workers: () => [{ worker: 'orchestrator', status: 'ok', lastSeen: new Date('2025-01-01T00:00:00Z'), extra: { actors: { decky: 2 } } }],
-        deckies: [{ uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', hostUuid: 'local', machineState: 'idle' }],
-        personas: [{ scope: 'pool', name: 'Alice', email: 'alice@corp.example', role: 'CFO', tone: 'formal', language: 'en', activeHours: '09:00-18:00' }],
+        workers: () => [
+          { worker: 'orchestrator', status: 'ok', lastSeen: new Date('2025-01-01T00:00:00Z'), extra: { actors: { decky: 2 } } },
+        ],
+        deckies: [
+          {
+            uuid: 'local:web01',
+            name: 'web01',
+            ip: '10.0.0.2',
+            services: ['ssh'],
+            source: 'fleet',
+            hostUuid: 'local',
+            machineState: 'idle',
+          },
+        ],
+        personas: [
+          {
+            scope: 'pool',
+            name: 'Alice',
+            email: 'alice@corp.example',
+            role: 'CFO',
+            tone: 'formal',
+            language: 'en',
+            activeHours: '09:00-18:00',
+          },
+        ],
         metrics: () => '# HELP x y\n# TYPE x counter\nx 1\n',
       });
       const { url } = await start({ sources });
@@ -169,10 +203,21 @@ describe('startHttpServer', () => {
       });
       expect(json((await rawGet(url, '/api/v1/deckies')).body)).toEqual({
         data: [
-          { uuid: 'local:web01', name: 'web01', ip: '10.0.0.2', services: ['ssh'], source: 'fleet', topology_id: null, host_uuid: 'local', machine_state: 'idle' },
+          {
+            uuid: 'local:web01',
+            name: 'web01',
+            ip: '10.0.0.2',
+            services: ['ssh'],
+            source: 'fleet',
+            topology_id: null,
+            host_uuid: 'local',
+            machine_state: 'idle',
+          },
         ],
       });
-      expect(json((await rawGet(url, '/api/v1/personas')).body)).toMatchObject({ data: [{ name: 'Alice', active_hours: '09:00-18:00', scope: 'pool' }] });
+      expect(json((await rawGet(url, '/api/v1/personas')).body)).toMatchObject({
+        data: [{ name: 'Alice', active_hours: '09:00-18:00', scope: 'pool' }],
+      });
       const m = await rawGet(url, '/metrics');
       expect(m.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
       expect(m.body).toBe('# HELP x y\n# TYPE x counter\nx 1\n');

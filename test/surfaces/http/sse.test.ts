@@ -72,10 +72,20 @@ describe('GET /api/v1/orchestrator/events/stream', () => {
 
     const file = await s.next();
     expect(file.event).toBe('file');
-    expect(JSON.parse(file.data!)).toMatchObject({ kind: 'file', action: 'file:create', dst_decky_uuid: 'local:db01', success: true, payload: { path: '/tmp/.cache-1.tmp' } });
+    expect(JSON.parse(file.data!)).toMatchObject({
+      kind: 'file',
+      action: 'file:create',
+      dst_decky_uuid: 'local:db01',
+      success: true,
+      payload: { path: '/tmp/.cache-1.tmp' },
+    });
     const traffic = await s.next();
     expect(traffic.event).toBe('traffic');
-    expect(JSON.parse(traffic.data!)).toMatchObject({ src_decky_uuid: 'local:web01', success: false, topic: 'orchestrator.traffic.local:db01' });
+    expect(JSON.parse(traffic.data!)).toMatchObject({
+      src_decky_uuid: 'local:web01',
+      success: false,
+      topic: 'orchestrator.traffic.local:db01',
+    });
     expect((await s.next()).event).toBe('email');
     // the heartbeat is not an orchestrator event: nothing more arrives
     await expect(s.next(200)).rejects.toThrow(/no SSE frame/);

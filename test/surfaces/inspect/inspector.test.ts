@@ -28,7 +28,12 @@ const supervisorMachine = setup({ actors: { decky: deckyMachine } }).createMachi
   states: {
     running: {
       on: {
-        TICK: { actions: [assign({ draft: ({ event }) => ({ subject: 'Next', body: String(event.body) }) }), sendTo('web01', { type: 'DECKY.SEND_TRAFFIC' })] },
+        TICK: {
+          actions: [
+            assign({ draft: ({ event }) => ({ subject: 'Next', body: String(event.body) }) }),
+            sendTo('web01', { type: 'DECKY.SEND_TRAFFIC' }),
+          ],
+        },
       },
     },
   },
@@ -103,11 +108,26 @@ describe('startInspector', () => {
     actor.start();
     actor.send({
       type: 'PROBE',
-      detail: { l1: { l2: { l3: { log: 'GET /x?token=tok-123 from 2001:db8::77 by carol@corp.example', hdr: 'Authorization: Bearer eyJabc.def' } } } },
+      detail: {
+        l1: {
+          l2: { l3: { log: 'GET /x?token=tok-123 from 2001:db8::77 by carol@corp.example', hdr: 'Authorization: Bearer eyJabc.def' } },
+        },
+      },
     });
     await expect.poll(() => msgs.filter((m) => m.type === '@xstate.snapshot').length).toBeGreaterThanOrEqual(2);
     const wire = JSON.stringify(msgs);
-    for (const secret of ['10.20.30.40', 'fd00:dead:beef::1', 'hunter2', 'root:', '192.168.7.7', 'tok-123', '2001:db8::77', 'carol@corp.example', 'eyJabc', '172.16.9.9']) {
+    for (const secret of [
+      '10.20.30.40',
+      'fd00:dead:beef::1',
+      'hunter2',
+      'root:',
+      '192.168.7.7',
+      'tok-123',
+      '2001:db8::77',
+      'carol@corp.example',
+      'eyJabc',
+      '172.16.9.9',
+    ]) {
       expect(wire, secret).not.toContain(secret);
     }
     // the shape and the harmless words stay readable
@@ -135,7 +155,9 @@ describe('startInspector', () => {
     actor.start();
     await new Promise((r) => setTimeout(r, 50));
     const { msgs } = await connect(inspector.wsUrl);
-    await expect.poll(() => msgs.filter((m) => m.type === '@xstate.actor').map((m) => m.name)).toEqual(expect.arrayContaining(['supervisor', 'web01']));
+    await expect
+      .poll(() => msgs.filter((m) => m.type === '@xstate.actor').map((m) => m.name))
+      .toEqual(expect.arrayContaining(['supervisor', 'web01']));
     actor.stop();
   });
 
@@ -154,7 +176,7 @@ describe('startInspector', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/frame-src https:\/\/stately\.ai;/);
     expect(await page.text()).toContain('src="https://stately.ai/inspect"');
     const js = await (await fetch(new URL('/bridge.js', inspector.url))).text();
-    expect(js).toContain("postMessage(d, origin)");
+    expect(js).toContain('postMessage(d, origin)');
     expect((await fetch(new URL('/../etc/passwd', inspector.url))).status).toBe(404);
   });
 });

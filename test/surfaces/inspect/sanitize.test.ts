@@ -20,7 +20,10 @@ describe('sanitizeForInspector', () => {
   });
 
   it('masks addresses inside strings and keys', () => {
-    expect(sanitizeForInspector({ id: 'persona:alice@corp.example', 'bob@corp.example': 1 })).toEqual({ id: 'persona:[email]', '[email]': 1 });
+    expect(sanitizeForInspector({ id: 'persona:alice@corp.example', 'bob@corp.example': 1 })).toEqual({
+      id: 'persona:[email]',
+      '[email]': 1,
+    });
   });
 
   it('caps strings, arrays and depth, and cuts cycles and functions', () => {
@@ -58,10 +61,35 @@ describe('sanitizeForInspector › values under harmless keys', () => {
         deckies: [{ meta: { net: { note: 'web01 10.0.0.2 → 10.0.0.3:22, v6 2001:db8::1 and [fe80::1%eth0]' } } }],
         bus: { conn: { dsn: 'nats://worker:s3cr3t@10.9.9.9:4222', pg: 'postgres://decnet:pw-123@db.example/decnet' } },
       },
-      event: { payload: { l1: { l2: { l3: { l4: { line: 'curl -H "Authorization: Bearer abc.DEF-123" https://x.example/?token=zzz&api_key=kkk by mallory@corp.example' } } } } } },
+      event: {
+        payload: {
+          l1: {
+            l2: {
+              l3: {
+                l4: {
+                  line: 'curl -H "Authorization: Bearer abc.DEF-123" https://x.example/?token=zzz&api_key=kkk by mallory@corp.example',
+                },
+              },
+            },
+          },
+        },
+      },
     });
     const text = JSON.stringify(out);
-    for (const secret of ['10.0.0.2', '10.0.0.3', '2001:db8::1', 'fe80::1', 's3cr3t', 'worker:', '10.9.9.9', 'pw-123', 'abc.DEF-123', 'zzz', 'kkk', 'mallory']) {
+    for (const secret of [
+      '10.0.0.2',
+      '10.0.0.3',
+      '2001:db8::1',
+      'fe80::1',
+      's3cr3t',
+      'worker:',
+      '10.9.9.9',
+      'pw-123',
+      'abc.DEF-123',
+      'zzz',
+      'kkk',
+      'mallory',
+    ]) {
       expect(text, secret).not.toContain(secret);
     }
     expect(out).toEqual({
@@ -69,7 +97,19 @@ describe('sanitizeForInspector › values under harmless keys', () => {
         deckies: [{ meta: { net: { note: 'web01 [ip] → [ip]:22, v6 [ip] and [[ip]%eth0]' } } }],
         bus: { conn: { dsn: 'nats://[credentials]@[ip]:4222', pg: 'postgres://[credentials]@db.example/decnet' } },
       },
-      event: { payload: { l1: { l2: { l3: { l4: { line: 'curl -H "Authorization: Bearer [redacted]" https://x.example/?token=[redacted]&api_key=[redacted] by [email]' } } } } } },
+      event: {
+        payload: {
+          l1: {
+            l2: {
+              l3: {
+                l4: {
+                  line: 'curl -H "Authorization: Bearer [redacted]" https://x.example/?token=[redacted]&api_key=[redacted] by [email]',
+                },
+              },
+            },
+          },
+        },
+      },
     });
   });
 

@@ -32,7 +32,11 @@ describe('collectMetricsFromBus', () => {
     const { registry, bus } = setup();
     bus.publish('orchestrator.email.local:mail01', 'email.delivered', { success: true, stage: 'delivered', generation_ms: 1500 });
     bus.publish('orchestrator.email.local:mail01', 'email.failed', { success: false, stage: 'llm', generation_ms: 60000 });
-    bus.publish('system.emailgen.health', 'heartbeat', { worker: 'emailgen', llm: { backend: 'ollama', breaker: 'half-open' }, actors: { persona: 3, supervisor: 1 } });
+    bus.publish('system.emailgen.health', 'heartbeat', {
+      worker: 'emailgen',
+      llm: { backend: 'ollama', breaker: 'half-open' },
+      actors: { persona: 3, supervisor: 1 },
+    });
     bus.publish('system.orchestrator.health', 'heartbeat', { worker: 'orchestrator', actors: { decky: 12, 'bad type': 1 } });
     const text = registry.render();
     expect(text).toContain('decnet_llm_duration_seconds_bucket{result="success",le="2"} 1');
@@ -49,7 +53,9 @@ describe('collectMetricsFromBus', () => {
     for (let i = 0; i < 50; i++) bus.publish(`orchestrator.k${i}.local:db01`, 'x', { success: true });
     bus.publish('orchestrator.traffic.local:db01', 'traffic.sent', { success: true });
     for (let i = 0; i < 50; i++) bus.publish(`system.w${i}.health`, 'worker.health', { actors: { decky: 1 } });
-    bus.publish('system.orchestrator.health', 'worker.health', { actors: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`t${i}`, i])) });
+    bus.publish('system.orchestrator.health', 'worker.health', {
+      actors: Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`t${i}`, i])),
+    });
     const text = registry.render();
     const kinds = new Set([...text.matchAll(/decnet_actions_total\{kind="([^"]+)"/g)].map((m) => m[1]));
     expect(kinds).toEqual(new Set(['traffic', 'other', ...Array.from({ length: EXTRA_LABEL_VALUES.kind }, (_, i) => `k${i}`)]));

@@ -11,7 +11,13 @@ interface DecnetWireEnvelope {
 }
 
 /** The body of a PUB: DECNET's envelope built from our publish (its server keeps only type and payload). */
-export function decnetWireEnvelope(topic: string, type: string, payload: Record<string, unknown>, now: Date, id: string): DecnetWireEnvelope {
+export function decnetWireEnvelope(
+  topic: string,
+  type: string,
+  payload: Record<string, unknown>,
+  now: Date,
+  id: string,
+): DecnetWireEnvelope {
   return { v: 1, id, topic, type, ts: now.getTime() / 1000, payload };
 }
 

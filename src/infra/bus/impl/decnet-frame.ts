@@ -78,7 +78,10 @@ export function createFrameDecoder(): FrameDecoder {
   let filled = 0;
 
   const finishHeader = (line: Buffer): void => {
-    const text = line.subarray(0, line.length - 1).toString('latin1').replace(/\r$/, '');
+    const text = line
+      .subarray(0, line.length - 1)
+      .toString('latin1')
+      .replace(/\r$/, '');
     if (text.length === 0 || !/^[\x20-\x7e]*$/.test(text)) throw new FrameError('bad-header', sanitize(line));
     const space = text.indexOf(' ');
     const v = space < 0 ? text : text.slice(0, space);

@@ -87,7 +87,10 @@ export function createInboundReader(d: InboundDeps): (c: InboundConn, chunk: Buf
       c.stall = undefined;
     }
     if (c.decoder.midFrame && !c.stall && !c.socket.destroyed) {
-      c.stall = setTimeout(() => protocolError(c, 'stalled-mid-frame', `${c.decoder.bufferedBytes} bytes held for ${d.stallMs} ms`), d.stallMs);
+      c.stall = setTimeout(
+        () => protocolError(c, 'stalled-mid-frame', `${c.decoder.bufferedBytes} bytes held for ${d.stallMs} ms`),
+        d.stallMs,
+      );
     }
   };
 }

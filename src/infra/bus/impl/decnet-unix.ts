@@ -110,7 +110,10 @@ export function createDecnetUnixBus(opts: DecnetUnixBusOptions): DecnetUnixBus {
   const onUp = (c: Conn): void => {
     c.up = true;
     if (everUp) counters.reconnects += 1;
-    log.info({ client: clientName, queued: outbox.length, failed: counters.failed }, everUp ? 'bus reconnected to DECNET' : 'bus connected to DECNET');
+    log.info(
+      { client: clientName, queued: outbox.length, failed: counters.failed },
+      everUp ? 'bus reconnected to DECNET' : 'bus connected to DECNET',
+    );
     everUp = true;
     outageWarned = false;
     control('HELLO', clientName);

@@ -1,5 +1,13 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
-import { type Authenticator, type ConnectionOptions, credsAuthenticator, nkeyAuthenticator, nkeys, tokenAuthenticator, usernamePasswordAuthenticator } from 'nats';
+import {
+  type Authenticator,
+  type ConnectionOptions,
+  credsAuthenticator,
+  nkeyAuthenticator,
+  nkeys,
+  tokenAuthenticator,
+  usernamePasswordAuthenticator,
+} from 'nats';
 import { BusConfigError } from '../bus-config-error.js';
 import type { NatsPlan } from '../nats-settings.js';
 
@@ -79,11 +87,13 @@ export function natsRefusalText(err: unknown): string {
   if (e.code === 'AUTHORIZATION_VIOLATION' || /authorization violation|authentication/i.test(msg)) {
     return `NATS refused the credentials (${AUTH_HINT}): ${msg}`;
   }
-  if (e.code === 'SERVER_OPT_NA' && msg === 'tls') return 'the NATS server does not offer TLS but TLS is required (tls:// or DECNET_NATS_TLS_*); refusing plaintext';
+  if (e.code === 'SERVER_OPT_NA' && msg === 'tls')
+    return 'the NATS server does not offer TLS but TLS is required (tls:// or DECNET_NATS_TLS_*); refusing plaintext';
   if (e.code === 'TLS' || /certificate|self.signed|TLS/i.test(`${msg} ${chained}`)) {
     return `TLS with the NATS server failed: ${chained || msg}; set DECNET_NATS_TLS_CA to the CA that signed the server certificate`;
   }
   return msg;
 }
 
-const AUTH_HINT = 'DECNET_BUS credentials, DECNET_NATS_USER/DECNET_NATS_PASSWORD, DECNET_NATS_TOKEN, DECNET_NATS_NKEY_SEED_FILE or DECNET_NATS_CREDS_FILE';
+const AUTH_HINT =
+  'DECNET_BUS credentials, DECNET_NATS_USER/DECNET_NATS_PASSWORD, DECNET_NATS_TOKEN, DECNET_NATS_NKEY_SEED_FILE or DECNET_NATS_CREDS_FILE';

@@ -63,7 +63,10 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
   const plan = planNats(opts.url, opts.security);
   const security = natsConnectSecurity(plan);
   if (plan.insecure && plan.remote.length > 0 && (plan.auth.kind === 'none' || !plan.tls)) {
-    log.warn({ servers: plan.remote, auth: plan.auth.kind, tls: Boolean(plan.tls) }, 'DECNET_NATS_INSECURE=1: connecting to a remote NATS server without authentication or TLS');
+    log.warn(
+      { servers: plan.remote, auth: plan.auth.kind, tls: Boolean(plan.tls) },
+      'DECNET_NATS_INSECURE=1: connecting to a remote NATS server without authentication or TLS',
+    );
   }
   const now = opts.now ?? (() => new Date());
   const newId = opts.newId ?? randomUUID;
@@ -96,7 +99,10 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
       rejectedSinceLog += 1;
       // a flood of forged messages is counted, and logged once per window, not once per message
       if (Date.now() - lastRejectLog >= failureLogEvery) {
-        log.warn({ subject: msg.subject.slice(0, 200), bytes, reason: r.reason, rejected: counters.rejected, sinceLastWarning: rejectedSinceLog }, 'bus message from NATS rejected');
+        log.warn(
+          { subject: msg.subject.slice(0, 200), bytes, reason: r.reason, rejected: counters.rejected, sinceLastWarning: rejectedSinceLog },
+          'bus message from NATS rejected',
+        );
         lastRejectLog = Date.now();
         rejectedSinceLog = 0;
       }
@@ -109,7 +115,9 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
   const attach = (entry: Entry): void => {
     if (!nc || entry.nats) return;
     try {
-      entry.nats = nc.subscribe(entry.pattern, { callback: (err, msg) => (err ? log.warn({ err: err.message, pattern: entry.pattern }, 'bus subscription error') : onMessage(msg)) });
+      entry.nats = nc.subscribe(entry.pattern, {
+        callback: (err, msg) => (err ? log.warn({ err: err.message, pattern: entry.pattern }, 'bus subscription error') : onMessage(msg)),
+      });
     } catch (err) {
       log.error({ pattern: entry.pattern, err: errorText(err) }, 'bus subscribe on NATS failed');
     }
@@ -126,7 +134,10 @@ export function createNatsBus(opts: NatsBusOptions): NatsBus {
       } else if (s.type === 'error' && Date.now() - lastAsyncErrorLog >= failureLogEvery) {
         // e.g. a permissions violation: the server refused a publish or subscribe this user may not make
         lastAsyncErrorLog = Date.now();
-        log.warn({ err: String(s.data), ...(s.permissionContext ? { permission: s.permissionContext } : {}) }, 'NATS server reported an error');
+        log.warn(
+          { err: String(s.data), ...(s.permissionContext ? { permission: s.permissionContext } : {}) },
+          'NATS server reported an error',
+        );
       }
     }
   };

@@ -14,7 +14,13 @@ const PLAIN_PATH = /^\/(?:[A-Za-z0-9_][A-Za-z0-9._-]*\/)*[A-Za-z0-9_][A-Za-z0-9.
  * file of `maxBytes` can need (a container is attacker-controlled: a bigger answer is abandoned
  * as `too-large`), then only its first entry is parsed. Never throws.
  */
-export async function readArchiveFile(docker: Docker, container: string, path: string, maxBytes: number, opts: FileReadOptions = {}): Promise<FileReadResult> {
+export async function readArchiveFile(
+  docker: Docker,
+  container: string,
+  path: string,
+  maxBytes: number,
+  opts: FileReadOptions = {},
+): Promise<FileReadResult> {
   if (!isContainerName(container)) return { ok: false, reason: 'engine', detail: 'invalid container name' };
   if (!PLAIN_PATH.test(path) || path.length > 1024) return { ok: false, reason: 'engine', detail: 'invalid path' };
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) return { ok: false, reason: 'engine', detail: 'invalid size cap' };
@@ -53,7 +59,9 @@ export async function readArchiveFile(docker: Docker, container: string, path: s
     if (timedOut) return { ok: false, reason: 'timeout', detail: `no answer within ${opts.timeoutMs ?? READ_TIMEOUT_MS} ms` };
     if (opts.signal?.aborted) return { ok: false, reason: 'timeout', detail: 'aborted' };
     const status = (err as { statusCode?: number }).statusCode;
-    const detail = String((err as Error).message ?? err).replace(/\s+/g, ' ').slice(0, 200);
+    const detail = String((err as Error).message ?? err)
+      .replace(/\s+/g, ' ')
+      .slice(0, 200);
     return { ok: false, reason: status === 404 ? 'missing' : 'engine', detail };
   } finally {
     clearTimeout(timer);

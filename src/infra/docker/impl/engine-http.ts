@@ -16,11 +16,23 @@ type Address = Exclude<EngineAddress, { kind: 'ssh' }>;
 /** The exec transport for a dockerode instance: straight HTTP unless the engine is reached over SSH. */
 export function transportFor(docker: Docker): ExecTransport {
   // docker-modem has already resolved DOCKER_HOST and the TLS files into these fields
-  const m = docker.modem as { socketPath?: unknown; protocol?: string; host?: string; port?: number | string; ca?: Buffer; cert?: Buffer; key?: Buffer };
+  const m = docker.modem as {
+    socketPath?: unknown;
+    protocol?: string;
+    host?: string;
+    port?: number | string;
+    ca?: Buffer;
+    cert?: Buffer;
+    key?: Buffer;
+  };
   if (typeof m.socketPath === 'string') return httpTransport({ kind: 'socket', path: m.socketPath });
   if ((m.protocol === 'http' || m.protocol === 'https') && m.host) {
     const port = Number(m.port ?? (m.protocol === 'https' ? 2376 : 2375));
-    return httpTransport(m.protocol === 'https' ? { kind: 'tcp', host: m.host, port, tls: { ca: m.ca, cert: m.cert, key: m.key } } : { kind: 'tcp', host: m.host, port });
+    return httpTransport(
+      m.protocol === 'https'
+        ? { kind: 'tcp', host: m.host, port, tls: { ca: m.ca, cert: m.cert, key: m.key } }
+        : { kind: 'tcp', host: m.host, port },
+    );
   }
   return dockerodeTransport(docker);
 }
@@ -46,7 +58,8 @@ export function httpTransport(address: Address): ExecTransport {
   function call<T>(method: string, path: string, body: unknown, signal: AbortSignal, ok: number[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
-      const headers: Record<string, string | number> = data === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+      const headers: Record<string, string | number> =
+        data === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
       const req = send({ ...base, agent, method, path, headers }, (res) => {
         readAnswer(res).then((text) => {
           signal.removeEventListener('abort', cancel);
@@ -106,7 +119,13 @@ export function httpTransport(address: Address): ExecTransport {
     },
 
     async inspect(id: string, signal: AbortSignal): Promise<ExecState> {
-      const info = await call<{ Running?: unknown; ExitCode?: unknown; Pid?: unknown }>('GET', `/exec/${id}/json`, undefined, signal, [200]);
+      const info = await call<{ Running?: unknown; ExitCode?: unknown; Pid?: unknown }>(
+        'GET',
+        `/exec/${id}/json`,
+        undefined,
+        signal,
+        [200],
+      );
       return {
         Running: info.Running === true,
         ExitCode: typeof info.ExitCode === 'number' ? info.ExitCode : null,

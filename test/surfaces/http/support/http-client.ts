@@ -11,7 +11,13 @@ export interface RawResponse {
  * GET (or `method`, with `body`) with the path sent byte for byte (fetch and URL would normalise
  * `/../`), so traversal attempts reach the server as an attacker would send them.
  */
-export function rawGet(base: string, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<RawResponse> {
+export function rawGet(
+  base: string,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<RawResponse> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = request({ host: u.hostname.replace(/^\[|\]$/g, ''), port: u.port, path, method, headers }, (res) => {

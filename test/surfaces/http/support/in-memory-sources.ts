@@ -1,4 +1,11 @@
-import type { ApiSources, DeckyView, EventStats, PersonaView, ThreadMessage, WorkerHealth } from '../../../../src/surfaces/http/api-sources.port.js';
+import type {
+  ApiSources,
+  DeckyView,
+  EventStats,
+  PersonaView,
+  ThreadMessage,
+  WorkerHealth,
+} from '../../../../src/surfaces/http/api-sources.port.js';
 import type { OrchestratorEvent } from '../../../../src/domain/event.js';
 
 /** Rows the in-memory sources serve; tests push into the arrays directly. */
@@ -34,9 +41,7 @@ export function inMemorySources(partial: Partial<MemoryData> = {}): ApiSources &
       return { total: rows.length, limit: q.limit, offset: q.offset, data: rows.slice(q.offset, q.offset + q.limit) };
     },
     async threadMessages(threadId) {
-      return data.emails
-        .filter((m) => m.threadId === threadId && m.success)
-        .sort((a, b) => a.ts.getTime() - b.ts.getTime());
+      return data.emails.filter((m) => m.threadId === threadId && m.success).sort((a, b) => a.ts.getTime() - b.ts.getTime());
     },
     async eventStats(since, success) {
       const stats: EventStats = { byKind: {} };

@@ -39,7 +39,10 @@ export class SqlBackfillLog implements BackfillLogPort {
 
   /** Deckies whose backfill of `kind` is done or skipped. */
   async finishedDeckies(kind: BackfillKind): Promise<Set<string>> {
-    const rows = (await this.db(TABLE).where({ kind }).whereIn('status', [...FINAL]).select('decky_uuid')) as Pick<Row, 'decky_uuid'>[];
+    const rows = (await this.db(TABLE)
+      .where({ kind })
+      .whereIn('status', [...FINAL])
+      .select('decky_uuid')) as Pick<Row, 'decky_uuid'>[];
     return new Set(rows.map((r) => String(r.decky_uuid)));
   }
 }

@@ -76,10 +76,10 @@ export class SqliteEmailStore implements EmailStorePort {
     let q = this.db('orchestrator_emails')
       .where({ success: 1 })
       .andWhere((w) => {
-        w.whereRaw('lower(sender_email) = ? and lower(recipient_email) = ?', [la, lb]).orWhereRaw('lower(sender_email) = ? and lower(recipient_email) = ?', [
-          lb,
-          la,
-        ]);
+        w.whereRaw('lower(sender_email) = ? and lower(recipient_email) = ?', [la, lb]).orWhereRaw(
+          'lower(sender_email) = ? and lower(recipient_email) = ?',
+          [lb, la],
+        );
       });
     if (opts.mailDeckyUuid !== undefined) q = q.andWhere({ mail_decky_uuid: opts.mailDeckyUuid });
     const row = (await q

@@ -14,7 +14,9 @@ const COLUMNS = ['uuid', 'ts', 'kind', 'protocol', 'action', 'src_decky_uuid', '
 
 // SQLite, a full chunk (the writer's batch under load) alone: one statement prepared once per
 // connection. SQLite's own thread is the writer's bottleneck, and bound values cost it the least.
-const FULL_CHUNK_INSERT = `insert into orchestrator_events (${COLUMNS.join(', ')}) values ${Array(CHUNK).fill(`(${COLUMNS.map(() => '?').join(', ')})`).join(', ')}`;
+const FULL_CHUNK_INSERT = `insert into orchestrator_events (${COLUMNS.join(', ')}) values ${Array(CHUNK)
+  .fill(`(${COLUMNS.map(() => '?').join(', ')})`)
+  .join(', ')}`;
 
 // SQLite, any other chunk: ONE bound parameter, a JSON array of row arrays in COLUMNS order,
 // unpacked by json_each (SQLite 3.38+; the sqlite3 package bundles 3.44): no statement text
@@ -136,7 +138,17 @@ async function pruneNewestMysql(db: Db, table: string, partition: string, keep: 
 /** One row's values in COLUMNS order, in DECNET's formats: naive UTC text, 0/1, json.dumps payload. */
 function toDbValues(e: OrchestratorEvent): unknown[] {
   if (!isEventKind(e.kind)) throw new StoreQueryError(`event ${e.uuid}: unknown kind ${String(e.kind)}`);
-  return [e.uuid, toDecnetTime(e.ts), e.kind, e.protocol, e.action, e.srcDeckyUuid, e.dstDeckyUuid, toDbBool(e.success), pyJsonDumps(e.payload)];
+  return [
+    e.uuid,
+    toDecnetTime(e.ts),
+    e.kind,
+    e.protocol,
+    e.action,
+    e.srcDeckyUuid,
+    e.dstDeckyUuid,
+    toDbBool(e.success),
+    pyJsonDumps(e.payload),
+  ];
 }
 
 function fromDbRow(r: EventDbRow): OrchestratorEvent {

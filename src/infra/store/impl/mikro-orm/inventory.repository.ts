@@ -21,7 +21,10 @@ const LIVE_STATES = ['running', 'stopped', 'degraded', 'unreachable'];
 // `||` concatenates on SQLite and PostgreSQL; on MySQL it is OR, so concat() there.
 const unionSql = (mysql: boolean) => {
   const join = (a: string, b: string) => (mysql ? `concat(${a}, ':', ${b})` : `${a} || ':' || ${b}`);
-  return UNION_SQL.replace("d.host_uuid || ':' || d.name", join('d.host_uuid', 'd.name')).replace("d.host_uuid || ':' || d.decky_name", join('d.host_uuid', 'd.decky_name'));
+  return UNION_SQL.replace("d.host_uuid || ':' || d.name", join('d.host_uuid', 'd.name')).replace(
+    "d.host_uuid || ':' || d.decky_name",
+    join('d.host_uuid', 'd.decky_name'),
+  );
 };
 
 const UNION_SQL = `
@@ -93,7 +96,8 @@ export class SqliteInventory implements InventoryPort {
   async reconcileHost(hostUuid: string, observed: ObservedDecky[], opts: { remote: boolean }): Promise<void> {
     if (this.owner === 'decnet') {
       // DECNET's reconciler owns these rows; the runtime should not even call this there.
-      if (!this.warned.has('reconcile')) this.logger.info({ hostUuid }, "DECNET's database: its reconciler keeps the decky rows; discovery writes nothing");
+      if (!this.warned.has('reconcile'))
+        this.logger.info({ hostUuid }, "DECNET's database: its reconciler keeps the decky rows; discovery writes nothing");
       this.warned.add('reconcile');
       return;
     }
@@ -102,7 +106,8 @@ export class SqliteInventory implements InventoryPort {
       this.db.transaction(async (trx) => {
         // PostgreSQL: one reconcile per host at a time; two reconciles of the same host lock its
         // rows in different orders and deadlock each other (SQLite already has a single writer)
-        if ((trx.client as { dialect?: string }).dialect === 'postgresql') await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`reconcile:${hostUuid}`]);
+        if ((trx.client as { dialect?: string }).dialect === 'postgresql')
+          await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`reconcile:${hostUuid}`]);
         const now = toDecnetTime(new Date());
         const known = await existingTopologies(trx, observed);
         const topo: ObservedDecky[] = [];
@@ -119,7 +124,8 @@ export class SqliteInventory implements InventoryPort {
         await upsertTopologyDeckies(trx, hostUuid, topo, now);
         await upsertHostDeckies(trx, shards, hostUuid, host, now);
         const gone =
-          (await tearDownTopologyDeckies(trx, hostUuid, topo, !opts.remote, now)) + (await tearDownHostDeckies(trx, shards, hostUuid, host, now));
+          (await tearDownTopologyDeckies(trx, hostUuid, topo, !opts.remote, now)) +
+          (await tearDownHostDeckies(trx, shards, hostUuid, host, now));
         this.logger.debug({ hostUuid, observed: observed.length, tornDown: gone }, 'host reconciled');
       }),
     );
@@ -237,7 +243,9 @@ async function tearDownHostDeckies(trx: Db, shards: boolean, hostUuid: string, s
   const table = shards ? 'decky_shards' : 'fleet_deckies';
   const nameColumn = shards ? 'decky_name' : 'name';
   const seenNames = new Set(seen.map((o) => o.name));
-  const live = (await trx(table).where({ host_uuid: hostUuid }).whereIn('state', LIVE_STATES).select(`${nameColumn} as name`)) as { name: string }[];
+  const live = (await trx(table).where({ host_uuid: hostUuid }).whereIn('state', LIVE_STATES).select(`${nameColumn} as name`)) as {
+    name: string;
+  }[];
   const gone = live.map((r) => r.name).filter((n) => !seenNames.has(n));
   for (const part of chunks(gone, CHUNK)) {
     await trx(table).where({ host_uuid: hostUuid }).whereIn(nameColumn, part).update({ state: 'torn_down', updated_at: now });

@@ -38,7 +38,8 @@ export async function openMysqlOrm(url: string, logger: Logger): Promise<{ orm: 
   });
   try {
     const schema = await migrateUnderLock(orm.em.getConnection().getKnex());
-    if (schema.applied.length > 0) logger.info({ migrations: schema.applied, db: describeStoreTarget(url), owner: schema.owner }, 'store migrated');
+    if (schema.applied.length > 0)
+      logger.info({ migrations: schema.applied, db: describeStoreTarget(url), owner: schema.owner }, 'store migrated');
     return { orm, schema };
   } catch (err) {
     await orm.close(true);
@@ -52,11 +53,15 @@ async function migrateUnderLock(knex: Db): Promise<PreparedSchema> {
   const client = knex.client as unknown as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const conn = await client.acquireConnection();
   try {
-    const [rows] = (await knex.raw('select get_lock(?, ?) as got', [SCHEMA_LOCK, SCHEMA_LOCK_WAIT_S]).connection(conn)) as unknown as [{ got: number | null }[]];
+    const [rows] = (await knex.raw('select get_lock(?, ?) as got', [SCHEMA_LOCK, SCHEMA_LOCK_WAIT_S]).connection(conn)) as unknown as [
+      { got: number | null }[],
+    ];
     if (Number(rows[0]?.got) !== 1) throw new Error(`schema lock ${SCHEMA_LOCK} not granted within ${SCHEMA_LOCK_WAIT_S}s`);
     try {
       return await prepareSchema(knex, 'mysql', async () => {
-        throw new StoreOwnershipError('database has mikro_orm_migrations: an earlier schema of this orchestrator never ran on MySQL; nothing written');
+        throw new StoreOwnershipError(
+          'database has mikro_orm_migrations: an earlier schema of this orchestrator never ran on MySQL; nothing written',
+        );
       });
     } finally {
       await knex.raw('select release_lock(?)', [SCHEMA_LOCK]).connection(conn);

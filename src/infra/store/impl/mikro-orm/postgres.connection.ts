@@ -34,7 +34,8 @@ export async function openPgOrm(url: string, logger: Logger): Promise<{ orm: Mik
   });
   try {
     const schema = await migrateUnderLock(orm);
-    if (schema.applied.length > 0) logger.info({ migrations: schema.applied, db: describeStoreTarget(url), owner: schema.owner }, 'store migrated');
+    if (schema.applied.length > 0)
+      logger.info({ migrations: schema.applied, db: describeStoreTarget(url), owner: schema.owner }, 'store migrated');
     return { orm, schema };
   } catch (err) {
     await orm.close(true);

@@ -19,9 +19,12 @@ const BUSY_TIMEOUT_MS = 1_000;
 // busy_timeout first so the journal_mode switch itself waits for a concurrent opener. Foreign
 // keys are declared as DECNET declares them and, as in DECNET, not enforced: a shard of an
 // engine discovery found before anyone registered it is still recorded.
-const PRAGMAS = [`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`, 'pragma journal_mode = wal', 'pragma synchronous = normal', 'pragma foreign_keys = off'].join(
-  '; ',
-);
+const PRAGMAS = [
+  `pragma busy_timeout = ${BUSY_TIMEOUT_MS}`,
+  'pragma journal_mode = wal',
+  'pragma synchronous = normal',
+  'pragma foreign_keys = off',
+].join('; ');
 
 interface SqliteConn {
   exec(sql: string, cb: (err: Error | null) => void): void;

@@ -75,7 +75,11 @@ export class SqlSwarmHosts implements SwarmHostsPort {
 
   /** Every host, by name. */
   async listHosts(): Promise<SwarmHost[]> {
-    return ((await this.db(TABLE).select('*').orderBy([{ column: 'name' }, { column: 'uuid' }])) as Row[]).map(fromRow);
+    return (
+      (await this.db(TABLE)
+        .select('*')
+        .orderBy([{ column: 'name' }, { column: 'uuid' }])) as Row[]
+    ).map(fromRow);
   }
 
   /** One host by name or uuid. */
@@ -118,7 +122,9 @@ export class SqlSwarmHosts implements SwarmHostsPort {
   async markUnreachable(uuid: string, reason: string, at: Date): Promise<number> {
     return withBusyRetry(() =>
       this.db.transaction(async (trx) => {
-        await trx(TABLE).where({ uuid }).update({ state: UNREACHABLE, last_error: reason.slice(0, MAX_ERROR) });
+        await trx(TABLE)
+          .where({ uuid })
+          .update({ state: UNREACHABLE, last_error: reason.slice(0, MAX_ERROR) });
         if (this.owner !== 'project') return 0;
         await trx('swarm_hosts').where({ uuid }).update({ status: DECNET_STATUS.unreachable });
         return this.setDeckyStates(trx, uuid, 'running', UNREACHABLE, at);
@@ -130,7 +136,10 @@ export class SqlSwarmHosts implements SwarmHostsPort {
   private async setDeckyStates(trx: Db, uuid: string, from: string | null, to: string, at: Date): Promise<number> {
     const now = toDecnetTime(at);
     const shards = trx('decky_shards').where({ host_uuid: uuid });
-    const topology = trx('topology_deckies').whereIn(['topology_id', 'name'], trx('orch_topology_decky_hosts').where({ host_uuid: uuid }).select('topology_id', 'name'));
+    const topology = trx('topology_deckies').whereIn(
+      ['topology_id', 'name'],
+      trx('orch_topology_decky_hosts').where({ host_uuid: uuid }).select('topology_id', 'name'),
+    );
     if (from !== null) {
       shards.andWhere({ state: from });
       topology.andWhere({ state: from });

@@ -17,7 +17,18 @@ import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
 
 const TABLE = 'synthetic_files';
 // DECNET's columns (DECNET-COMPAT §2). `persona` is NOT NULL there: an unknown author is ''.
-const COLUMNS = ['uuid', 'decky_uuid', 'path', 'persona', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'last_body'] as const;
+const COLUMNS = [
+  'uuid',
+  'decky_uuid',
+  'path',
+  'persona',
+  'content_class',
+  'created_at',
+  'last_modified',
+  'edit_count',
+  'content_hash',
+  'last_body',
+] as const;
 // MySQL's TEXT holds 65,535 bytes, one less than MAX_STORED_BODY: a longer body would fail the batch
 const MYSQL_TEXT_BYTES = 65_535;
 // 10 columns × 200 rows; bodies are large, so fewer rows per statement than the event store.
@@ -54,7 +65,9 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
   /** Upserts whole states. */
   async putFiles(files: readonly SyntheticFilePut[]): Promise<void> {
     const cap = this.bodyCap();
-    const rows = files.map((f) => toRow(f.deckyUuid, f.path, f.author, f.persona, f.contentClass, f.createdAt, f.lastModified, f.editCount, f.body, cap));
+    const rows = files.map((f) =>
+      toRow(f.deckyUuid, f.path, f.author, f.persona, f.contentClass, f.createdAt, f.lastModified, f.editCount, f.body, cap),
+    );
     await this.upsert(rows, PUT_SUFFIX, true);
   }
 
@@ -62,7 +75,18 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
   async recordWrites(writes: readonly SyntheticFileWrite[]): Promise<void> {
     const cap = this.bodyCap();
     const rows = coalesceWrites(writes).map((g) =>
-      toRow(g.last.deckyUuid, g.last.path, g.author, g.persona, g.last.contentClass, g.createdAt, g.last.mtime, g.count - 1, g.last.body, cap),
+      toRow(
+        g.last.deckyUuid,
+        g.last.path,
+        g.author,
+        g.persona,
+        g.last.contentClass,
+        g.createdAt,
+        g.last.mtime,
+        g.count - 1,
+        g.last.body,
+        cap,
+      ),
     );
     await this.upsert(rows, WRITE_SUFFIX, false);
   }
@@ -71,9 +95,9 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
   async listFiles(q: FileListQuery): Promise<Page<SyntheticFile>> {
     validatePaging(q);
     return this.db.transaction(async (trx) => {
-      const counted = (await (q.deckyUuid === undefined ? trx(TABLE) : trx(TABLE).where({ decky_uuid: q.deckyUuid })).count({ n: '*' }).first()) as
-        | { n: number }
-        | undefined;
+      const counted = (await (q.deckyUuid === undefined ? trx(TABLE) : trx(TABLE).where({ decky_uuid: q.deckyUuid }))
+        .count({ n: '*' })
+        .first()) as { n: number } | undefined;
       const base = withAuthors(trx);
       const rows = (await (q.deckyUuid === undefined ? base : base.where('f.decky_uuid', q.deckyUuid))
         .orderBy([
@@ -88,7 +112,9 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
 
   /** Every file of one decky, oldest created first. */
   async filesOf(deckyUuid: string): Promise<SyntheticFile[]> {
-    const rows = (await withAuthors(this.db).where('f.decky_uuid', deckyUuid).orderBy([{ column: 'f.created_at' }, { column: `f.${this.order}` }])) as Row[];
+    const rows = (await withAuthors(this.db)
+      .where('f.decky_uuid', deckyUuid)
+      .orderBy([{ column: 'f.created_at' }, { column: `f.${this.order}` }])) as Row[];
     return rows.map(fromRow);
   }
 
@@ -112,7 +138,11 @@ export class SqliteSyntheticFiles implements SyntheticFilesPort {
       this.db.transaction(async (trx) => {
         for (const part of chunks(values, CHUNK)) await insertValues(trx, TABLE, COLUMNS, part, suffix);
         for (const part of chunks(authors, CHUNK)) await insertValues(trx, AUTHORS, AUTHOR_COLUMNS, part, AUTHOR_SUFFIX);
-        if (whole) for (const part of chunks(anonymous, CHUNK)) await trx(AUTHORS).whereIn(['decky_uuid', 'path'], part as string[][]).del();
+        if (whole)
+          for (const part of chunks(anonymous, CHUNK))
+            await trx(AUTHORS)
+              .whereIn(['decky_uuid', 'path'], part as string[][])
+              .del();
       }),
     );
   }
@@ -144,7 +174,14 @@ function coalesceWrites(writes: readonly SyntheticFileWrite[]): WriteGroup[] {
     const key = `${w.deckyUuid}\u0000${w.path}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { last: w, createdAt: w.mtime, author: w.author, persona: w.persona ?? null, count: 1 });
-    else groups.set(key, { last: w, createdAt: g.createdAt, author: w.author ?? g.author, persona: w.persona ?? g.persona, count: g.count + 1 });
+    else
+      groups.set(key, {
+        last: w,
+        createdAt: g.createdAt,
+        author: w.author ?? g.author,
+        persona: w.persona ?? g.persona,
+        count: g.count + 1,
+      });
   }
   return [...groups.values()];
 }

@@ -57,8 +57,20 @@ export class SqliteTopologyStore implements TopologyStore {
           .onConflict('id')
           .merge(['timezone', 'updated_at']);
         // two statements because "state not given" must keep what discovery saw on update.
-        await upsertDeckies(trx, id, file.deckies.filter((d) => d.state !== undefined), now, true);
-        await upsertDeckies(trx, id, file.deckies.filter((d) => d.state === undefined), now, false);
+        await upsertDeckies(
+          trx,
+          id,
+          file.deckies.filter((d) => d.state !== undefined),
+          now,
+          true,
+        );
+        await upsertDeckies(
+          trx,
+          id,
+          file.deckies.filter((d) => d.state === undefined),
+          now,
+          false,
+        );
         return { id, name: file.name, deckies: file.deckies.length, created };
       }),
     );
@@ -71,9 +83,16 @@ export class SqliteTopologyStore implements TopologyStore {
     const row = (await this.db('topologies as t')
       .leftJoin('orch_topologies as o', 'o.id', 't.id')
       .where('t.id', id)
-      .first('t.id', 't.name', 't.language_default', 't.email_personas', 't.created_at', 't.status_changed_at', 'o.timezone', 'o.updated_at')) as
-      | Record<string, unknown>
-      | undefined;
+      .first(
+        't.id',
+        't.name',
+        't.language_default',
+        't.email_personas',
+        't.created_at',
+        't.status_changed_at',
+        'o.timezone',
+        'o.updated_at',
+      )) as Record<string, unknown> | undefined;
     if (row === undefined) return null;
     return {
       id: String(row.id),

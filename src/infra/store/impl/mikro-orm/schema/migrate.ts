@@ -22,14 +22,22 @@ async function run(trx: Db, statements: string[]): Promise<void> {
 
 /** Migrations of the project's own tables: run in both owners' databases. */
 export const OWN_MIGRATIONS: readonly SchemaMigration[] = [
-  { name: 'orch-0001-own-tables', up: (trx, d) => run(trx, OWN_TABLES.flatMap((t) => createTableSql(t, d))) },
+  {
+    name: 'orch-0001-own-tables',
+    up: (trx, d) =>
+      run(
+        trx,
+        OWN_TABLES.flatMap((t) => createTableSql(t, d)),
+      ),
+  },
 ];
 
 /** Migrations of the shared tables: only in a database this project owns. */
 export const SHARED_MIGRATIONS: readonly SchemaMigration[] = [
   {
     name: 'decnet-0001-shared-tables',
-    up: (trx, d, legacy) => (legacy ? reshapeLegacy(trx, d) : run(trx, [...SHARED_TABLES.flatMap((t) => createTableSql(t, d)), ...ownIndexes(d)])),
+    up: (trx, d, legacy) =>
+      legacy ? reshapeLegacy(trx, d) : run(trx, [...SHARED_TABLES.flatMap((t) => createTableSql(t, d)), ...ownIndexes(d)]),
   },
 ];
 
@@ -59,7 +67,9 @@ export async function prepareSchema(db: Db, d: Dialect, legacyUp: () => Promise<
   if (!legacy && !(await recorded(db, tables)).has(SHARED_MIGRATIONS[0]!.name)) {
     const stranger = [...SHARED_TABLES.map((t) => t.name), ...LEGACY_TABLES].find((n) => tables.has(n));
     if (stranger !== undefined) {
-      throw new StoreOwnershipError(`database has a ${stranger} table but neither DECNET's alembic_version nor this orchestrator's migrations: nothing written`);
+      throw new StoreOwnershipError(
+        `database has a ${stranger} table but neither DECNET's alembic_version nor this orchestrator's migrations: nothing written`,
+      );
     }
   }
   applied.push(...(await apply(db, d, [...OWN_MIGRATIONS, ...SHARED_MIGRATIONS], legacy)));

@@ -36,7 +36,9 @@ async function columnsOf(db: Db, dialect: Dialect, table: string): Promise<Set<s
  * StoreOwnershipError naming the revision, or the table and column, otherwise.
  */
 export async function checkDecnetSchema(db: Db, dialect: Dialect, tables: Set<string>): Promise<string> {
-  const revisions = (await rawRows<{ version_num: string }>(db, 'select version_num from alembic_version')).map((r) => String(r.version_num));
+  const revisions = (await rawRows<{ version_num: string }>(db, 'select version_num from alembic_version')).map((r) =>
+    String(r.version_num),
+  );
   const known = KNOWN_DECNET_REVISIONS.join(', ');
   if (revisions.length !== 1 || !KNOWN_DECNET_REVISIONS.includes(revisions[0]!)) {
     const at = revisions.length === 0 ? 'no revision' : `revision ${revisions.join(', ')}`;

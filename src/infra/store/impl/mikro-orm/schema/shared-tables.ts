@@ -219,7 +219,18 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['ix_synthetic_files_decky_modified', ['decky_uuid', 'last_modified']],
       ['ix_synthetic_files_decky_uuid', ['decky_uuid']],
     ],
-    needed: ['uuid', 'decky_uuid', 'path', 'persona', 'content_class', 'created_at', 'last_modified', 'edit_count', 'content_hash', 'last_body'],
+    needed: [
+      'uuid',
+      'decky_uuid',
+      'path',
+      'persona',
+      'content_class',
+      'created_at',
+      'last_modified',
+      'edit_count',
+      'content_hash',
+      'last_body',
+    ],
   },
   {
     name: 'realism_config',
@@ -289,7 +300,9 @@ function sqlType(t: string, dialect: Dialect): string {
     return { S: 'VARCHAR(255)', T: 'TEXT', BT: 'MEDIUMTEXT', DT: 'DATETIME', B: 'BOOL', I: 'INTEGER', F: 'FLOAT' }[base]!;
   }
   if (n) return `varchar(${n})`;
-  return { S: 'varchar', BT: 'text', T: 'text', DT: 'timestamp(6) without time zone', B: 'boolean', I: 'integer', F: 'double precision' }[base]!;
+  return { S: 'varchar', BT: 'text', T: 'text', DT: 'timestamp(6) without time zone', B: 'boolean', I: 'integer', F: 'double precision' }[
+    base
+  ]!;
 }
 
 // `key` is a keyword on MySQL too, quoted there with backticks
@@ -310,7 +323,8 @@ export function createTableSql(t: TableSpec, dialect: Dialect): string[] {
   }
   for (const [name, cols] of t.uniques ?? []) lines.push(`CONSTRAINT ${name} UNIQUE (${cols.join(', ')})`);
   const out = [`CREATE TABLE ${t.name} (\n  ${lines.join(',\n  ')}\n)`];
-  for (const [name, cols, unique] of t.indexes) out.push(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${t.name} (${cols.map(quote).join(', ')})`);
+  for (const [name, cols, unique] of t.indexes)
+    out.push(`CREATE ${unique ? 'UNIQUE ' : ''}INDEX ${name} ON ${t.name} (${cols.map(quote).join(', ')})`);
   if (dialect === 'postgresql' && rowid) out.push(`CREATE UNIQUE INDEX orch_ix_${t.name}_rowid ON ${t.name} (rowid)`);
   return out;
 }
