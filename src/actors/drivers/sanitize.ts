@@ -4,10 +4,11 @@ const MAX_STDERR = 256;
 /** Longest banner kept in an event payload (SPEC §3.1). */
 export const MAX_BANNER = 128;
 
-// C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that can
-// disguise text in an operator's terminal or UI.
+// C0 controls except tab and newline, DEL, C1 controls, and the invisible marks that can disguise
+// text in an operator's terminal or UI: zero-width characters and directional marks (U+200B–U+200F,
+// U+061C), bidi embeddings, overrides and isolates.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Cuts `text` to at most `max` code points (never splits a surrogate pair). */
 export function clip(text: string, max: number): string {
