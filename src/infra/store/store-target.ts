@@ -22,14 +22,19 @@ export function isMysqlUrl(url: string): boolean {
   return MYSQL_SCHEME.test(url.trim());
 }
 
-/** The target for logs: a URL loses its password, a path is shown as is. */
+// query parameters that carry a secret: password, sslpassword, passfile, pass, secret, token, key
+const SECRET_PARAM = /pass|secret|token|key/i;
+
+/** The target for logs: a URL loses its password (in the authority or a query parameter), a path is shown as is. */
 export function describeStoreTarget(db: string): string {
   const t = parseStoreTarget(db);
   if (t.dialect === 'sqlite') return t.path;
   try {
     const url = new URL(t.url);
     if (url.password) url.password = '***';
-    return url.toString();
+    // libpq and the MySQL drivers also take secrets as query parameters (`?password=…`, `sslpassword`)
+    for (const key of [...url.searchParams.keys()]) if (SECRET_PARAM.test(key)) url.searchParams.set(key, '***');
+    return url.toString().replaceAll('%2A%2A%2A', '***');
   } catch {
     return `${t.dialect}://(unparseable url)`;
   }

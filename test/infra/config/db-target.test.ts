@@ -60,6 +60,11 @@ describe("the store target from DECNET's database variables", () => {
     const url = resolve({ DECNET_DB_TYPE: 'mysql', DECNET_DB_PASSWORD: secret });
     expect(describeStoreTarget(url)).toBe('mysql://decnet:***@localhost:3306/decnet');
     expect(describeStoreTarget('mysql+asyncmy://decnet:hunter2@db/decnet')).toBe('mysql://decnet:***@db/decnet');
+    // a password given as a query parameter is masked too (libpq takes password=, sslpassword=)
+    expect(describeStoreTarget('postgresql://decnet@db/decnet?password=hunter2&sslmode=require')).toBe(
+      'postgresql://decnet@db/decnet?password=***&sslmode=require',
+    );
+    expect(describeStoreTarget('postgresql://u:p1@db/x?sslpassword=s3cr3t')).not.toMatch(/p1|s3cr3t/);
   });
 
   it('reaches Config.dbPath through loadConfig', () => {
