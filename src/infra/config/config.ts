@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { resolveDbTarget } from './db-target.js';
+import { ConfigError } from './config-error.js';
 
 const seconds = z.coerce.number().positive().finite();
 const FLAG_WORDS = new Map([
@@ -119,11 +120,6 @@ interface NatsSecurityConfig {
   tlsCert?: string;
   tlsKey?: string;
   insecure?: boolean;
-}
-
-/** Thrown for configuration the operator must fix; the message names the variable. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
 }
 
 /** Reads and validates configuration from the environment. */

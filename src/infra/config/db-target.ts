@@ -1,5 +1,5 @@
 import { isMysqlUrl } from '../store/store-target.js';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 
 /** The database variables DECNET reads (DECNET-COMPAT §2), plus the project's `DECNET_DB` shorthand. */
 interface DbEnv {

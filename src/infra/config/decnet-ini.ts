@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 
 /**
  * DECNET's decnet.ini key → the environment variable it seeds, for the sections this daemon

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // inside double quotes these are escaped by a backslash, as systemd and sh do; any other backslash stays

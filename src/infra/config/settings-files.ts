@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from './config.js';
+import { ConfigError } from './config-error.js';
 import { parseDecnetIni } from './decnet-ini.js';
 import { parseEnvFile } from './env-file.js';
 

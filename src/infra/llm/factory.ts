@@ -1,4 +1,4 @@
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/config-error.js';
 import { type AliasedName, type AliasedValue, readAliased } from '../config/env-aliases.js';
 import type { LLMBackend } from './base.js';
 import { FakeLlm, type FakeMode } from './impl/fake.js';

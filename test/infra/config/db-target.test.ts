@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../src/infra/config/config.js';
+import { loadConfig } from '../../../src/infra/config/config.js';
+import { ConfigError } from '../../../src/infra/config/config-error.js';
 import { resolveDbTarget } from '../../../src/infra/config/db-target.js';
 import { describeStoreTarget, parseStoreTarget } from '../../../src/infra/store/store-target.js';
 

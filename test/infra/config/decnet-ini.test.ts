@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/infra/config/config.js';
+import { ConfigError } from '../../../src/infra/config/config-error.js';
 import { parseDecnetIni } from '../../../src/infra/config/decnet-ini.js';
 
 const INI = `[decnet]

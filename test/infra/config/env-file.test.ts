@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/infra/config/config.js';
+import { ConfigError } from '../../../src/infra/config/config-error.js';
 import { parseEnvFile } from '../../../src/infra/config/env-file.js';
 
 describe('parseEnvFile', () => {

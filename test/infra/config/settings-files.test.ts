@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/infra/config/config.js';
+import { ConfigError } from '../../../src/infra/config/config-error.js';
 import { settingsFromFiles } from '../../../src/infra/config/settings-files.js';
 
 let dir: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../src/infra/config/config.js';
+import { ConfigError } from '../../../src/infra/config/config-error.js';
 import { getLlm } from '../../../src/infra/llm/factory.js';
 import { BUILT_IN_EMAIL, FakeLlm } from '../../../src/infra/llm/impl/fake.js';
 import { OllamaBackend } from '../../../src/infra/llm/impl/ollama.js';
