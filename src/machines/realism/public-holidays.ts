@@ -1,4 +1,13 @@
-import Holidays from 'date-holidays';
+import { createRequire } from 'node:module';
+import type HolidaysClass from 'date-holidays';
+
+// the holiday data costs ~25 MB and ~0.1 s to load: only a process that consults a calendar pays
+// it (not `--version`, `events` or `deckies`), the first time it does
+let lib: typeof HolidaysClass | null = null;
+function holidaysLib(): typeof HolidaysClass {
+  lib ??= createRequire(import.meta.url)('date-holidays') as typeof HolidaysClass;
+  return lib;
+}
 
 // date-holidays lists a few zones under several countries; these are the zones' own countries
 // (the principal country of each in the IANA zone table), so Helsinki is Finland, not Åland
@@ -29,8 +38,8 @@ const yearCache = new Map<string, ReadonlySet<string>>();
 export function countryOfZone(timeZone: string): string | null {
   if (!zoneCountry) {
     zoneCountry = new Map(Object.entries(PRINCIPAL));
-    for (const country of Object.keys(new Holidays().getCountries()).sort()) {
-      for (const zone of new Holidays(country).getTimezones() ?? []) if (!zoneCountry.has(zone)) zoneCountry.set(zone, country);
+    for (const country of Object.keys(new (holidaysLib())().getCountries()).sort()) {
+      for (const zone of new (holidaysLib())(country).getTimezones() ?? []) if (!zoneCountry.has(zone)) zoneCountry.set(zone, country);
     }
   }
   return zoneCountry.get(timeZone) ?? null;
@@ -48,7 +57,7 @@ export function publicHolidays(timeZone: string, year: number): ReadonlySet<stri
   let days = yearCache.get(key);
   if (!days) {
     days = new Set(
-      new Holidays(country)
+      new (holidaysLib())(country)
         .getHolidays(year)
         .filter((h) => CLOSED.has(h.type))
         .map((h) => h.date.slice(0, 10)),
