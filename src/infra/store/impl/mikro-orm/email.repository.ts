@@ -7,24 +7,11 @@ import { pruneNewest, type TieBreak } from './event.repository.js';
 import type { Db } from './orm.types.js';
 import { chunks, decodePayload, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
+import { EMAIL_COLUMNS } from './written-columns.js';
 
 // 13 columns × 500 rows stays far under SQLite's bound-variable limit.
 const CHUNK = 500;
-const COLUMNS = [
-  'uuid',
-  'ts',
-  'mail_decky_uuid',
-  'thread_id',
-  'message_id',
-  'in_reply_to',
-  'sender_email',
-  'recipient_email',
-  'subject',
-  'language',
-  'eml_path',
-  'success',
-  'payload',
-] as const;
+const COLUMNS = EMAIL_COLUMNS;
 // a reply chain deeper than this is a loop or garbage, not a conversation.
 const MAX_CHAIN = 200;
 

@@ -7,10 +7,11 @@ import type { Db } from './orm.types.js';
 import { runPrepared } from './prepared-statement.js';
 import { chunks, decodePayload, dialectOf, fromDbBool, insertValues, toDbBool } from './row-codec.js';
 import { fromDecnetTime, pyJsonDumps, toDecnetTime } from '../../decnet-format.js';
+import { EVENT_COLUMNS } from './written-columns.js';
 
 // 9 columns × 1000 rows = 9,000 bound variables per statement, far under SQLite's limit.
 const CHUNK = 1000;
-const COLUMNS = ['uuid', 'ts', 'kind', 'protocol', 'action', 'src_decky_uuid', 'dst_decky_uuid', 'success', 'payload'] as const;
+const COLUMNS = EVENT_COLUMNS;
 
 // SQLite, a full chunk (the writer's batch under load) alone: one statement prepared once per
 // connection. SQLite's own thread is the writer's bottleneck, and bound values cost it the least.

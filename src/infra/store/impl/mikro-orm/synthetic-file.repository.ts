@@ -14,21 +14,10 @@ import type { TieBreak } from './event.repository.js';
 import type { Db } from './orm.types.js';
 import { chunks, dialectOf, insertValues } from './row-codec.js';
 import { fromDecnetTime, toDecnetTime } from '../../decnet-format.js';
+import { SYNTHETIC_FILE_COLUMNS } from './written-columns.js';
 
 const TABLE = 'synthetic_files';
-// DECNET's columns (DECNET-COMPAT §2). `persona` is NOT NULL there: an unknown author is ''.
-const COLUMNS = [
-  'uuid',
-  'decky_uuid',
-  'path',
-  'persona',
-  'content_class',
-  'created_at',
-  'last_modified',
-  'edit_count',
-  'content_hash',
-  'last_body',
-] as const;
+const COLUMNS = SYNTHETIC_FILE_COLUMNS;
 // MySQL's TEXT holds 65,535 bytes, one less than MAX_STORED_BODY: a longer body would fail the batch
 const MYSQL_TEXT_BYTES = 65_535;
 // 10 columns × 200 rows; bodies are large, so fewer rows per statement than the event store.

@@ -1,3 +1,4 @@
+import { EMAIL_COLUMNS, EVENT_COLUMNS, SYNTHETIC_FILE_COLUMNS } from '../written-columns.js';
 /**
  * DECNET's tables the orchestrator shares (DECNET-COMPAT §2, alembic baseline `4a914b1d62a0`),
  * as data: rendered to DDL for a database this project owns, and checked column by column in a
@@ -151,7 +152,7 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['ix_orchestrator_events_success', ['success']],
       ['ix_orchestrator_events_ts', ['ts']],
     ],
-    needed: ['uuid', 'ts', 'kind', 'protocol', 'action', 'src_decky_uuid', 'dst_decky_uuid', 'success', 'payload'],
+    needed: EVENT_COLUMNS,
   },
   {
     name: 'orchestrator_emails',
@@ -181,21 +182,7 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['ix_orchestrator_emails_thread_id', ['thread_id']],
       ['ix_orchestrator_emails_ts', ['ts']],
     ],
-    needed: [
-      'uuid',
-      'ts',
-      'mail_decky_uuid',
-      'thread_id',
-      'message_id',
-      'in_reply_to',
-      'sender_email',
-      'recipient_email',
-      'subject',
-      'language',
-      'eml_path',
-      'success',
-      'payload',
-    ],
+    needed: EMAIL_COLUMNS,
   },
   {
     name: 'synthetic_files',
@@ -219,18 +206,7 @@ export const SHARED_TABLES: readonly TableSpec[] = [
       ['ix_synthetic_files_decky_modified', ['decky_uuid', 'last_modified']],
       ['ix_synthetic_files_decky_uuid', ['decky_uuid']],
     ],
-    needed: [
-      'uuid',
-      'decky_uuid',
-      'path',
-      'persona',
-      'content_class',
-      'created_at',
-      'last_modified',
-      'edit_count',
-      'content_hash',
-      'last_body',
-    ],
+    needed: SYNTHETIC_FILE_COLUMNS,
   },
   {
     name: 'realism_config',
