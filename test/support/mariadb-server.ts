@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { knex, type Knex } from '@mikro-orm/mysql';
+import { answers, requireOrSkip } from './require-server.js';
 
 /**
  * The MariaDB (or MySQL) server the store suites run against: `DECNET_TEST_MARIADB_URL` (a user
@@ -29,15 +30,7 @@ export function mariadbClient(url: string): Knex {
 
 /** True when the server answers. */
 export async function mariadbAnswers(url = MARIADB_ADMIN_URL): Promise<boolean> {
-  const db = mariadbClient(url);
-  try {
-    await db.raw('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await db.destroy();
-  }
+  return answers(mariadbClient(url));
 }
 
 /**
@@ -45,11 +38,7 @@ export async function mariadbAnswers(url = MARIADB_ADMIN_URL): Promise<boolean> 
  * a server that does not answer is an error, so the suites fail instead of skipping.
  */
 export async function requireMariadbOrSkip(): Promise<boolean> {
-  const ok = await mariadbAnswers();
-  const required = process.env.DECNET_REQUIRE_DOCKER === '1' || process.env.DECNET_REQUIRE_MARIADB === '1';
-  if (!ok && required) throw new Error(`MariaDB is required but does not answer at ${redact(MARIADB_ADMIN_URL)} (run scripts/setup.sh)`);
-  if (!ok) console.warn(`MariaDB does not answer at ${redact(MARIADB_ADMIN_URL)}: its suites are skipped`);
-  return ok;
+  return requireOrSkip('MariaDB', 'DECNET_REQUIRE_MARIADB', MARIADB_ADMIN_URL, await mariadbAnswers());
 }
 
 /** Creates an empty utf8mb4 database with a unique name; returns its URL. */
@@ -77,15 +66,5 @@ export async function dropMariadbDatabases(urls: readonly string[]): Promise<voi
     }
   } finally {
     await admin.destroy();
-  }
-}
-
-function redact(u: string): string {
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable url)';
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { knex, type Knex } from '@mikro-orm/postgresql';
+import { answers, requireOrSkip } from './require-server.js';
 
 /**
  * The PostgreSQL server the store suites run against: `DECNET_TEST_POSTGRES_URL` (a role that may
@@ -14,15 +15,7 @@ export function pgClient(url: string): Knex {
 
 /** True when the server answers. */
 export async function postgresAnswers(url = POSTGRES_ADMIN_URL): Promise<boolean> {
-  const db = pgClient(url);
-  try {
-    await db.raw('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await db.destroy();
-  }
+  return answers(pgClient(url));
 }
 
 /**
@@ -30,12 +23,7 @@ export async function postgresAnswers(url = POSTGRES_ADMIN_URL): Promise<boolean
  * a server that does not answer is an error, so the suites fail instead of skipping.
  */
 export async function requirePostgresOrSkip(): Promise<boolean> {
-  const ok = await postgresAnswers();
-  const required = process.env.DECNET_REQUIRE_DOCKER === '1' || process.env.DECNET_REQUIRE_POSTGRES === '1';
-  if (!ok && required)
-    throw new Error(`PostgreSQL is required but does not answer at ${redact(POSTGRES_ADMIN_URL)} (run scripts/setup.sh)`);
-  if (!ok) console.warn(`PostgreSQL does not answer at ${redact(POSTGRES_ADMIN_URL)}: its suites are skipped`);
-  return ok;
+  return requireOrSkip('PostgreSQL', 'DECNET_REQUIRE_POSTGRES', POSTGRES_ADMIN_URL, await postgresAnswers());
 }
 
 /** Creates an empty database with a unique name; returns its URL. */
@@ -77,15 +65,5 @@ async function dropWithRetry(admin: Knex, name: string): Promise<void> {
       if (attempt >= 5) throw err;
       await new Promise((r) => setTimeout(r, 200 * attempt));
     }
-  }
-}
-
-function redact(u: string): string {
-  try {
-    const url = new URL(u);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return '(unparseable url)';
   }
 }
