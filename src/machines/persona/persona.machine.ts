@@ -1,6 +1,5 @@
 import { assign, type DoneActorEvent, type ErrorActorEvent, enqueueActions, fromPromise, not, sendParent, setup } from 'xstate';
 import { mailActorId, type MailCommand } from '../mail/mail.events.js';
-import { seededRng } from '../../domain/rng.js';
 import {
   canComposeAt,
   emailDraft,
@@ -13,8 +12,9 @@ import {
   startComposition,
   usableEmail,
 } from './persona.compose.js';
-import { personaActorId, type PersonaEvent, type PersonaReport } from './persona.events.js';
-import { activeAt, DEFAULT_MEAN_GAP_MS, MAX_TIMER_MS, nextOwnWrite, timerDelay } from './persona.schedule.js';
+import { initialContext, isTimeout, lookupInput, ms } from './persona.context.js';
+import type { PersonaEvent, PersonaReport } from './persona.events.js';
+import { activeAt, MAX_TIMER_MS, timerDelay } from './persona.schedule.js';
 import type {
   GenerateInput,
   GenerationResult,
@@ -27,7 +27,6 @@ import type {
 import { errText } from '../../domain/err-text.js';
 import { notProvided } from '../not-provided.js';
 
-const ms = (iso: string) => Date.parse(iso);
 const atDeadline = ({ context }: { context: PersonaContext }) => ({ at: context.nextWriteAt });
 type Compose = Extract<PersonaEvent, { type: 'PERSONA.COMPOSE' }>;
 
@@ -267,45 +266,4 @@ function composeOrRefuse(status: 'waiting' | 'resting') {
     { guard: { type: 'canCompose' as const, params }, target: '#persona.composing', actions: { type: 'startAsked' as const, params } },
     { actions: { type: 'reportStatus' as const, params: { status, note: 'not active or no active recipient' } } },
   ];
-}
-
-function initialContext(input: PersonaInput): PersonaContext {
-  const rng = seededRng(input.seed);
-  const at = ms(input.at);
-  const meanGapMs = input.meanGapMs ?? DEFAULT_MEAN_GAP_MS;
-  const emailsPerDay = input.emailsPerDay ?? 0;
-  const fallbackZone = input.fallbackZone ?? null;
-  return {
-    id: personaActorId(input.mailDecky.uuid, input.persona.email),
-    mailDeckyUuid: input.mailDecky.uuid,
-    persona: input.persona,
-    peers: input.peers,
-    clock: at,
-    nextWriteAt: nextOwnWrite(input.persona, { emailsPerDay, meanGapMs, fallbackZone }, at, rng),
-    rngState: rng.state(),
-    restUntil: null,
-    meanGapMs,
-    emailsPerDay,
-    replyProbability: input.replyProbability ?? 0.6,
-    handOffTimeoutMs: input.handOffTimeoutMs ?? 5 * 60_000,
-    fallbackZone,
-    compose: null,
-    seq: 0,
-    written: 0,
-    failed: 0,
-  };
-}
-
-function lookupInput(context: PersonaContext): LookupThreadInput {
-  if (!context.compose) throw new Error('choosingThread without a composition');
-  return {
-    mailDeckyUuid: context.mailDeckyUuid,
-    sender: context.persona.email,
-    recipient: context.compose.recipient.email,
-    wantReply: context.compose.wantReply,
-  };
-}
-
-function isTimeout(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === 'LLM_TIMEOUT';
 }
